@@ -1,0 +1,171 @@
+package io.parley.config;
+
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Builds {@link ParleyConfig} from a JSON file overlaid by environment variables. A key {@code foo_bar}
+ * in the file is overridden by {@code PARLEY_FOO_BAR}. Runs once, before any event loop exists, so
+ * reading the file synchronously is fine here.
+ */
+public final class ConfigLoader {
+
+  public static final String CONFIG_PATH_ENV = "PARLEY_CONFIG";
+  private static final String DEFAULT_PATH = "conf/parley.json";
+
+  private final JsonObject file;
+  private final Map<String, String> env;
+
+  ConfigLoader(JsonObject file, Map<String, String> env) {
+    this.file = file;
+    this.env = env;
+  }
+
+  /** Reads {@code $PARLEY_CONFIG} or {@code conf/parley.json} (optional unless named explicitly). */
+  public static ParleyConfig load(Map<String, String> env) {
+    String named = env.get(CONFIG_PATH_ENV);
+    Path path = Path.of(named != null ? named : DEFAULT_PATH);
+    JsonObject file = new JsonObject();
+    if (Files.exists(path)) {
+      try {
+        file = new JsonObject(Files.readString(path));
+      } catch (IOException | DecodeException e) {
+        throw new ConfigException("cannot read " + path + ": " + e.getMessage());
+      }
+    } else if (named != null) {
+      throw new ConfigException(CONFIG_PATH_ENV + ": no such file " + path);
+    }
+    return new ConfigLoader(file, env).build();
+  }
+
+  public static ParleyConfig fromMap(Map<String, String> env) {
+    return new ConfigLoader(new JsonObject(), env).build();
+  }
+
+  ParleyConfig build() {
+    String upstream = string("upstream_url", null);
+    if (upstream != null && (upstream.isBlank() || upstream.equalsIgnoreCase("mock"))) {
+      upstream = null;
+    }
+    if (upstream != null) {
+      upstream = validUpstreamUrl(upstream);
+    }
+    String redis = string("redis_url", null);
+    if (redis != null && redis.isBlank()) {
+      redis = null;
+    }
+    if (redis != null && !(redis.startsWith("redis://") || redis.startsWith("rediss://") || redis.startsWith("unix://"))) {
+      throw invalid("redis_url", "must start with redis://, rediss:// or unix://");
+    }
+    return new ParleyConfig(
+        string("host", "0.0.0.0"),
+        integer("port", 8080, 0, 65535),
+        integer("event_loops", Runtime.getRuntime().availableProcessors(), 1, 1024),
+        upstream,
+        string("upstream_api_key", null),
+        duration("upstream_connect_timeout", Duration.ofSeconds(10)),
+        duration("upstream_idle_timeout", Duration.ofSeconds(300)),
+        integer("upstream_max_connections", 256, 1, 100_000),
+        redis,
+        duration("state_ttl", Duration.ofDays(30)),
+        integer("memory_max_entries", 100_000, 1, Integer.MAX_VALUE),
+        longValue("max_body_bytes", 20L * 1024 * 1024, 1024, Integer.MAX_VALUE));
+  }
+
+  private static String validUpstreamUrl(String url) {
+    String trimmed = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
+    if (!(trimmed.startsWith("http://") || trimmed.startsWith("https://"))) {
+      throw invalid("upstream_url", "must be an http(s) URL ending in /v1, or 'mock'");
+    }
+    try {
+      java.net.URI uri = java.net.URI.create(trimmed);
+      if (uri.getHost() == null) {
+        throw invalid("upstream_url", "has no host");
+      }
+    } catch (IllegalArgumentException e) {
+      throw invalid("upstream_url", "is not a valid URL");
+    }
+    return trimmed;
+  }
+
+  private String raw(String key) {
+    String fromEnv = env.get("PARLEY_" + key.toUpperCase(Locale.ROOT));
+    if (fromEnv != null) {
+      return fromEnv;
+    }
+    Object value = file.getValue(key);
+    return value == null ? null : value.toString();
+  }
+
+  private String string(String key, String fallback) {
+    String value = raw(key);
+    return value == null ? fallback : value.trim();
+  }
+
+  private int integer(String key, int fallback, int min, int max) {
+    return (int) longValue(key, fallback, min, max);
+  }
+
+  private long longValue(String key, long fallback, long min, long max) {
+    return parse(key, fallback, s -> {
+      long v = Long.parseLong(s);
+      if (v < min || v > max) {
+        throw new IllegalArgumentException("must be between " + min + " and " + max);
+      }
+      return v;
+    });
+  }
+
+  private Duration duration(String key, Duration fallback) {
+    return parse(key, fallback, ConfigLoader::parseDuration);
+  }
+
+  private <T> T parse(String key, T fallback, Function<String, T> parser) {
+    String value = raw(key);
+    if (value == null || value.isBlank()) {
+      return fallback;
+    }
+    try {
+      return parser.apply(value.trim());
+    } catch (RuntimeException e) {
+      String why = e instanceof NumberFormatException ? "is not a number" : e.getMessage();
+      throw invalid(key, why + " (got '" + value + "')");
+    }
+  }
+
+  /** Accepts {@code 250ms}, {@code 30s}, {@code 15m}, {@code 12h}, {@code 30d}, or plain seconds. */
+  static Duration parseDuration(String s) {
+    String v = s.toLowerCase(Locale.ROOT);
+    Duration d;
+    if (v.endsWith("ms")) {
+      d = Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2)));
+    } else if (v.endsWith("s")) {
+      d = Duration.ofSeconds(Long.parseLong(v.substring(0, v.length() - 1)));
+    } else if (v.endsWith("m")) {
+      d = Duration.ofMinutes(Long.parseLong(v.substring(0, v.length() - 1)));
+    } else if (v.endsWith("h")) {
+      d = Duration.ofHours(Long.parseLong(v.substring(0, v.length() - 1)));
+    } else if (v.endsWith("d")) {
+      d = Duration.ofDays(Long.parseLong(v.substring(0, v.length() - 1)));
+    } else {
+      d = Duration.ofSeconds(Long.parseLong(v));
+    }
+    if (d.isNegative() || d.isZero()) {
+      throw new IllegalArgumentException("must be a positive duration like 30s, 15m, 30d");
+    }
+    return d;
+  }
+
+  private static ConfigException invalid(String key, String why) {
+    return new ConfigException("invalid configuration PARLEY_" + key.toUpperCase(Locale.ROOT)
+        + " (conf key '" + key + "'): " + why);
+  }
+}

@@ -1,0 +1,48 @@
+package io.parley.config;
+
+import java.time.Duration;
+
+/**
+ * Everything Parley reads from {@code conf/parley.json} and {@code PARLEY_*} variables, parsed and
+ * validated once at start-up and passed by constructor from then on.
+ *
+ * @param upstreamUrl OpenAI-compatible base URL ending in {@code /v1}; {@code null} means the built-in mock
+ * @param redisUrl    {@code null} means the in-memory store
+ */
+public record ParleyConfig(
+    String host,
+    int port,
+    int eventLoops,
+    String upstreamUrl,
+    String upstreamApiKey,
+    Duration upstreamConnectTimeout,
+    Duration upstreamIdleTimeout,
+    int upstreamMaxConnections,
+    String redisUrl,
+    Duration stateTtl,
+    int memoryMaxEntries,
+    long maxBodyBytes) {
+
+  public boolean mockUpstream() {
+    return upstreamUrl == null;
+  }
+
+  public boolean redisState() {
+    return redisUrl != null;
+  }
+
+  public ParleyConfig withUpstreamUrl(String url) {
+    return new ParleyConfig(host, port, eventLoops, url, upstreamApiKey, upstreamConnectTimeout,
+        upstreamIdleTimeout, upstreamMaxConnections, redisUrl, stateTtl, memoryMaxEntries, maxBodyBytes);
+  }
+
+  /** The API key is a secret: never let a log line of the config print it. */
+  @Override
+  public String toString() {
+    return "ParleyConfig[host=" + host + ", port=" + port + ", eventLoops=" + eventLoops
+        + ", upstream=" + (upstreamUrl == null ? "mock" : upstreamUrl)
+        + ", upstreamApiKey=" + (upstreamApiKey == null ? "unset" : "set")
+        + ", state=" + (redisUrl == null ? "memory" : "redis")
+        + ", stateTtl=" + stateTtl + ", maxBodyBytes=" + maxBodyBytes + "]";
+  }
+}

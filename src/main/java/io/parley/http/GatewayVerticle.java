@@ -1,0 +1,96 @@
+package io.parley.http;
+
+import io.parley.config.ParleyConfig;
+import io.parley.protocol.ApiError;
+import io.parley.state.ResponseStore;
+import io.parley.upstream.ChatCompletionsUpstream;
+import io.parley.upstream.Upstream;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+
+import java.util.function.Function;
+
+/**
+ * The HTTP front: one instance per event loop, each owning its provider client and (for Redis) its store
+ * client, so a request's work stays on the event loop that accepted it.
+ */
+public final class GatewayVerticle extends VerticleBase {
+
+  private final ParleyConfig config;
+  private final Function<Vertx, ResponseStore> storeFactory;
+  private ResponseStore store;
+  private Upstream upstream;
+  private HttpServer server;
+
+  public GatewayVerticle(ParleyConfig config, Function<Vertx, ResponseStore> storeFactory) {
+    this.config = config;
+    this.storeFactory = storeFactory;
+  }
+
+  @Override
+  public Future<?> start() {
+    store = storeFactory.apply(vertx);
+    upstream = new ChatCompletionsUpstream(vertx, config);
+    HttpServerOptions options = new HttpServerOptions()
+        .setMaxInitialLineLength(16 * 1024)
+        .setMaxHeaderSize(32 * 1024)
+        .setTcpNoDelay(true);
+    Router router = router(new ResponsesApi(store, upstream));
+    server = vertx.createHttpServer(options)
+        .requestHandler(request -> {
+          // Vert.x Web answers a malformed %-escape with a bare "Bad Request"; answer it in the OpenAI shape.
+          if (PathCheck.wellFormed(request.path())) {
+            router.handle(request);
+          } else {
+            ErrorMapper.send(request.response(), ApiError.badRequest("invalid_url", null,
+                "The request path is not a valid URL: malformed %-escape."));
+          }
+        })
+        .invalidRequestHandler(ErrorMapper::invalidRequest);
+    return server.listen(config.port(), config.host());
+  }
+
+  public int actualPort() {
+    return server.actualPort();
+  }
+
+  private Router router(ResponsesApi api) {
+    Router router = Router.router(vertx);
+    router.post("/v1/responses")
+        .handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()))
+        .handler(ctx -> run(ctx, api::create));
+    router.get("/v1/responses/:id").handler(ctx -> run(ctx, api::retrieve));
+    router.delete("/v1/responses/:id").handler(ctx -> run(ctx, api::delete));
+    router.get("/v1/responses/:id/input_items").handler(ctx -> run(ctx, api::inputItems));
+    router.route().failureHandler(ctx -> ErrorMapper.handle(ctx, config.maxBodyBytes()));
+    router.errorHandler(404, ctx -> ErrorMapper.handle(ctx, config.maxBodyBytes()));
+    router.errorHandler(405, ctx -> ErrorMapper.handle(ctx, config.maxBodyBytes()));
+    return router;
+  }
+
+  /** Runs a handler whose synchronous throws and failed futures both reach the failure handler. */
+  private static void run(RoutingContext ctx, Function<RoutingContext, Future<Void>> handler) {
+    Future<Void> result;
+    try {
+      result = handler.apply(ctx);
+    } catch (RuntimeException e) {
+      ctx.fail(e);
+      return;
+    }
+    result.onFailure(ctx::fail);
+  }
+
+  @Override
+  public Future<?> stop() {
+    return server.close()
+        .eventually(() -> upstream.close())
+        .eventually(() -> store.close());
+  }
+
+}

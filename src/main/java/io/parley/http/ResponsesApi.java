@@ -1,0 +1,109 @@
+package io.parley.http;
+
+import io.parley.protocol.ApiError;
+import io.parley.protocol.ChatCompletionMapper;
+import io.parley.protocol.CreateRequest;
+import io.parley.protocol.Ids;
+import io.parley.protocol.RequestParser;
+import io.parley.protocol.ResponseObject;
+import io.parley.protocol.StreamTranslator;
+import io.parley.state.MissingTurnException;
+import io.parley.state.ResponseStore;
+import io.parley.state.StoredResponse;
+import io.parley.upstream.Upstream;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+import java.util.List;
+
+/**
+ * {@code /v1/responses}: each request is one flat chain, parse → load chain → call provider →
+ * store → reply. The HTTP layer sees only the {@link ResponseStore} and {@link Upstream} interfaces.
+ */
+final class ResponsesApi {
+
+  private final ResponseStore store;
+  private final Upstream upstream;
+
+  ResponsesApi(ResponseStore store, Upstream upstream) {
+    this.store = store;
+    this.upstream = upstream;
+  }
+
+  Future<Void> create(RoutingContext ctx) {
+    CreateRequest request = RequestParser.parse(RequestParser.parseJsonObject(ctx.body().buffer()));
+    return loadChain(request)
+        .map(chain -> Turn.start(request, chain))
+        .compose(turn -> request.stream() ? stream(ctx, turn) : complete(ctx, turn));
+  }
+
+  private Future<Void> complete(RoutingContext ctx, Turn turn) {
+    return upstream.complete(turn.chatRequest())
+        .map(ChatCompletionMapper::fromCompletion)
+        .map(output -> ResponseObject.finish(turn.response(), output, System.currentTimeMillis() / 1000))
+        .compose(response -> save(turn).map(response))
+        .compose(response -> json(ctx, response));
+  }
+
+  private Future<Void> stream(RoutingContext ctx, Turn turn) {
+    return upstream.stream(turn.chatRequest())
+        .compose(chunks -> StreamRelay.relay(ctx.response(), chunks, new StreamTranslator(turn.response()),
+            finished -> save(turn)));
+  }
+
+  private Future<Void> save(Turn turn) {
+    return turn.request().store() ? store.put(turn.toStored()) : Future.succeededFuture();
+  }
+
+  private Future<List<StoredResponse>> loadChain(CreateRequest request) {
+    String previous = request.previousResponseId();
+    if (previous == null) {
+      return Future.succeededFuture(List.of());
+    }
+    if (!Ids.isResponseId(previous)) {
+      return Future.failedFuture(ApiError.previousResponseNotFound(previous));
+    }
+    return store.loadChain(previous).recover(err -> Future.failedFuture(
+        err instanceof MissingTurnException missing ? chainBroken(previous, missing.missingId()) : err));
+  }
+
+  private static ApiError chainBroken(String previous, String missing) {
+    if (previous.equals(missing)) {
+      return ApiError.previousResponseNotFound(previous);
+    }
+    return ApiError.badRequest("previous_response_not_found", "previous_response_id",
+        "Previous response with id '" + previous + "' cannot be continued: its earlier turn '" + missing
+            + "' has expired or was deleted.");
+  }
+
+  Future<Void> retrieve(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    return find(id).compose(stored -> json(ctx, stored.response()));
+  }
+
+  Future<Void> delete(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    return (Ids.isResponseId(id) ? store.delete(id) : Future.succeededFuture(false))
+        .compose(deleted -> deleted
+            ? json(ctx, new JsonObject().put("id", id).put("object", "response.deleted").put("deleted", true))
+            : Future.failedFuture(ApiError.responseNotFound(id)));
+  }
+
+  Future<Void> inputItems(RoutingContext ctx) {
+    String id = ctx.pathParam("id");
+    ItemPage page = ItemPage.fromQuery(ctx.queryParams());
+    return find(id).compose(stored -> json(ctx, page.apply(stored.input())));
+  }
+
+  private Future<StoredResponse> find(String id) {
+    return (Ids.isResponseId(id) ? store.get(id) : Future.<StoredResponse>succeededFuture(null))
+        .compose(stored -> stored != null ? Future.succeededFuture(stored)
+            : Future.failedFuture(ApiError.responseNotFound(id)));
+  }
+
+  private static Future<Void> json(RoutingContext ctx, JsonObject body) {
+    return ctx.response().putHeader("content-type", "application/json").end(body.toBuffer());
+  }
+
+}

@@ -1,0 +1,102 @@
+package io.parley.http;
+
+import io.parley.protocol.ApiError;
+import io.parley.protocol.SseFrames;
+import io.parley.protocol.StreamTranslator;
+import io.parley.upstream.ChunkStream;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Pipes one provider stream to one client as Responses events, as the chunks arrive. Backpressure: when
+ * the client's write queue is full the provider stream is paused (so the provider's socket stops being
+ * read) and resumed on drain. A client that goes away cancels the provider request at once. The
+ * finished response is stored before the terminal event is written.
+ */
+final class StreamRelay {
+
+  private final HttpServerResponse client;
+  private final ChunkStream chunks;
+  private final StreamTranslator translator;
+  private final Function<JsonObject, Future<?>> store;
+  private final Promise<Void> done = Promise.promise();
+  private boolean finished;
+
+  private StreamRelay(HttpServerResponse client, ChunkStream chunks, StreamTranslator translator,
+      Function<JsonObject, Future<?>> store) {
+    this.client = client;
+    this.chunks = chunks;
+    this.translator = translator;
+    this.store = store;
+  }
+
+  /**
+   * @param store persists the finished response (a no-op for {@code store:false}); the terminal event
+   *              waits for it
+   */
+  static Future<Void> relay(HttpServerResponse client, ChunkStream chunks, StreamTranslator translator,
+      Function<JsonObject, Future<?>> store) {
+    return new StreamRelay(client, chunks, translator, store).start();
+  }
+
+  private Future<Void> start() {
+    client.setChunked(true)
+        .putHeader("content-type", "text/event-stream; charset=utf-8")
+        .putHeader("cache-control", "no-cache")
+        .putHeader("x-accel-buffering", "no");
+    client.closeHandler(v -> clientGone());
+    client.drainHandler(v -> chunks.resume());
+    write(translator.start());
+    chunks.exceptionHandler(err -> fail(err instanceof ApiError e ? e : ApiError.upstream(err.getMessage())));
+    chunks.endHandler(v -> complete());
+    chunks.handler(chunk -> {
+      write(translator.onChunk(chunk));
+      if (client.writeQueueFull()) {
+        chunks.pause();
+      }
+    });
+    return done.future();
+  }
+
+  private void complete() {
+    if (finished) {
+      return;
+    }
+    write(translator.finish(System.currentTimeMillis() / 1000));
+    store.apply(translator.response())
+        .onSuccess(v -> end(translator.terminalEvent()))
+        .onFailure(err -> end(translator.failedEvent(ErrorMapper.toApiError(err))));
+  }
+
+  private void fail(ApiError error) {
+    if (!finished) {
+      end(translator.failedEvent(error));
+    }
+  }
+
+  private void end(JsonObject terminal) {
+    finished = true;
+    client.write(SseFrames.event(terminal));
+    client.end(SseFrames.DONE);
+    done.tryComplete();
+  }
+
+  private void clientGone() {
+    if (!finished) {
+      finished = true;
+      chunks.cancel();
+      done.tryComplete();
+    }
+  }
+
+  private void write(List<JsonObject> events) {
+    for (JsonObject event : events) {
+      client.write(SseFrames.event(event));
+    }
+  }
+}

@@ -1,0 +1,44 @@
+package io.parley.http;
+
+import io.parley.protocol.ChatRequestBuilder;
+import io.parley.protocol.CreateRequest;
+import io.parley.protocol.Ids;
+import io.parley.protocol.ResponseObject;
+import io.parley.state.StoredResponse;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One response being made: the validated request, the chain it continues, its new id and the response
+ * object that is filled in as the provider answers.
+ */
+record Turn(CreateRequest request, List<StoredResponse> chain, JsonObject response) {
+
+  static Turn start(CreateRequest request, List<StoredResponse> chain) {
+    String id = Ids.newResponseId(request.previousResponseId());
+    long now = System.currentTimeMillis() / 1000;
+    return new Turn(request, chain, ResponseObject.inProgress(request, id, now));
+  }
+
+  String id() {
+    return response.getString("id");
+  }
+
+  /** What the provider receives: every earlier turn's input and output items, in order, then this input. */
+  JsonObject chatRequest() {
+    List<JsonArray> history = new ArrayList<>(chain.size() * 2);
+    for (StoredResponse turn : chain) {
+      history.add(turn.input());
+      history.add(turn.output());
+    }
+    return ChatRequestBuilder.build(request, history);
+  }
+
+  StoredResponse toStored() {
+    List<String> ancestors = chain.isEmpty() ? List.of() : chain.get(chain.size() - 1).lineage();
+    return new StoredResponse(id(), request.previousResponseId(), ancestors, request.input(), response);
+  }
+}

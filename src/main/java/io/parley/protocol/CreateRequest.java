@@ -1,0 +1,21 @@
+package io.parley.protocol;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * A validated {@code POST /v1/responses} body.
+ *
+ * @param raw   the body as sent, for echoing request fields into the response object
+ * @param input this turn's input as normalized items (each with {@code type} and {@code id})
+ */
+public record CreateRequest(
+    JsonObject raw,
+    String model,
+    JsonArray input,
+    String instructions,
+    String previousResponseId,
+    boolean store,
+    boolean stream,
+    JsonObject metadata) {
+}

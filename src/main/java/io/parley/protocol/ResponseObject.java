@@ -1,0 +1,86 @@
+package io.parley.protocol;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Builds the response resource with every field the specs list, null where it does not apply, echoing
+ * the request's settings. One builder for non-stream replies, stream snapshots and stored objects, so
+ * what is streamed, returned and retrieved are the same object.
+ */
+public final class ResponseObject {
+
+  private ResponseObject() {
+  }
+
+  public static JsonObject inProgress(CreateRequest request, String id, long createdAt) {
+    JsonObject raw = request.raw();
+    return new JsonObject()
+        .put("id", id)
+        .put("object", "response")
+        .put("created_at", createdAt)
+        .put("completed_at", null)
+        .put("status", "in_progress")
+        .put("background", raw.getBoolean("background", false))
+        .put("error", null)
+        .put("incomplete_details", null)
+        .put("instructions", request.instructions())
+        .put("max_output_tokens", raw.getValue("max_output_tokens"))
+        .put("max_tool_calls", raw.getValue("max_tool_calls"))
+        .put("model", request.model())
+        .put("output", new JsonArray())
+        .put("parallel_tool_calls", raw.getBoolean("parallel_tool_calls", true))
+        .put("previous_response_id", request.previousResponseId())
+        .put("prompt_cache_key", raw.getValue("prompt_cache_key"))
+        .put("reasoning", raw.getValue("reasoning"))
+        .put("safety_identifier", raw.getValue("safety_identifier"))
+        .put("service_tier", raw.getValue("service_tier", "default"))
+        .put("store", request.store())
+        .put("temperature", raw.getValue("temperature", 1.0))
+        .put("text", raw.getValue("text", new JsonObject().put("format", new JsonObject().put("type", "text"))))
+        .put("tool_choice", raw.getValue("tool_choice", "auto"))
+        .put("tools", raw.getValue("tools", new JsonArray()))
+        .put("top_logprobs", raw.getValue("top_logprobs", 0))
+        .put("top_p", raw.getValue("top_p", 1.0))
+        .put("presence_penalty", raw.getValue("presence_penalty", 0.0))
+        .put("frequency_penalty", raw.getValue("frequency_penalty", 0.0))
+        .put("truncation", raw.getValue("truncation", "disabled"))
+        .put("usage", null)
+        .put("user", raw.getValue("user"))
+        .put("metadata", request.metadata() != null ? request.metadata() : new JsonObject());
+  }
+
+  /** Fills in the outcome: status, output, usage, and the convenience {@code output_text}. */
+  public static JsonObject finish(JsonObject response, ModelOutput result, long completedAt) {
+    boolean truncated = "length".equals(result.finishReason());
+    response
+        .put("status", truncated ? "incomplete" : "completed")
+        .put("completed_at", truncated ? null : completedAt)
+        .put("incomplete_details", truncated ? new JsonObject().put("reason", "max_output_tokens") : null)
+        .put("output", result.output())
+        .put("usage", result.usage())
+        .put("output_text", outputText(result.output()));
+    return response;
+  }
+
+  public static JsonObject fail(JsonObject response, ApiError error) {
+    return response.put("status", "failed").put("error", error.toJson());
+  }
+
+  static String outputText(JsonArray output) {
+    StringBuilder text = new StringBuilder();
+    for (Object o : output) {
+      JsonObject item = (JsonObject) o;
+      if (!"message".equals(item.getString("type"))) {
+        continue;
+      }
+      for (Object p : item.getJsonArray("content")) {
+        JsonObject part = (JsonObject) p;
+        if ("output_text".equals(part.getString("type"))) {
+          text.append(part.getString("text"));
+        }
+      }
+    }
+    return text.toString();
+  }
+}

@@ -1,0 +1,120 @@
+package io.parley.state;
+
+import io.vertx.core.Future;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongSupplier;
+
+/**
+ * The zero-setup store: one map shared by every event loop of the process, TTL-aware and bounded by a
+ * maximum number of entries (the least recently used turn goes first). Operations hold the lock for a
+ * few map operations only, so event loops never wait on it for long.
+ */
+public final class MemoryResponseStore implements ResponseStore {
+
+  private record Entry(StoredResponse response, long expiresAt) {
+  }
+
+  private final long ttlMillis;
+  private final LongSupplier clock;
+  private final LinkedHashMap<String, Entry> entries;
+
+  public MemoryResponseStore(Duration ttl, int maxEntries) {
+    this(ttl, maxEntries, System::currentTimeMillis);
+  }
+
+  MemoryResponseStore(Duration ttl, int maxEntries, LongSupplier clock) {
+    this.ttlMillis = ttl.toMillis();
+    this.clock = clock;
+    this.entries = new LinkedHashMap<>(1024, 0.75f, true) {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<String, Entry> eldest) {
+        return size() > maxEntries;
+      }
+    };
+  }
+
+  @Override
+  public Future<Void> put(StoredResponse response) {
+    synchronized (entries) {
+      entries.put(response.id(), new Entry(response, clock.getAsLong() + ttlMillis));
+    }
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<StoredResponse> get(String id) {
+    synchronized (entries) {
+      Entry entry = live(id, clock.getAsLong());
+      return Future.succeededFuture(entry == null ? null : entry.response());
+    }
+  }
+
+  @Override
+  public Future<Boolean> delete(String id) {
+    long now = clock.getAsLong();
+    synchronized (entries) {
+      Entry removed = entries.remove(id);
+      return Future.succeededFuture(removed != null && removed.expiresAt() > now);
+    }
+  }
+
+  @Override
+  public Future<List<StoredResponse>> loadChain(String id) {
+    long now = clock.getAsLong();
+    synchronized (entries) {
+      Entry head = live(id, now);
+      if (head == null) {
+        return Future.failedFuture(new MissingTurnException(id));
+      }
+      List<String> ids = head.response().lineage();
+      List<StoredResponse> chain = new ArrayList<>(ids.size());
+      for (String turnId : ids) {
+        Entry entry = live(turnId, now);
+        if (entry == null) {
+          return Future.failedFuture(new MissingTurnException(turnId));
+        }
+        chain.add(entry.response());
+      }
+      long expiresAt = now + ttlMillis;
+      for (StoredResponse turn : chain) {
+        entries.put(turn.id(), new Entry(turn, expiresAt));
+      }
+      return Future.succeededFuture(chain);
+    }
+  }
+
+  /** Drops expired entries; called periodically so memory is returned without waiting for reads. */
+  public int sweep() {
+    long now = clock.getAsLong();
+    int removed = 0;
+    synchronized (entries) {
+      for (Iterator<Entry> it = entries.values().iterator(); it.hasNext(); ) {
+        if (it.next().expiresAt() <= now) {
+          it.remove();
+          removed++;
+        }
+      }
+    }
+    return removed;
+  }
+
+  @Override
+  public Future<Void> close() {
+    return Future.succeededFuture();
+  }
+
+  private Entry live(String id, long now) {
+    Entry entry = entries.get(id);
+    if (entry != null && entry.expiresAt() <= now) {
+      entries.remove(id);
+      return null;
+    }
+    return entry;
+  }
+}

@@ -1,0 +1,126 @@
+package io.parley.state;
+
+import io.parley.protocol.Ids;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Turns as JSON strings in Redis, one key per turn, each with its own expiry so Redis does the sweeping.
+ * A chain of any depth loads in at most two round trips: the head says who its ancestors are, and all
+ * of them are then fetched and their TTLs refreshed in one pipelined batch.
+ */
+public final class RedisResponseStore implements ResponseStore {
+
+  // Enough connections for every event loop to have a few requests in flight; past that, callers queue
+  // briefly instead of opening unbounded connections to Redis.
+  private static final int MAX_POOL_SIZE = 16;
+  private static final int MAX_POOL_WAITING = 1024;
+
+  private final Redis redis;
+  private final long ttlMillis;
+
+  public RedisResponseStore(Vertx vertx, String redisUrl, Duration ttl) {
+    this.redis = Redis.createClient(vertx, new RedisOptions()
+        .setConnectionString(redisUrl)
+        .setMaxPoolSize(MAX_POOL_SIZE)
+        .setMaxPoolWaiting(MAX_POOL_WAITING));
+    this.ttlMillis = ttl.toMillis();
+  }
+
+  @Override
+  public Future<Void> put(StoredResponse response) {
+    if (!Ids.isResponseId(response.id())) {
+      return Future.failedFuture(new IllegalArgumentException("not a response id: " + response.id()));
+    }
+    // SET ... PX writes the value and its expiry atomically: there is never a turn without a TTL.
+    Request set = Request.cmd(Command.SET).arg(key(response.id())).arg(response.encode())
+        .arg("PX").arg(ttlMillis);
+    return redis.send(set).mapEmpty();
+  }
+
+  @Override
+  public Future<StoredResponse> get(String id) {
+    if (!Ids.isResponseId(id)) {
+      return Future.succeededFuture();
+    }
+    return redis.send(Request.cmd(Command.GET).arg(key(id))).map(RedisResponseStore::decode);
+  }
+
+  @Override
+  public Future<Boolean> delete(String id) {
+    if (!Ids.isResponseId(id)) {
+      return Future.succeededFuture(false);
+    }
+    return redis.send(Request.cmd(Command.DEL).arg(key(id))).map(count -> count.toLong() > 0);
+  }
+
+  @Override
+  public Future<List<StoredResponse>> loadChain(String id) {
+    if (!Ids.isResponseId(id)) {
+      return Future.failedFuture(new MissingTurnException(id));
+    }
+    // GETEX reads the head and refreshes its TTL in one command (Redis >= 6.2).
+    Request head = Request.cmd(Command.GETEX).arg(key(id)).arg("PX").arg(ttlMillis);
+    return redis.send(head)
+        .compose(reply -> reply == null
+            ? Future.failedFuture(new MissingTurnException(id))
+            : loadAncestors(decode(reply)));
+  }
+
+  @Override
+  public Future<Void> close() {
+    return redis.close();
+  }
+
+  /** One pipelined batch: MGET of every ancestor, then a PEXPIRE for each so the whole chain lives on. */
+  private Future<List<StoredResponse>> loadAncestors(StoredResponse head) {
+    List<String> ancestors = head.ancestors();
+    if (ancestors.isEmpty()) {
+      return Future.succeededFuture(List.of(head));
+    }
+    Request mget = Request.cmd(Command.MGET);
+    List<Request> batch = new ArrayList<>(ancestors.size() + 1);
+    batch.add(mget);
+    for (String ancestor : ancestors) {
+      if (!Ids.isResponseId(ancestor)) {
+        return Future.failedFuture(new MissingTurnException(ancestor));
+      }
+      mget.arg(key(ancestor));
+      batch.add(Request.cmd(Command.PEXPIRE).arg(key(ancestor)).arg(ttlMillis));
+    }
+    return redis.batch(batch).compose(replies -> assemble(head, replies.get(0)));
+  }
+
+  private static Future<List<StoredResponse>> assemble(StoredResponse head, Response values) {
+    List<String> ancestors = head.ancestors();
+    List<StoredResponse> chain = new ArrayList<>(ancestors.size() + 1);
+    for (int i = 0; i < ancestors.size(); i++) {
+      Response value = values.get(i);
+      if (value == null) {
+        // Oldest first, so the id reported is the first hole in the chain.
+        return Future.failedFuture(new MissingTurnException(ancestors.get(i)));
+      }
+      chain.add(decode(value));
+    }
+    chain.add(head);
+    return Future.succeededFuture(chain);
+  }
+
+  /** The braces make the chain tag a Redis Cluster hash tag: one chain's keys share a slot, so MGET works. */
+  private static String key(String id) {
+    return "parley:resp:{" + Ids.chainTag(id) + "}:" + id;
+  }
+
+  private static StoredResponse decode(Response value) {
+    return value == null ? null : StoredResponse.decode(value.toBuffer());
+  }
+}

@@ -1,0 +1,31 @@
+package io.parley.state;
+
+import io.vertx.core.Future;
+
+import java.util.List;
+
+/**
+ * Where turns live. Every implementation passes the same contract suite ({@code ResponseStoreContract}).
+ * Every stored turn expires after the configured TTL; reading a chain to continue it refreshes the TTL
+ * of every turn in it.
+ */
+public interface ResponseStore {
+
+  /** Stores one turn (its own items only), with the TTL. */
+  Future<Void> put(StoredResponse response);
+
+  /** The turn, or {@code null} when unknown, expired or deleted. Does not refresh the TTL. */
+  Future<StoredResponse> get(String id);
+
+  /** {@code true} when something was deleted. */
+  Future<Boolean> delete(String id);
+
+  /**
+   * The chain that ends at {@code id}, oldest first and {@code id} last, with every turn's TTL refreshed.
+   * Fails with {@link MissingTurnException} naming the first id that is gone: a chain is never returned
+   * with holes in it.
+   */
+  Future<List<StoredResponse>> loadChain(String id);
+
+  Future<Void> close();
+}

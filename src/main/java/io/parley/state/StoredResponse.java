@@ -1,0 +1,53 @@
+package io.parley.state;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One stored turn: its own input items and the response object (which holds its output items), plus
+ * the ids of every ancestor, oldest first. History is never copied into a turn; the ancestor list is
+ * what lets a store fetch a whole chain in one batch.
+ */
+public record StoredResponse(String id, String parentId, List<String> ancestors, JsonArray input, JsonObject response) {
+
+  public StoredResponse {
+    ancestors = List.copyOf(ancestors);
+  }
+
+  /** The ancestor list a child of this turn carries. */
+  public List<String> lineage() {
+    List<String> ids = new ArrayList<>(ancestors.size() + 1);
+    ids.addAll(ancestors);
+    ids.add(id);
+    return ids;
+  }
+
+  public JsonArray output() {
+    JsonArray output = response.getJsonArray("output");
+    return output == null ? new JsonArray() : output;
+  }
+
+  public Buffer encode() {
+    return new JsonObject()
+        .put("id", id)
+        .put("parent", parentId)
+        .put("ancestors", new JsonArray(new ArrayList<>(ancestors)))
+        .put("input", input)
+        .put("response", response)
+        .toBuffer();
+  }
+
+  public static StoredResponse decode(Buffer buffer) {
+    JsonObject json = buffer.toJsonObject();
+    List<String> ancestors = new ArrayList<>();
+    for (Object a : json.getJsonArray("ancestors")) {
+      ancestors.add((String) a);
+    }
+    return new StoredResponse(json.getString("id"), json.getString("parent"), ancestors,
+        json.getJsonArray("input"), json.getJsonObject("response"));
+  }
+}

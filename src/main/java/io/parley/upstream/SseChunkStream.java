@@ -1,0 +1,154 @@
+package io.parley.upstream;
+
+import io.parley.protocol.ApiError;
+import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.parsetools.RecordParser;
+
+/**
+ * Parses {@code text/event-stream} bytes line by line (data lines of one event joined, dispatched at the
+ * blank line) into JSON chunks, ending at {@code data: [DONE]} or at the end of the body. Flow control is
+ * the line parser's: pausing it pauses the HTTP response underneath.
+ */
+final class SseChunkStream implements ChunkStream {
+
+  private static final int MAX_LINE_BYTES = 16 * 1024 * 1024;
+
+  private final HttpClientRequest request;
+  private final RecordParser lines;
+  private final StringBuilder data = new StringBuilder();
+  private Handler<JsonObject> handler;
+  private Handler<Throwable> exceptionHandler;
+  private Handler<Void> endHandler;
+  private boolean ended;
+
+  SseChunkStream(HttpClientRequest request, HttpClientResponse response) {
+    this.request = request;
+    this.lines = RecordParser.newDelimited("\n", response).maxRecordSize(MAX_LINE_BYTES);
+    lines.pause();
+    lines.handler(this::onLine);
+    lines.endHandler(v -> end());
+    lines.exceptionHandler(this::fail);
+  }
+
+  private void onLine(Buffer raw) {
+    if (ended) {
+      return;
+    }
+    String line = raw.toString();
+    if (line.endsWith("\r")) {
+      line = line.substring(0, line.length() - 1);
+    }
+    if (line.isEmpty()) {
+      dispatch();
+    } else if (line.startsWith("data:")) {
+      if (!data.isEmpty()) {
+        data.append('\n');
+      }
+      data.append(line, line.length() > 5 && line.charAt(5) == ' ' ? 6 : 5, line.length());
+    }
+    // "event:", "id:", "retry:" and ":" comment lines carry nothing a Chat Completions stream needs.
+  }
+
+  private void dispatch() {
+    if (data.isEmpty()) {
+      return;
+    }
+    String payload = data.toString();
+    data.setLength(0);
+    if (payload.equals("[DONE]")) {
+      end();
+      return;
+    }
+    JsonObject chunk;
+    try {
+      chunk = new JsonObject(payload);
+    } catch (DecodeException | ClassCastException e) {
+      fail(ApiError.upstream("The upstream provider sent a stream event that is not a JSON object."));
+      return;
+    }
+    try {
+      if (handler != null) {
+        handler.handle(chunk);
+      }
+    } catch (RuntimeException e) {
+      fail(e);
+    }
+  }
+
+  private void end() {
+    if (ended) {
+      return;
+    }
+    dispatch();
+    if (ended) {
+      return;
+    }
+    ended = true;
+    if (endHandler != null) {
+      endHandler.handle(null);
+    }
+  }
+
+  private void fail(Throwable cause) {
+    if (ended) {
+      return;
+    }
+    ended = true;
+    request.reset();
+    if (exceptionHandler != null) {
+      exceptionHandler.handle(UpstreamErrors.map(cause));
+    }
+  }
+
+  @Override
+  public void cancel() {
+    if (!ended) {
+      ended = true;
+      request.reset();
+    }
+  }
+
+  @Override
+  public ChunkStream handler(Handler<JsonObject> handler) {
+    this.handler = handler;
+    if (handler != null) {
+      lines.resume();
+    }
+    return this;
+  }
+
+  @Override
+  public ChunkStream exceptionHandler(Handler<Throwable> handler) {
+    this.exceptionHandler = handler;
+    return this;
+  }
+
+  @Override
+  public ChunkStream endHandler(Handler<Void> handler) {
+    this.endHandler = handler;
+    return this;
+  }
+
+  @Override
+  public ChunkStream pause() {
+    lines.pause();
+    return this;
+  }
+
+  @Override
+  public ChunkStream resume() {
+    lines.resume();
+    return this;
+  }
+
+  @Override
+  public ChunkStream fetch(long amount) {
+    lines.fetch(amount);
+    return this;
+  }
+}
