@@ -20,11 +20,13 @@ import java.net.URI;
 /** An OpenAI-compatible {@code /v1/chat/completions} provider, over a pooled keep-alive HTTP client. */
 public final class ChatCompletionsUpstream implements Upstream {
 
+  private final Vertx vertx;
   private final HttpClientAgent client;
   private final RequestOptions template;
 
   public ChatCompletionsUpstream(Vertx vertx, ParleyConfig config) {
     URI base = URI.create(config.upstreamUrl());
+    this.vertx = vertx;
     boolean tls = "https".equals(base.getScheme());
     int port = base.getPort() != -1 ? base.getPort() : tls ? 443 : 80;
     this.client = vertx.httpClientBuilder()
@@ -57,7 +59,8 @@ public final class ChatCompletionsUpstream implements Upstream {
   @Override
   public Future<ChunkStream> stream(JsonObject chatRequest) {
     return send(chatRequest, "text/event-stream")
-        .<ChunkStream>map(call -> new SseChunkStream(call.request(), call.response()))
+        .<ChunkStream>map(call -> new SseChunkStream(vertx, call.request(), call.response(),
+            template.getIdleTimeout()))
         .recover(err -> Future.failedFuture(UpstreamErrors.map(err)));
   }
 

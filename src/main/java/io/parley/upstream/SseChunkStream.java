@@ -2,12 +2,15 @@ package io.parley.upstream;
 
 import io.parley.protocol.ApiError;
 import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.parsetools.RecordParser;
+
+import java.util.concurrent.TimeoutException;
 
 /**
  * Parses {@code text/event-stream} bytes line by line (data lines of one event joined, dispatched at the
@@ -18,24 +21,41 @@ final class SseChunkStream implements ChunkStream {
 
   private static final int MAX_LINE_BYTES = 16 * 1024 * 1024;
 
+  private final Vertx vertx;
   private final HttpClientRequest request;
   private final RecordParser lines;
+  private final long idleTimeoutMs;
+  private final long watchdog;
+  private long lastActivity = System.nanoTime();
+  private boolean paused;
   private final StringBuilder data = new StringBuilder();
   private Handler<JsonObject> handler;
   private Handler<Throwable> exceptionHandler;
   private Handler<Void> endHandler;
   private boolean ended;
 
-  SseChunkStream(HttpClientRequest request, HttpClientResponse response) {
+  SseChunkStream(Vertx vertx, HttpClientRequest request, HttpClientResponse response, long idleTimeoutMs) {
+    this.vertx = vertx;
     this.request = request;
+    this.idleTimeoutMs = idleTimeoutMs;
     this.lines = RecordParser.newDelimited("\n", response).maxRecordSize(MAX_LINE_BYTES);
-    lines.pause();
+    pause();
+    // The request's own idle timeout stops at the response head; a provider that goes silent mid-stream
+    // is caught here. Time spent paused by our own backpressure is not the provider's silence.
+    this.watchdog = vertx.setPeriodic(Math.max(10, idleTimeoutMs / 4), id -> checkIdle());
     lines.handler(this::onLine);
     lines.endHandler(v -> end());
     lines.exceptionHandler(this::fail);
   }
 
+  private void checkIdle() {
+    if (!paused && System.nanoTime() - lastActivity > idleTimeoutMs * 1_000_000L) {
+      fail(new TimeoutException("upstream stream idle for " + idleTimeoutMs + " ms"));
+    }
+  }
+
   private void onLine(Buffer raw) {
+    lastActivity = System.nanoTime();
     if (ended) {
       return;
     }
@@ -89,6 +109,7 @@ final class SseChunkStream implements ChunkStream {
       return;
     }
     ended = true;
+    vertx.cancelTimer(watchdog);
     if (endHandler != null) {
       endHandler.handle(null);
     }
@@ -99,6 +120,7 @@ final class SseChunkStream implements ChunkStream {
       return;
     }
     ended = true;
+    vertx.cancelTimer(watchdog);
     request.reset();
     if (exceptionHandler != null) {
       exceptionHandler.handle(UpstreamErrors.map(cause));
@@ -109,6 +131,7 @@ final class SseChunkStream implements ChunkStream {
   public void cancel() {
     if (!ended) {
       ended = true;
+      vertx.cancelTimer(watchdog);
       request.reset();
     }
   }
@@ -117,7 +140,7 @@ final class SseChunkStream implements ChunkStream {
   public ChunkStream handler(Handler<JsonObject> handler) {
     this.handler = handler;
     if (handler != null) {
-      lines.resume();
+      resume();
     }
     return this;
   }
@@ -136,12 +159,15 @@ final class SseChunkStream implements ChunkStream {
 
   @Override
   public ChunkStream pause() {
+    paused = true;
     lines.pause();
     return this;
   }
 
   @Override
   public ChunkStream resume() {
+    paused = false;
+    lastActivity = System.nanoTime();
     lines.resume();
     return this;
   }

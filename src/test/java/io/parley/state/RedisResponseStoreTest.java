@@ -1,0 +1,76 @@
+package io.parley.state;
+
+import io.parley.protocol.Ids;
+import io.parley.testing.RedisSupport;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The contract against a real Redis, plus what only Redis can show: the key carries a TTL, and a long
+ * chain loads with one GETEX and one MGET (the batch that refreshes TTLs is pipelined with the MGET).
+ */
+class RedisResponseStoreTest extends ResponseStoreContract {
+
+  private Redis plain;
+
+  @Override
+  protected ResponseStore createStore(Vertx vertx, Duration ttl) {
+    return new RedisResponseStore(vertx, RedisSupport.url(), ttl);
+  }
+
+  @BeforeEach
+  void openPlainClient() {
+    plain = Redis.createClient(vertx, RedisSupport.url());
+  }
+
+  @AfterEach
+  void closePlainClient() {
+    await(plain.close());
+  }
+
+  @Test
+  void putStoresTheKeyWithTheTtl() {
+    StoredResponse turn = put(store, turn(null));
+    String key = "parley:resp:{" + Ids.chainTag(turn.id()) + "}:" + turn.id();
+
+    long pttl = await(plain.send(Request.cmd(Command.PTTL).arg(key))).toLong();
+
+    assertThat(pttl).isPositive().isLessThanOrEqualTo(LONG_TTL.toMillis());
+  }
+
+  @Test
+  void aDeepChainLoadsWithOneGetexAndOneMget() {
+    List<StoredResponse> chain = putChain(store, 50);
+    String before = commandStats();
+
+    List<StoredResponse> loaded = await(store.loadChain(last(chain).id()));
+
+    String after = commandStats();
+    assertThat(ids(loaded)).containsExactlyElementsOf(ids(chain));
+    assertThat(calls(after, "getex") - calls(before, "getex")).isEqualTo(1);
+    assertThat(calls(after, "mget") - calls(before, "mget")).isEqualTo(1);
+    assertThat(calls(after, "get") - calls(before, "get")).isZero();
+    assertThat(calls(after, "pexpire") - calls(before, "pexpire")).isEqualTo(49);
+  }
+
+  private String commandStats() {
+    return await(plain.send(Request.cmd(Command.INFO).arg("commandstats"))).toString();
+  }
+
+  private static long calls(String stats, String command) {
+    Matcher m = Pattern.compile("(?m)^cmdstat_" + command + ":calls=(\\d+)").matcher(stats);
+    return m.find() ? Long.parseLong(m.group(1)) : 0;
+  }
+}

@@ -1,0 +1,233 @@
+package io.parley.state;
+
+import io.parley.protocol.Ids;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * What every {@link ResponseStore} must do. Tests block on futures from the JUnit thread (never an event
+ * loop) so each case reads top to bottom; every case uses fresh random ids, so a shared server is fine.
+ */
+public abstract class ResponseStoreContract {
+
+  protected static final Duration LONG_TTL = Duration.ofMinutes(10);
+  protected static final Duration SHORT_TTL = Duration.ofMillis(1500);
+
+  protected Vertx vertx;
+  protected ResponseStore store;
+
+  protected abstract ResponseStore createStore(Vertx vertx, Duration ttl);
+
+  @BeforeEach
+  void openStore() {
+    vertx = Vertx.vertx();
+    store = createStore(vertx, LONG_TTL);
+  }
+
+  @AfterEach
+  void closeStore() {
+    await(store.close());
+    await(vertx.close());
+  }
+
+  @Test
+  void putThenGetReturnsTheTurnExactly() {
+    StoredResponse root = put(store, turn(null));
+    StoredResponse child = put(store, turn(root));
+
+    StoredResponse got = await(store.get(child.id()));
+
+    assertThat(got).isEqualTo(child);
+    assertThat(got.parentId()).isEqualTo(root.id());
+    assertThat(got.ancestors()).containsExactly(root.id());
+    assertThat(got.input()).isEqualTo(child.input());
+    assertThat(got.response()).isEqualTo(child.response());
+  }
+
+  @Test
+  void getOfAnUnknownIdIsNull() {
+    assertThat(await(store.get(Ids.newResponseId(null)))).isNull();
+  }
+
+  @Test
+  void getOfAMalformedIdIsNull() {
+    for (String id : List.of("", "resp_", "resp_123", "msg_" + "a".repeat(48), "resp_" + "Z".repeat(48))) {
+      assertThat(await(store.get(id))).as(id).isNull();
+    }
+  }
+
+  @Test
+  void deleteRemovesOnce() {
+    StoredResponse turn = put(store, turn(null));
+
+    assertThat(await(store.delete(turn.id()))).isTrue();
+    assertThat(await(store.get(turn.id()))).isNull();
+    assertThat(await(store.delete(turn.id()))).isFalse();
+  }
+
+  @Test
+  void loadChainOfARootIsJustTheRoot() {
+    StoredResponse root = put(store, turn(null));
+
+    assertThat(ids(await(store.loadChain(root.id())))).containsExactly(root.id());
+  }
+
+  @Test
+  void loadChainReturnsTurnsOldestFirst() {
+    List<StoredResponse> chain = putChain(store, 3);
+
+    List<StoredResponse> loaded = await(store.loadChain(last(chain).id()));
+
+    assertThat(loaded).containsExactlyElementsOf(chain);
+  }
+
+  @Test
+  void forkedChildrenEachLoadOnlyTheirOwnChain() {
+    StoredResponse root = put(store, turn(null));
+    StoredResponse left = put(store, turn(root));
+    StoredResponse right = put(store, turn(root));
+
+    assertThat(ids(await(store.loadChain(left.id())))).containsExactly(root.id(), left.id());
+    assertThat(ids(await(store.loadChain(right.id())))).containsExactly(root.id(), right.id());
+  }
+
+  @Test
+  void loadChainNamesTheOldestMissingAncestor() {
+    List<StoredResponse> chain = putChain(store, 4);
+    await(store.delete(chain.get(2).id()));
+    await(store.delete(chain.get(1).id()));
+
+    assertThatThrownBy(() -> await(store.loadChain(last(chain).id())))
+        .isInstanceOfSatisfying(MissingTurnException.class,
+            e -> assertThat(e.missingId()).isEqualTo(chain.get(1).id()));
+  }
+
+  @Test
+  void loadChainOfAnUnknownHeadNamesTheHead() {
+    String head = Ids.newResponseId(null);
+
+    assertThatThrownBy(() -> await(store.loadChain(head)))
+        .isInstanceOfSatisfying(MissingTurnException.class, e -> assertThat(e.missingId()).isEqualTo(head));
+  }
+
+  @Test
+  void resultsArriveOnTheCallersContext() {
+    List<StoredResponse> chain = putChain(store, 3);
+    Context context = vertx.getOrCreateContext();
+    Promise<Context> seen = Promise.promise();
+
+    context.runOnContext(v -> store.loadChain(last(chain).id())
+        .onComplete(ar -> seen.complete(Vertx.currentContext())));
+
+    assertThat(await(seen.future())).isSameAs(context);
+  }
+
+  @Test
+  void turnsExpireAfterTheTtl() {
+    ResponseStore shortLived = createStore(vertx, SHORT_TTL);
+    long start = System.nanoTime();
+    StoredResponse turn = put(shortLived, turn(null));
+    assertThat(await(shortLived.get(turn.id()))).isNotNull();
+
+    poll(() -> await(shortLived.get(turn.id())) == null);
+
+    assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start))
+        .as("lived at least the TTL").isGreaterThanOrEqualTo(SHORT_TTL.toMillis() - 50);
+    await(shortLived.close());
+  }
+
+  @Test
+  void loadChainRefreshesTheTtlOfEveryTurn() throws InterruptedException {
+    ResponseStore shortLived = createStore(vertx, SHORT_TTL);
+    List<StoredResponse> chain = putChain(shortLived, 3);
+    long sixtyPercent = SHORT_TTL.toMillis() * 6 / 10;
+
+    Thread.sleep(sixtyPercent);
+    await(shortLived.loadChain(last(chain).id()));
+    Thread.sleep(sixtyPercent);
+
+    // Past the original TTL now: only the refresh keeps them alive (get itself does not refresh).
+    for (StoredResponse turn : chain) {
+      assertThat(await(shortLived.get(turn.id()))).as(turn.id()).isNotNull();
+    }
+    poll(() -> chain.stream().allMatch(turn -> await(shortLived.get(turn.id())) == null));
+    await(shortLived.close());
+  }
+
+  // ---- helpers shared by the implementation-specific subclasses ----
+
+  protected static StoredResponse turn(StoredResponse parent) {
+    String id = Ids.newResponseId(parent == null ? null : parent.id());
+    JsonArray input = new JsonArray().add(new JsonObject().put("type", "message").put("role", "user")
+        .put("content", "héllo \"quoted\" ✓ " + id));
+    JsonObject response = new JsonObject().put("id", id).put("object", "response").put("created_at", 1_700_000_000L)
+        .put("temperature", 0.25).put("metadata", new JsonObject().put("k", "v")).putNull("previous_response_id")
+        .put("output", new JsonArray().add(new JsonObject().put("type", "message").put("text", "hi")));
+    List<String> ancestors = parent == null ? List.of() : parent.lineage();
+    return new StoredResponse(id, parent == null ? null : parent.id(), ancestors, input, response);
+  }
+
+  protected static StoredResponse put(ResponseStore target, StoredResponse turn) {
+    await(target.put(turn));
+    return turn;
+  }
+
+  /** A linear chain of {@code depth} stored turns, oldest first. */
+  protected static List<StoredResponse> putChain(ResponseStore target, int depth) {
+    List<StoredResponse> chain = new ArrayList<>(depth);
+    StoredResponse parent = null;
+    for (int i = 0; i < depth; i++) {
+      parent = put(target, turn(parent));
+      chain.add(parent);
+    }
+    return chain;
+  }
+
+  protected static List<String> ids(List<StoredResponse> turns) {
+    return turns.stream().map(StoredResponse::id).toList();
+  }
+
+  protected static <T> T last(List<T> list) {
+    return list.get(list.size() - 1);
+  }
+
+  /** Never hangs a build: a store that does not answer fails the test within seconds. */
+  protected static <T> T await(Future<T> future) {
+    try {
+      return future.await(10, TimeUnit.SECONDS);
+    } catch (TimeoutException e) {
+      throw new AssertionError("store did not answer within 10 s", e);
+    }
+  }
+
+  /** Waits for expiry without a fixed long sleep: expiry is checked every 100 ms for up to 5 s. */
+  private static void poll(BooleanSupplier condition) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (!condition.getAsBoolean()) {
+      assertThat(System.nanoTime()).as("condition not met within 5 s").isLessThan(deadline);
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      }
+    }
+  }
+}

@@ -1,0 +1,106 @@
+package io.parley.testing;
+
+import io.parley.Parley;
+import io.parley.config.ConfigLoader;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.json.JsonObject;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The real gateway on a random loopback port, configured as a user would (through {@code PARLEY_*}
+ * settings), with a plain HTTP client to talk to it.
+ */
+public final class Gateway implements AutoCloseable {
+
+  private final Vertx vertx;
+  private final Parley parley;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  private Gateway(Vertx vertx, Parley parley) {
+    this.vertx = vertx;
+    this.parley = parley;
+  }
+
+  /** @param settings {@code PARLEY_*} overrides, e.g. {@code PARLEY_UPSTREAM_URL} */
+  public static Gateway start(Map<String, String> settings) {
+    Map<String, String> env = new HashMap<>();
+    env.put("PARLEY_HOST", "127.0.0.1");
+    env.put("PARLEY_PORT", "0");
+    env.put("PARLEY_EVENT_LOOPS", "2");
+    env.putAll(settings);
+    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
+    Parley parley = Parley.start(vertx, ConfigLoader.fromMap(env)).await();
+    return new Gateway(vertx, parley);
+  }
+
+  public int port() {
+    return parley.port();
+  }
+
+  public String baseUrl() {
+    return "http://127.0.0.1:" + port() + "/v1";
+  }
+
+  public Reply post(String path, JsonObject body) {
+    return post(path, body.encode());
+  }
+
+  public Reply post(String path, String body) {
+    return send(HttpRequest.newBuilder(uri(path)).header("content-type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body)));
+  }
+
+  public Reply get(String path) {
+    return send(HttpRequest.newBuilder(uri(path)).GET());
+  }
+
+  public Reply delete(String path) {
+    return send(HttpRequest.newBuilder(uri(path)).DELETE());
+  }
+
+  public URI uri(String path) {
+    return URI.create("http://127.0.0.1:" + port() + path);
+  }
+
+  public HttpClient http() {
+    return http;
+  }
+
+  private Reply send(HttpRequest.Builder request) {
+    try {
+      HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(30)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      return new Reply(response.statusCode(), response.body(), response.headers().firstValue("content-type").orElse(""));
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** A reply from the gateway. */
+  public record Reply(int status, String body, String contentType) {
+    public JsonObject json() {
+      return new JsonObject(body);
+    }
+
+    public JsonObject error() {
+      return json().getJsonObject("error");
+    }
+  }
+
+  @Override
+  public void close() {
+    parley.close().await();
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+}
