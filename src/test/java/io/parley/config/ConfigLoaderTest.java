@@ -1,0 +1,70 @@
+package io.parley.config;
+
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ConfigLoaderTest {
+
+  @Test
+  void defaultsGiveAZeroSetupGateway() {
+    ParleyConfig config = ConfigLoader.fromMap(Map.of());
+    assertThat(config.port()).isEqualTo(8080);
+    assertThat(config.mockUpstream()).isTrue();
+    assertThat(config.redisState()).isFalse();
+    assertThat(config.stateTtl()).isEqualTo(Duration.ofDays(30));
+  }
+
+  @Test
+  void environmentOverridesTheFile() {
+    JsonObject file = new JsonObject().put("port", 9000).put("state_ttl", "1h").put("upstream_url", "mock");
+    ParleyConfig config = new ConfigLoader(file, Map.of("PARLEY_PORT", "9100",
+        "PARLEY_UPSTREAM_URL", "http://vllm:8000/v1/", "PARLEY_REDIS_URL", "redis://r:6379")).build();
+    assertThat(config.port()).isEqualTo(9100);
+    assertThat(config.stateTtl()).isEqualTo(Duration.ofHours(1));
+    assertThat(config.upstreamUrl()).isEqualTo("http://vllm:8000/v1");
+    assertThat(config.redisUrl()).isEqualTo("redis://r:6379");
+  }
+
+  @Test
+  void mockAndBlankMeanTheBuiltInMock() {
+    assertThat(ConfigLoader.fromMap(Map.of("PARLEY_UPSTREAM_URL", "mock")).mockUpstream()).isTrue();
+    assertThat(ConfigLoader.fromMap(Map.of("PARLEY_UPSTREAM_URL", "")).mockUpstream()).isTrue();
+  }
+
+  @Test
+  void invalidValuesNameTheKey() {
+    assertThatThrownBy(() -> ConfigLoader.fromMap(Map.of("PARLEY_PORT", "eighty")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("PARLEY_PORT");
+    assertThatThrownBy(() -> ConfigLoader.fromMap(Map.of("PARLEY_PORT", "70000")))
+        .hasMessageContaining("PARLEY_PORT");
+    assertThatThrownBy(() -> ConfigLoader.fromMap(Map.of("PARLEY_STATE_TTL", "forever")))
+        .hasMessageContaining("PARLEY_STATE_TTL");
+    assertThatThrownBy(() -> ConfigLoader.fromMap(Map.of("PARLEY_STATE_TTL", "0s")))
+        .hasMessageContaining("PARLEY_STATE_TTL");
+    assertThatThrownBy(() -> ConfigLoader.fromMap(Map.of("PARLEY_UPSTREAM_URL", "ftp://x/v1")))
+        .hasMessageContaining("PARLEY_UPSTREAM_URL");
+    assertThatThrownBy(() -> ConfigLoader.fromMap(Map.of("PARLEY_REDIS_URL", "localhost:6379")))
+        .hasMessageContaining("PARLEY_REDIS_URL");
+  }
+
+  @Test
+  void durationsTakeUnits() {
+    assertThat(ConfigLoader.parseDuration("250ms")).isEqualTo(Duration.ofMillis(250));
+    assertThat(ConfigLoader.parseDuration("90")).isEqualTo(Duration.ofSeconds(90));
+    assertThat(ConfigLoader.parseDuration("15m")).isEqualTo(Duration.ofMinutes(15));
+    assertThat(ConfigLoader.parseDuration("30d")).isEqualTo(Duration.ofDays(30));
+  }
+
+  @Test
+  void theApiKeyNeverAppearsInTheConfigsText() {
+    ParleyConfig config = ConfigLoader.fromMap(Map.of("PARLEY_UPSTREAM_API_KEY", "sk-very-secret"));
+    assertThat(config.upstreamApiKey()).isEqualTo("sk-very-secret");
+    assertThat(config.toString()).doesNotContain("sk-very-secret");
+  }
+}
