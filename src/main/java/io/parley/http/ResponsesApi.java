@@ -40,7 +40,7 @@ final class ResponsesApi {
 
   private Future<Void> complete(RoutingContext ctx, Turn turn) {
     return upstream.complete(turn.chatRequest())
-        .map(ChatCompletionMapper::fromCompletion)
+        .map(completion -> ChatCompletionMapper.fromCompletion(completion, turn.policy()))
         .map(output -> ResponseObject.finish(turn.response(), output, System.currentTimeMillis() / 1000))
         .compose(response -> save(turn).map(response))
         .compose(response -> json(ctx, response));
@@ -48,7 +48,7 @@ final class ResponsesApi {
 
   private Future<Void> stream(RoutingContext ctx, Turn turn) {
     return upstream.stream(turn.chatRequest())
-        .compose(chunks -> StreamRelay.relay(ctx.response(), chunks, new StreamTranslator(turn.response()),
+        .compose(chunks -> StreamRelay.relay(ctx.response(), chunks, new StreamTranslator(turn.response(), turn.policy()),
             finished -> save(turn)));
   }
 

@@ -3,7 +3,9 @@ package io.parley.http;
 import io.parley.protocol.ChatRequestBuilder;
 import io.parley.protocol.CreateRequest;
 import io.parley.protocol.Ids;
+import io.parley.protocol.OutputPolicy;
 import io.parley.protocol.ResponseObject;
+import io.parley.protocol.ToolHistory;
 import io.parley.state.StoredResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -34,7 +36,12 @@ record Turn(CreateRequest request, List<StoredResponse> chain, JsonObject respon
       history.add(turn.input());
       history.add(turn.output());
     }
+    ToolHistory.validate(history, request.input());
     return ChatRequestBuilder.build(request, history);
+  }
+
+  OutputPolicy policy() {
+    return OutputPolicy.of(request.raw());
   }
 
   StoredResponse toStored() {

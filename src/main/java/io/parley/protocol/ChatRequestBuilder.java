@@ -22,19 +22,30 @@ public final class ChatRequestBuilder {
     if (request.instructions() != null) {
       messages.add(new JsonObject().put("role", "system").put("content", request.instructions()));
     }
+    ChatMessages builder = new ChatMessages(messages);
     for (JsonArray items : history) {
-      addMessages(messages, items);
+      builder.addAll(items);
     }
-    addMessages(messages, request.input());
+    builder.addAll(request.input());
 
     JsonObject raw = request.raw();
     JsonObject chat = new JsonObject().put("model", request.model()).put("messages", messages);
+    Tools.addTo(chat, raw);
     copy(raw, "temperature", chat, "temperature");
     copy(raw, "top_p", chat, "top_p");
     copy(raw, "presence_penalty", chat, "presence_penalty");
     copy(raw, "frequency_penalty", chat, "frequency_penalty");
     copy(raw, "max_output_tokens", chat, "max_tokens");
     copy(raw, "user", chat, "user");
+    copy(raw, "prompt_cache_key", chat, "prompt_cache_key");
+    copy(raw, "safety_identifier", chat, "safety_identifier");
+    if (raw.getValue("reasoning") instanceof JsonObject reasoning && reasoning.getValue("effort") instanceof String e) {
+      chat.put("reasoning_effort", e);
+    }
+    if (raw.getValue("top_logprobs") instanceof Number n && n.intValue() > 0 || request.includes("message.output_text.logprobs")) {
+      chat.put("logprobs", true);
+      copy(raw, "top_logprobs", chat, "top_logprobs");
+    }
     JsonObject format = responseFormat(raw.getJsonObject("text"));
     if (format != null) {
       chat.put("response_format", format);
@@ -43,33 +54,6 @@ public final class ChatRequestBuilder {
       chat.put("stream", true).put("stream_options", new JsonObject().put("include_usage", true));
     }
     return chat;
-  }
-
-  static void addMessages(JsonArray messages, JsonArray items) {
-    for (Object o : items) {
-      JsonObject item = (JsonObject) o;
-      if ("message".equals(item.getString("type"))) {
-        messages.add(message(item));
-      }
-    }
-  }
-
-  private static JsonObject message(JsonObject item) {
-    String role = item.getString("role");
-    // "developer" is the Responses name for a system prompt; most Chat Completions servers only know "system".
-    String chatRole = role.equals("developer") ? "system" : role;
-    return new JsonObject().put("role", chatRole).put("content", content(item.getJsonArray("content")));
-  }
-
-  private static Object content(JsonArray parts) {
-    if (parts.size() == 1) {
-      return parts.getJsonObject(0).getString("text");
-    }
-    JsonArray chatParts = new JsonArray();
-    for (Object o : parts) {
-      chatParts.add(new JsonObject().put("type", "text").put("text", ((JsonObject) o).getString("text")));
-    }
-    return chatParts;
   }
 
   private static JsonObject responseFormat(JsonObject text) {
@@ -87,7 +71,7 @@ public final class ChatRequestBuilder {
     return new JsonObject().put("type", "json_schema").put("json_schema", schema);
   }
 
-  private static void copy(JsonObject from, String key, JsonObject to, String as) {
+  static void copy(JsonObject from, String key, JsonObject to, String as) {
     Object value = from.getValue(key);
     if (value != null) {
       to.put(as, value);

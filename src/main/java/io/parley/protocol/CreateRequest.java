@@ -18,4 +18,9 @@ public record CreateRequest(
     boolean store,
     boolean stream,
     JsonObject metadata) {
+
+  /** Whether {@code include} asks for this extra output data. */
+  public boolean includes(String what) {
+    return raw.getValue("include") instanceof JsonArray include && include.contains(what);
+  }
 }

@@ -7,13 +7,12 @@ import java.util.Set;
 
 /**
  * Turns the many shapes clients send as {@code input} into one normalized form: a list of items, each
- * with {@code type} and {@code id}; messages with {@code role} and a list of typed content parts. This is
- * the form that is stored, listed by {@code input_items}, and rebuilt into upstream messages.
+ * with {@code type} and {@code id}. This is the form that is stored, listed by {@code input_items}, and
+ * rebuilt into upstream messages. Items are kept as sent (no re-encoding of images or files).
  */
 final class InputItems {
 
   private static final Set<String> ROLES = Set.of("user", "system", "developer", "assistant");
-  private static final Set<String> TEXT_PARTS = Set.of("input_text", "output_text");
 
   private InputItems() {
   }
@@ -43,11 +42,14 @@ final class InputItems {
     if (!(type instanceof String t)) {
       throw type == null ? ApiError.missing(param + ".type") : ApiError.invalidType(param + ".type", "a string", type);
     }
-    if (!t.equals("message")) {
-      throw ApiError.invalidValue(param + ".type",
+    return switch (t) {
+      case "message" -> messageItem(item, param);
+      case "function_call" -> functionCall(item, param);
+      case "function_call_output" -> functionCallOutput(item, param);
+      case "reasoning" -> reasoning(item, param);
+      default -> throw ApiError.invalidValue(param + ".type",
           "Invalid value for '" + param + ".type': item type '" + t + "' is not supported by this gateway.");
-    }
-    return messageItem(item, param);
+    };
   }
 
   private static JsonObject messageItem(JsonObject item, String param) {
@@ -59,43 +61,83 @@ final class InputItems {
       throw ApiError.invalidValue(param + ".role", "Invalid value for '" + param
           + ".role': expected one of 'user', 'system', 'developer', 'assistant'.");
     }
-    String defaultPart = r.equals("assistant") ? "output_text" : "input_text";
     Object content = item.getValue("content");
     JsonArray parts = new JsonArray();
     if (content instanceof String text) {
-      parts.add(textPart(defaultPart, text));
+      parts.add(textPart(r.equals("assistant") ? "output_text" : "input_text", text));
     } else if (content instanceof JsonArray list) {
       for (int i = 0; i < list.size(); i++) {
-        parts.add(part(list.getValue(i), param + ".content[" + i + "]"));
+        parts.add(ContentParts.normalize(list.getValue(i), param + ".content[" + i + "]"));
       }
     } else if (content == null) {
       throw ApiError.missing(param + ".content");
     } else {
       throw ApiError.invalidType(param + ".content", "a string or an array of content parts", content);
     }
-    return message(r, parts, stringOrNull(item, "id", param), stringOrNull(item, "status", param));
+    return message(r, parts, optionalString(item, "id", param), optionalString(item, "status", param));
   }
 
-  private static JsonObject part(Object value, String param) {
-    if (!(value instanceof JsonObject part)) {
-      throw ApiError.invalidType(param, "an object", value);
-    }
-    Object type = part.getValue("type");
-    if (!(type instanceof String t)) {
-      throw type == null ? ApiError.missing(param + ".type") : ApiError.invalidType(param + ".type", "a string", type);
-    }
-    if (!TEXT_PARTS.contains(t)) {
-      throw ApiError.invalidValue(param + ".type",
-          "Invalid value for '" + param + ".type': content part type '" + t + "' is not supported by this gateway.");
-    }
-    Object text = part.getValue("text");
-    if (!(text instanceof String s)) {
-      throw text == null ? ApiError.missing(param + ".text") : ApiError.invalidType(param + ".text", "a string", text);
-    }
-    return textPart(t, s);
+  private static JsonObject functionCall(JsonObject item, String param) {
+    String callId = requiredString(item, "call_id", param);
+    String name = requiredString(item, "name", param);
+    String arguments = requiredString(item, "arguments", param);
+    String id = optionalString(item, "id", param);
+    return OutputItems.functionCall(id != null ? id : Ids.newItemId("fc"), callId, name, arguments,
+        statusOr(item, param));
   }
 
-  private static String stringOrNull(JsonObject item, String key, String param) {
+  private static JsonObject functionCallOutput(JsonObject item, String param) {
+    String callId = requiredString(item, "call_id", param);
+    Object output = item.getValue("output");
+    Object normalized;
+    if (output instanceof String s) {
+      normalized = s;
+    } else if (output instanceof JsonArray list) {
+      JsonArray parts = new JsonArray();
+      for (int i = 0; i < list.size(); i++) {
+        parts.add(ContentParts.normalize(list.getValue(i), param + ".output[" + i + "]"));
+      }
+      normalized = parts;
+    } else if (output == null) {
+      throw ApiError.missing(param + ".output");
+    } else {
+      throw ApiError.invalidType(param + ".output", "a string or an array of content parts", output);
+    }
+    String id = optionalString(item, "id", param);
+    return new JsonObject()
+        .put("type", "function_call_output")
+        .put("id", id != null ? id : Ids.newItemId("fco"))
+        .put("call_id", callId)
+        .put("output", normalized)
+        .put("status", statusOr(item, param));
+  }
+
+  /** Reasoning items that clients send back are kept with the turn; Chat Completions providers do not take them. */
+  private static JsonObject reasoning(JsonObject item, String param) {
+    JsonObject copy = item.copy();
+    if (optionalString(item, "id", param) == null) {
+      copy.put("id", Ids.newItemId("rs"));
+    }
+    if (!(copy.getValue("summary") instanceof JsonArray)) {
+      copy.put("summary", new JsonArray());
+    }
+    return copy;
+  }
+
+  private static String statusOr(JsonObject item, String param) {
+    String status = optionalString(item, "status", param);
+    return status != null ? status : "completed";
+  }
+
+  static String requiredString(JsonObject item, String key, String param) {
+    Object value = item.getValue(key);
+    if (!(value instanceof String s)) {
+      throw value == null ? ApiError.missing(param + "." + key) : ApiError.invalidType(param + "." + key, "a string", value);
+    }
+    return s;
+  }
+
+  static String optionalString(JsonObject item, String key, String param) {
     Object value = item.getValue(key);
     if (value != null && !(value instanceof String)) {
       throw ApiError.invalidType(param + "." + key, "a string", value);

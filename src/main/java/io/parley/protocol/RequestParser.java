@@ -2,6 +2,7 @@ package io.parley.protocol;
 
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.util.Map;
@@ -54,6 +55,26 @@ public final class RequestParser {
     optionalString(body, "user");
     optionalBoolean(body, "parallel_tool_calls", true);
     textFormat(body);
+    JsonArray tools = Tools.normalize(body.getValue("tools"));
+    if (body.getValue("tools") != null) {
+      body.put("tools", tools);
+    }
+    Tools.validateChoice(body.getValue("tool_choice"), tools);
+    integer(body, "max_tool_calls", 1);
+    integer(body, "top_logprobs", 0);
+    number(body, "top_logprobs", 0, 20);
+    stringArray(body, "include");
+    enumValue(body, "truncation", Set.of("auto", "disabled"));
+    if (body.getValue("reasoning") != null && !(body.getValue("reasoning") instanceof JsonObject)) {
+      throw ApiError.invalidType("reasoning", "an object", body.getValue("reasoning"));
+    }
+    if (optionalBoolean(body, "background", false)) {
+      throw ApiError.invalidValue("background", "Background responses are not supported by this gateway yet.");
+    }
+    if (body.getValue("conversation") != null) {
+      throw ApiError.invalidValue("conversation", "Conversations are not supported by this gateway yet; "
+          + "use previous_response_id to continue a response.");
+    }
     return new CreateRequest(body, model, InputItems.normalize(input), instructions, previous, store, stream, metadata);
   }
 
@@ -113,6 +134,28 @@ public final class RequestParser {
     }
     if (((Number) value).longValue() < min) {
       throw ApiError.invalidValue(key, "Invalid '" + key + "': integer below minimum value " + min + ".");
+    }
+  }
+
+  private static void stringArray(JsonObject body, String key) {
+    Object value = body.getValue(key);
+    if (value == null) {
+      return;
+    }
+    if (!(value instanceof JsonArray list)) {
+      throw ApiError.invalidType(key, "an array of strings", value);
+    }
+    for (int i = 0; i < list.size(); i++) {
+      if (!(list.getValue(i) instanceof String)) {
+        throw ApiError.invalidType(key + "[" + i + "]", "a string", list.getValue(i));
+      }
+    }
+  }
+
+  private static void enumValue(JsonObject body, String key, Set<String> allowed) {
+    Object value = body.getValue(key);
+    if (value != null && !(value instanceof String s && allowed.contains(s))) {
+      throw ApiError.invalidValue(key, "Invalid value for '" + key + "': expected one of " + allowed + ".");
     }
   }
 

@@ -52,11 +52,16 @@ public final class ResponseObject {
 
   /** Fills in the outcome: status, output, usage, and the convenience {@code output_text}. */
   public static JsonObject finish(JsonObject response, ModelOutput result, long completedAt) {
-    boolean truncated = "length".equals(result.finishReason());
+    String reason = switch (String.valueOf(result.finishReason())) {
+      case "length" -> "max_output_tokens";
+      case "content_filter" -> "content_filter";
+      case "max_tool_calls" -> "max_tool_calls";
+      default -> null;
+    };
     response
-        .put("status", truncated ? "incomplete" : "completed")
-        .put("completed_at", truncated ? null : completedAt)
-        .put("incomplete_details", truncated ? new JsonObject().put("reason", "max_output_tokens") : null)
+        .put("status", reason != null ? "incomplete" : "completed")
+        .put("completed_at", reason != null ? null : completedAt)
+        .put("incomplete_details", reason != null ? new JsonObject().put("reason", reason) : null)
         .put("output", result.output())
         .put("usage", result.usage())
         .put("output_text", outputText(result.output()));

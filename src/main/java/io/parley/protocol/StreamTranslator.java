@@ -4,29 +4,33 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
- * Chat Completions stream chunks → Responses stream events, for one response. Keeps only what the
- * finished response needs (the assembled text), never the raw stream. Not thread-safe: one instance
- * per response, used on one event loop.
+ * Chat Completions stream chunks → Responses stream events, for one response. One output item is open
+ * at a time (reasoning, then the message, then each tool call in order); opening the next closes the
+ * previous. Keeps only what the finished response needs, never the raw stream. One instance per
+ * response, used on one event loop.
  */
 public final class StreamTranslator {
 
-  private static final int OUTPUT_INDEX = 0;
-  private static final int CONTENT_INDEX = 0;
-
   private final JsonObject response;
-  private final String messageId = Ids.newItemId("msg");
-  private final StringBuilder text = new StringBuilder();
+  private final OutputPolicy policy;
+  private final JsonArray output = new JsonArray();
+  private final Set<Integer> droppedCalls = new HashSet<>();
+  private StreamItem open;
   private long sequence;
-  private boolean messageOpen;
+  private int calls;
+  private boolean cut;
   private String finishReason;
   private JsonObject usage;
 
   /** @param response the in-progress response object from {@link ResponseObject#inProgress} */
-  public StreamTranslator(JsonObject response) {
+  public StreamTranslator(JsonObject response, OutputPolicy policy) {
     this.response = response;
+    this.policy = policy;
   }
 
   public JsonObject response() {
@@ -53,32 +57,88 @@ public final class StreamTranslator {
     if (choice.getValue("finish_reason") instanceof String reason) {
       finishReason = reason;
     }
-    JsonObject delta = choice.getJsonObject("delta");
-    if (delta == null || !(delta.getValue("content") instanceof String content) || content.isEmpty()) {
+    if (!(choice.getValue("delta") instanceof JsonObject delta)) {
       return List.of();
     }
-    List<JsonObject> events = new ArrayList<>(3);
-    openMessage(events);
-    text.append(content);
-    events.add(partEvent("response.output_text.delta").put("delta", content).put("logprobs", new JsonArray()));
-    return events;
+    List<JsonObject> out = new ArrayList<>(4);
+    String reasoning = ChatCompletionMapper.reasoningText(delta);
+    if (reasoning != null) {
+      (open instanceof StreamItem.Reasoning r ? r : openItem(new StreamItem.Reasoning(nextIndex(), this::event), out))
+          .delta(reasoning, out);
+    }
+    if (delta.getValue("content") instanceof String content && !content.isEmpty()) {
+      message(out).text(content, ChatCompletionMapper.logprobs(choice), out);
+    }
+    if (delta.getValue("refusal") instanceof String refusal && !refusal.isEmpty()) {
+      message(out).refusal(refusal, out);
+    }
+    if (delta.getValue("tool_calls") instanceof JsonArray toolCalls) {
+      for (Object o : toolCalls) {
+        toolCall((JsonObject) o, out);
+      }
+    }
+    return out;
+  }
+
+  private StreamItem.Message message(List<JsonObject> out) {
+    return open instanceof StreamItem.Message m ? m : openItem(new StreamItem.Message(nextIndex(), this::event), out);
+  }
+
+  private void toolCall(JsonObject fragment, List<JsonObject> out) {
+    int index = fragment.getInteger("index", 0);
+    JsonObject function = fragment.getValue("function") instanceof JsonObject f ? f : new JsonObject();
+    if (droppedCalls.contains(index)) {
+      return;
+    }
+    StreamItem.Call call = open instanceof StreamItem.Call c && c.providerIndex == index ? c : null;
+    if (call == null) {
+      String name = function.getString("name", "");
+      policy.checkCall(name);
+      if (!policy.admits(calls)) {
+        cut = true;
+        droppedCalls.add(index);
+        return;
+      }
+      calls++;
+      String callId = fragment.getValue("id") instanceof String id && !id.isEmpty() ? id : Ids.newItemId("call");
+      call = openItem(new StreamItem.Call(index, callId, name, nextIndex(), this::event), out);
+    }
+    if (function.getValue("arguments") instanceof String args && !args.isEmpty()) {
+      call.arguments(args, out);
+    }
+  }
+
+  /** The output index of the next item to open: the currently open one still counts. */
+  private int nextIndex() {
+    return output.size() + (open != null ? 1 : 0);
+  }
+
+  private <T extends StreamItem> T openItem(T item, List<JsonObject> out) {
+    closeOpen(out);
+    open = item;
+    item.open(out);
+    return item;
+  }
+
+  private void closeOpen(List<JsonObject> out) {
+    if (open != null) {
+      output.add(open.close(out, ChatCompletionMapper.status(finishReason)));
+      open = null;
+    }
   }
 
   /**
-   * Closes the open items and returns their closing events; afterwards {@link #response()} holds the
+   * Closes the open item and returns its closing events; afterwards {@link #response()} holds the
    * finished response, ready to be stored before {@link #terminalEvent()} is written.
    */
   public List<JsonObject> finish(long completedAt) {
-    List<JsonObject> events = new ArrayList<>(6);
-    openMessage(events);
-    String status = ChatCompletionMapper.status(finishReason);
-    JsonObject item = ChatCompletionMapper.assistantMessage(messageId, text.toString(), status);
-    JsonObject part = item.getJsonArray("content").getJsonObject(0);
-    events.add(partEvent("response.output_text.done").put("text", part.getString("text")).put("logprobs", new JsonArray()));
-    events.add(partEvent("response.content_part.done").put("part", part.copy()));
-    events.add(event("response.output_item.done").put("output_index", OUTPUT_INDEX).put("item", item.copy()));
-    ResponseObject.finish(response, new ModelOutput(new JsonArray().add(item), usage, finishReason), completedAt);
-    return events;
+    List<JsonObject> out = new ArrayList<>(6);
+    if (output.isEmpty() && open == null) {
+      openItem(new StreamItem.Message(0, this::event), out);
+    }
+    closeOpen(out);
+    ResponseObject.finish(response, new ModelOutput(output, usage, cut ? "max_tool_calls" : finishReason), completedAt);
+    return out;
   }
 
   /** {@code response.completed} or {@code response.incomplete}, carrying the full response. */
@@ -89,25 +149,6 @@ public final class StreamTranslator {
 
   public JsonObject failedEvent(ApiError error) {
     return event("response.failed").put("response", ResponseObject.fail(response, error));
-  }
-
-  private void openMessage(List<JsonObject> events) {
-    if (messageOpen) {
-      return;
-    }
-    messageOpen = true;
-    JsonObject item = new JsonObject()
-        .put("id", messageId)
-        .put("type", "message")
-        .put("status", "in_progress")
-        .put("role", "assistant")
-        .put("content", new JsonArray());
-    events.add(event("response.output_item.added").put("output_index", OUTPUT_INDEX).put("item", item));
-    events.add(partEvent("response.content_part.added").put("part", InputItems.textPart("output_text", "")));
-  }
-
-  private JsonObject partEvent(String type) {
-    return event(type).put("item_id", messageId).put("output_index", OUTPUT_INDEX).put("content_index", CONTENT_INDEX);
   }
 
   private JsonObject event(String type) {

@@ -23,84 +23,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * What a client of {@code /v1/responses} relies on, checked against the real server and what reached a
  * recording provider. Runs once per store backend.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class ResponsesApiContract {
+abstract class ResponsesApiContract extends ResponsesApiHarness {
 
   static final List<String> RESPONSE_FIELDS = List.of("id", "object", "created_at", "completed_at", "status",
       "incomplete_details", "model", "previous_response_id", "instructions", "output", "error", "tools",
       "tool_choice", "truncation", "parallel_tool_calls", "text", "top_p", "presence_penalty", "frequency_penalty",
       "top_logprobs", "temperature", "reasoning", "usage", "max_output_tokens", "max_tool_calls", "store",
       "background", "service_tier", "metadata", "safety_identifier", "prompt_cache_key");
-
-  Vertx providerVertx;
-  RecordingUpstream provider;
-  Gateway gateway;
-
-  /** {@code PARLEY_*} settings that select the store under test. */
-  abstract Map<String, String> storeSettings();
-
-  @BeforeAll
-  void startAll() {
-    providerVertx = Vertx.vertx();
-    provider = new RecordingUpstream(providerVertx);
-    gateway = startGateway(Map.of());
-  }
-
-  Gateway startGateway(Map<String, String> extra) {
-    Map<String, String> settings = new HashMap<>(storeSettings());
-    settings.put("PARLEY_UPSTREAM_URL", provider.baseUrl());
-    settings.putAll(extra);
-    return Gateway.start(settings);
-  }
-
-  @AfterAll
-  void stopAll() {
-    gateway.close();
-    provider.close();
-    providerVertx.close().await();
-  }
-
-  @BeforeEach
-  void resetProvider() {
-    provider.reset();
-  }
-
-  JsonObject create(JsonObject body) {
-    Reply reply = gateway.post("/v1/responses", body);
-    assertThat(reply.status()).as(reply.body()).isEqualTo(200);
-    return reply.json();
-  }
-
-  JsonObject turn(String input, String previousId, String providerAnswer) {
-    provider.replyText(providerAnswer);
-    JsonObject body = new JsonObject().put("model", "test-model").put("input", input);
-    if (previousId != null) {
-      body.put("previous_response_id", previousId);
-    }
-    return create(body);
-  }
-
-  static JsonObject user(String text) {
-    return new JsonObject().put("role", "user").put("content", text);
-  }
-
-  static JsonObject assistant(String text) {
-    return new JsonObject().put("role", "assistant").put("content", text);
-  }
-
-  static JsonObject system(String text) {
-    return new JsonObject().put("role", "system").put("content", text);
-  }
-
-  static void assertError(Reply reply, int status, String param, String code) {
-    assertThat(reply.status()).as(reply.body()).isEqualTo(status);
-    assertThat(reply.contentType()).startsWith("application/json");
-    JsonObject error = reply.error();
-    assertThat(error.fieldNames()).containsExactlyInAnyOrder("message", "type", "param", "code");
-    assertThat(error.getString("param")).isEqualTo(param);
-    assertThat(error.getString("code")).isEqualTo(code);
-    assertThat(error.getString("message")).isNotBlank();
-  }
 
   @Test
   void firstTurnReachesProviderAsOneUserMessageAndReturnsAFullResponse() {

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.TestInstance;
 import java.net.ServerSocket;
 import java.util.Map;
 
-import static io.parley.http.ResponsesApiContract.assertError;
+import static io.parley.http.ResponsesApiHarness.assertError;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Provider failures reach the client in the OpenAI error shape with the right status, and nothing half-done is stored. */

@@ -23,7 +23,7 @@ class StreamTranslatorTest {
 
   @Test
   void chunksBecomeOrderedEventsAndAFinishedResponse() {
-    StreamTranslator t = new StreamTranslator(ResponseObject.inProgress(request(), Ids.newResponseId(null), 1));
+    StreamTranslator t = new StreamTranslator(ResponseObject.inProgress(request(), Ids.newResponseId(null), 1), OutputPolicy.of(new JsonObject()));
     List<JsonObject> events = new ArrayList<>(t.start());
     events.addAll(t.onChunk(chunk("", null)));          // role-only first chunk: nothing to say yet
     events.addAll(t.onChunk(chunk("Hel", null)));
@@ -47,7 +47,7 @@ class StreamTranslatorTest {
 
   @Test
   void anEmptyAnswerStillProducesAMessageItem() {
-    StreamTranslator t = new StreamTranslator(ResponseObject.inProgress(request(), Ids.newResponseId(null), 1));
+    StreamTranslator t = new StreamTranslator(ResponseObject.inProgress(request(), Ids.newResponseId(null), 1), OutputPolicy.of(new JsonObject()));
     t.start();
     t.onChunk(chunk(null, "stop"));
     List<JsonObject> closing = t.finish(2);
@@ -59,7 +59,7 @@ class StreamTranslatorTest {
 
   @Test
   void aLengthStopEndsAsIncomplete() {
-    StreamTranslator t = new StreamTranslator(ResponseObject.inProgress(request(), Ids.newResponseId(null), 1));
+    StreamTranslator t = new StreamTranslator(ResponseObject.inProgress(request(), Ids.newResponseId(null), 1), OutputPolicy.of(new JsonObject()));
     t.onChunk(chunk("cut", "length"));
     t.finish(2);
     assertThat(t.terminalEvent().getString("type")).isEqualTo("response.incomplete");
