@@ -70,6 +70,7 @@ public final class ConfigLoader {
         integer("port", 8080, 0, 65535),
         integer("event_loops", Runtime.getRuntime().availableProcessors(), 1, 1024),
         upstream,
+        upstreamKind(upstream),
         string("upstream_api_key", null),
         duration("upstream_connect_timeout", Duration.ofSeconds(10)),
         duration("upstream_idle_timeout", Duration.ofSeconds(300)),
@@ -78,6 +79,17 @@ public final class ConfigLoader {
         duration("state_ttl", Duration.ofDays(30)),
         integer("memory_max_entries", 100_000, 1, Integer.MAX_VALUE),
         longValue("max_body_bytes", 20L * 1024 * 1024, 1024, Integer.MAX_VALUE));
+  }
+
+  private String upstreamKind(String upstreamUrl) {
+    String kind = string("upstream_kind", "chat").toLowerCase(Locale.ROOT);
+    if (!kind.equals("chat") && !kind.equals("responses")) {
+      throw invalid("upstream_kind", "must be 'chat' or 'responses'");
+    }
+    if (upstreamUrl == null && kind.equals("responses")) {
+      throw invalid("upstream_kind", "the built-in mock speaks Chat Completions only; set PARLEY_UPSTREAM_URL");
+    }
+    return kind;
   }
 
   private static String validUpstreamUrl(String url) {

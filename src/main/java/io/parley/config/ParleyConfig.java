@@ -7,6 +7,7 @@ import java.time.Duration;
  * validated once at start-up and passed by constructor from then on.
  *
  * @param upstreamUrl OpenAI-compatible base URL ending in {@code /v1}; {@code null} means the built-in mock
+ * @param upstreamKind {@code chat} (Chat Completions) or {@code responses} (the provider speaks the Responses API)
  * @param redisUrl    {@code null} means the in-memory store
  */
 public record ParleyConfig(
@@ -14,6 +15,7 @@ public record ParleyConfig(
     int port,
     int eventLoops,
     String upstreamUrl,
+    String upstreamKind,
     String upstreamApiKey,
     Duration upstreamConnectTimeout,
     Duration upstreamIdleTimeout,
@@ -32,7 +34,7 @@ public record ParleyConfig(
   }
 
   public ParleyConfig withUpstreamUrl(String url) {
-    return new ParleyConfig(host, port, eventLoops, url, upstreamApiKey, upstreamConnectTimeout,
+    return new ParleyConfig(host, port, eventLoops, url, upstreamKind, upstreamApiKey, upstreamConnectTimeout,
         upstreamIdleTimeout, upstreamMaxConnections, redisUrl, stateTtl, memoryMaxEntries, maxBodyBytes);
   }
 
@@ -40,7 +42,7 @@ public record ParleyConfig(
   @Override
   public String toString() {
     return "ParleyConfig[host=" + host + ", port=" + port + ", eventLoops=" + eventLoops
-        + ", upstream=" + (upstreamUrl == null ? "mock" : upstreamUrl)
+        + ", upstream=" + (upstreamUrl == null ? "mock" : upstreamUrl) + " (" + upstreamKind + ")"
         + ", upstreamApiKey=" + (upstreamApiKey == null ? "unset" : "set")
         + ", state=" + (redisUrl == null ? "memory" : "redis")
         + ", stateTtl=" + stateTtl + ", maxBodyBytes=" + maxBodyBytes + "]";

@@ -4,6 +4,7 @@ import io.parley.config.ParleyConfig;
 import io.parley.protocol.ApiError;
 import io.parley.state.ResponseStore;
 import io.parley.upstream.ChatCompletionsUpstream;
+import io.parley.upstream.ResponsesUpstream;
 import io.parley.upstream.Upstream;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -36,7 +37,9 @@ public final class GatewayVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     store = storeFactory.apply(vertx);
-    upstream = new ChatCompletionsUpstream(vertx, config);
+    upstream = config.upstreamKind().equals("responses")
+        ? new ResponsesUpstream(vertx, config)
+        : new ChatCompletionsUpstream(vertx, config);
     HttpServerOptions options = new HttpServerOptions()
         .setMaxInitialLineLength(16 * 1024)
         .setMaxHeaderSize(32 * 1024)

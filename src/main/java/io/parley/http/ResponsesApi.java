@@ -1,12 +1,10 @@
 package io.parley.http;
 
 import io.parley.protocol.ApiError;
-import io.parley.protocol.ChatCompletionMapper;
 import io.parley.protocol.CreateRequest;
 import io.parley.protocol.Ids;
 import io.parley.protocol.RequestParser;
 import io.parley.protocol.ResponseObject;
-import io.parley.protocol.StreamTranslator;
 import io.parley.state.MissingTurnException;
 import io.parley.state.ResponseStore;
 import io.parley.state.StoredResponse;
@@ -32,23 +30,22 @@ final class ResponsesApi {
   }
 
   Future<Void> create(RoutingContext ctx) {
-    CreateRequest request = RequestParser.parse(RequestParser.parseJsonObject(ctx.body().buffer()));
+    CreateRequest request = RequestParser.parse(RequestParser.parseJsonObject(ctx.body().buffer()), upstream.hostedTools());
     return loadChain(request)
         .map(chain -> Turn.start(request, chain))
         .compose(turn -> request.stream() ? stream(ctx, turn) : complete(ctx, turn));
   }
 
   private Future<Void> complete(RoutingContext ctx, Turn turn) {
-    return upstream.complete(turn.chatRequest())
-        .map(completion -> ChatCompletionMapper.fromCompletion(completion, turn.policy()))
+    return upstream.complete(turn.modelRequest())
         .map(output -> ResponseObject.finish(turn.response(), output, System.currentTimeMillis() / 1000))
         .compose(response -> save(turn).map(response))
         .compose(response -> json(ctx, response));
   }
 
   private Future<Void> stream(RoutingContext ctx, Turn turn) {
-    return upstream.stream(turn.chatRequest())
-        .compose(chunks -> StreamRelay.relay(ctx.response(), chunks, new StreamTranslator(turn.response(), turn.policy()),
+    return upstream.stream(turn.modelRequest(), turn.response())
+        .compose(stream -> StreamRelay.relay(ctx.response(), stream.chunks(), stream.translation(),
             finished -> save(turn)));
   }
 

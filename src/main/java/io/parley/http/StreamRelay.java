@@ -2,7 +2,7 @@ package io.parley.http;
 
 import io.parley.protocol.ApiError;
 import io.parley.protocol.SseFrames;
-import io.parley.protocol.StreamTranslator;
+import io.parley.protocol.StreamTranslation;
 import io.parley.upstream.ChunkStream;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -22,12 +22,12 @@ final class StreamRelay {
 
   private final HttpServerResponse client;
   private final ChunkStream chunks;
-  private final StreamTranslator translator;
+  private final StreamTranslation translator;
   private final Function<JsonObject, Future<?>> store;
   private final Promise<Void> done = Promise.promise();
   private boolean finished;
 
-  private StreamRelay(HttpServerResponse client, ChunkStream chunks, StreamTranslator translator,
+  private StreamRelay(HttpServerResponse client, ChunkStream chunks, StreamTranslation translator,
       Function<JsonObject, Future<?>> store) {
     this.client = client;
     this.chunks = chunks;
@@ -39,7 +39,7 @@ final class StreamRelay {
    * @param store persists the finished response (a no-op for {@code store:false}); the terminal event
    *              waits for it
    */
-  static Future<Void> relay(HttpServerResponse client, ChunkStream chunks, StreamTranslator translator,
+  static Future<Void> relay(HttpServerResponse client, ChunkStream chunks, StreamTranslation translator,
       Function<JsonObject, Future<?>> store) {
     return new StreamRelay(client, chunks, translator, store).start();
   }
@@ -67,7 +67,12 @@ final class StreamRelay {
     if (finished) {
       return;
     }
-    write(translator.finish(System.currentTimeMillis() / 1000));
+    try {
+      write(translator.finish(System.currentTimeMillis() / 1000));
+    } catch (ApiError e) {
+      fail(e);
+      return;
+    }
     store.apply(translator.response())
         .onSuccess(v -> end(translator.terminalEvent()))
         .onFailure(err -> end(translator.failedEvent(ErrorMapper.toApiError(err))));

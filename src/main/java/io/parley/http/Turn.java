@@ -1,11 +1,9 @@
 package io.parley.http;
 
-import io.parley.protocol.ChatRequestBuilder;
 import io.parley.protocol.CreateRequest;
 import io.parley.protocol.Ids;
-import io.parley.protocol.OutputPolicy;
+import io.parley.protocol.ModelRequest;
 import io.parley.protocol.ResponseObject;
-import io.parley.protocol.ToolHistory;
 import io.parley.state.StoredResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -29,19 +27,14 @@ record Turn(CreateRequest request, List<StoredResponse> chain, JsonObject respon
     return response.getString("id");
   }
 
-  /** What the provider receives: every earlier turn's input and output items, in order, then this input. */
-  JsonObject chatRequest() {
+  /** What the provider call is built from: every earlier turn's input and output items, in order, then this input. */
+  ModelRequest modelRequest() {
     List<JsonArray> history = new ArrayList<>(chain.size() * 2);
     for (StoredResponse turn : chain) {
       history.add(turn.input());
       history.add(turn.output());
     }
-    ToolHistory.validate(history, request.input());
-    return ChatRequestBuilder.build(request, history);
-  }
-
-  OutputPolicy policy() {
-    return OutputPolicy.of(request.raw());
+    return ModelRequest.of(request, history);
   }
 
   StoredResponse toStored() {

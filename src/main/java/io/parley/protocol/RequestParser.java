@@ -37,6 +37,11 @@ public final class RequestParser {
   }
 
   public static CreateRequest parse(JsonObject body) {
+    return parse(body, false);
+  }
+
+  /** @param hostedTools whether the provider takes hosted tools ({@code web_search}, ...) */
+  public static CreateRequest parse(JsonObject body, boolean hostedTools) {
     String model = requiredString(body, "model");
     Object input = body.getValue("input");
     if (input == null) {
@@ -55,7 +60,7 @@ public final class RequestParser {
     optionalString(body, "user");
     optionalBoolean(body, "parallel_tool_calls", true);
     textFormat(body);
-    JsonArray tools = Tools.normalize(body.getValue("tools"));
+    JsonArray tools = Tools.normalize(body.getValue("tools"), hostedTools);
     if (body.getValue("tools") != null) {
       body.put("tools", tools);
     }

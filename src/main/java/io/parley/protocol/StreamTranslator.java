@@ -14,7 +14,7 @@ import java.util.Set;
  * previous. Keeps only what the finished response needs, never the raw stream. One instance per
  * response, used on one event loop.
  */
-public final class StreamTranslator {
+public final class StreamTranslator implements StreamTranslation {
 
   private final JsonObject response;
   private final OutputPolicy policy;
@@ -33,16 +33,19 @@ public final class StreamTranslator {
     this.policy = policy;
   }
 
+  @Override
   public JsonObject response() {
     return response;
   }
 
+  @Override
   public List<JsonObject> start() {
     return List.of(
         event("response.created").put("response", response.copy()),
         event("response.in_progress").put("response", response.copy()));
   }
 
+  @Override
   public List<JsonObject> onChunk(JsonObject chunk) {
     if (chunk.getValue("error") instanceof JsonObject error) {
       throw ApiError.upstream("The upstream provider failed mid-stream: " + error.getString("message", "unknown error"));
@@ -131,6 +134,7 @@ public final class StreamTranslator {
    * Closes the open item and returns its closing events; afterwards {@link #response()} holds the
    * finished response, ready to be stored before {@link #terminalEvent()} is written.
    */
+  @Override
   public List<JsonObject> finish(long completedAt) {
     List<JsonObject> out = new ArrayList<>(6);
     if (output.isEmpty() && open == null) {
@@ -142,11 +146,13 @@ public final class StreamTranslator {
   }
 
   /** {@code response.completed} or {@code response.incomplete}, carrying the full response. */
+  @Override
   public JsonObject terminalEvent() {
     String type = "incomplete".equals(response.getString("status")) ? "response.incomplete" : "response.completed";
     return event(type).put("response", response);
   }
 
+  @Override
   public JsonObject failedEvent(ApiError error) {
     return event("response.failed").put("response", ResponseObject.fail(response, error));
   }

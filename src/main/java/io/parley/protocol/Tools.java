@@ -17,7 +17,7 @@ public final class Tools {
   }
 
   /** Validates {@code tools} and returns them normalized for echoing ({@code description}, {@code parameters}, {@code strict} present). */
-  static JsonArray normalize(Object value) {
+  static JsonArray normalize(Object value, boolean hostedTools) {
     if (value == null) {
       return new JsonArray();
     }
@@ -31,6 +31,10 @@ public final class Tools {
         throw ApiError.invalidType(param, "an object", list.getValue(i));
       }
       String type = InputItems.requiredString(tool, "type", param);
+      if (!type.equals("function") && hostedTools) {
+        tools.add(tool);
+        continue;
+      }
       if (!type.equals("function")) {
         throw ApiError.invalidValue(param + ".type", "Invalid value for '" + param + ".type': tool type '" + type
             + "' is not supported with a Chat Completions provider; only 'function' tools are.");

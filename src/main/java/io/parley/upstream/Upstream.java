@@ -1,20 +1,34 @@
 package io.parley.upstream;
 
+import io.parley.protocol.ModelOutput;
+import io.parley.protocol.ModelRequest;
+import io.parley.protocol.StreamTranslation;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 
-/** The model provider. Failures are {@link io.parley.protocol.ApiError}s already mapped for the client. */
+/**
+ * The model provider, in whatever protocol it speaks. Failures are {@link io.parley.protocol.ApiError}s
+ * already mapped for the client.
+ */
 public interface Upstream {
 
-  /** A non-streaming call: the provider's Chat Completions response. */
-  Future<JsonObject> complete(JsonObject chatRequest);
+  /** A non-streaming call. */
+  Future<ModelOutput> complete(ModelRequest request);
 
   /**
    * A streaming call. Completes once the provider has answered with a success status, so errors that
-   * come before the first byte are still reported with their HTTP status; the stream is paused until a
-   * handler is set.
+   * come before the first byte are still reported with their HTTP status.
+   *
+   * @param response the in-progress response object the events describe
    */
-  Future<ChunkStream> stream(JsonObject chatRequest);
+  Future<ProviderStream> stream(ModelRequest request, JsonObject response);
+
+  /** Whether hosted tools ({@code web_search}, {@code file_search}, ...) can be passed to this provider. */
+  boolean hostedTools();
 
   Future<Void> close();
+
+  /** The provider's parsed stream and the translation of its data into Responses events. */
+  record ProviderStream(ChunkStream chunks, StreamTranslation translation) {
+  }
 }

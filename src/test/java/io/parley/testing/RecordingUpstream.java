@@ -20,7 +20,7 @@ import java.util.function.BiConsumer;
  */
 public final class RecordingUpstream implements AutoCloseable {
 
-  public record Recorded(JsonObject body, Buffer raw, io.vertx.core.MultiMap headers) {
+  public record Recorded(JsonObject body, Buffer raw, io.vertx.core.MultiMap headers, String path) {
   }
 
   private final Vertx vertx;
@@ -73,7 +73,7 @@ public final class RecordingUpstream implements AutoCloseable {
   private void handle(HttpServerRequest request) {
     request.body().onSuccess(raw -> {
       JsonObject body = raw.toJsonObject();
-      requests.add(new Recorded(body, raw, request.headers()));
+      requests.add(new Recorded(body, raw, request.headers(), request.path()));
       HttpServerResponse response = request.response();
       response.closeHandler(v -> {
         if (!response.ended()) {

@@ -1,0 +1,106 @@
+package io.parley.protocol;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.util.List;
+
+/**
+ * Translation for providers that speak the Responses API themselves. Parley still owns the state: it
+ * sends the whole rebuilt input with {@code store:false}, and maps the provider's response back.
+ */
+public final class ResponsesProtocol {
+
+  private static final List<String> PASSED = List.of("tool_choice", "temperature", "top_p", "presence_penalty",
+      "frequency_penalty", "max_output_tokens", "max_tool_calls", "parallel_tool_calls", "text", "reasoning",
+      "top_logprobs", "include", "user", "prompt_cache_key", "safety_identifier", "truncation", "service_tier");
+
+  private ResponsesProtocol() {
+  }
+
+  public static JsonObject request(ModelRequest model, boolean stream) {
+    CreateRequest request = model.request();
+    JsonArray input = new JsonArray();
+    for (JsonArray items : model.history()) {
+      addItems(input, items);
+    }
+    addItems(input, request.input());
+    JsonObject body = new JsonObject().put("model", request.model()).put("input", input).put("store", false);
+    if (request.instructions() != null) {
+      body.put("instructions", request.instructions());
+    }
+    JsonObject raw = request.raw();
+    if (raw.getValue("tools") instanceof JsonArray tools && !tools.isEmpty()) {
+      body.put("tools", withoutNulls(tools));
+    }
+    for (String key : PASSED) {
+      ChatRequestBuilder.copy(raw, key, body, key);
+    }
+    if (stream) {
+      body.put("stream", true);
+    }
+    return body;
+  }
+
+  /**
+   * Items go as stored, without Parley's item ids (the provider stores nothing, so it cannot resolve them);
+   * reasoning items only when they carry {@code encrypted_content}, the one form a stateless provider takes back.
+   */
+  private static void addItems(JsonArray input, JsonArray items) {
+    for (Object o : items) {
+      JsonObject item = ((JsonObject) o).copy();
+      if ("reasoning".equals(item.getString("type"))) {
+        if (item.getValue("encrypted_content") instanceof String) {
+          input.add(item);
+        }
+        continue;
+      }
+      item.remove("id");
+      input.add(item);
+    }
+  }
+
+  private static JsonArray withoutNulls(JsonArray tools) {
+    JsonArray out = new JsonArray();
+    for (Object o : tools) {
+      JsonObject tool = ((JsonObject) o).copy();
+      tool.getMap().values().removeIf(v -> v == null);
+      out.add(tool);
+    }
+    return out;
+  }
+
+  /** The provider's response object → what Parley records as this turn's output. */
+  public static ModelOutput output(JsonObject providerResponse) {
+    String status = providerResponse.getString("status", "completed");
+    if ("failed".equals(status)) {
+      JsonObject error = providerResponse.getJsonObject("error", new JsonObject());
+      throw ApiError.upstream("The upstream provider failed the response: " + error.getString("message", "unknown error"));
+    }
+    String finish = null;
+    if ("incomplete".equals(status) && providerResponse.getValue("incomplete_details") instanceof JsonObject details) {
+      String reason = details.getString("reason", "max_output_tokens");
+      finish = reason.equals("max_output_tokens") ? "length" : reason;
+    }
+    JsonArray output = providerResponse.getValue("output") instanceof JsonArray list ? list : new JsonArray();
+    return new ModelOutput(output, usage(providerResponse.getJsonObject("usage")), finish);
+  }
+
+  /** Provider usage, with every detail field the SDKs require present. */
+  static JsonObject usage(JsonObject usage) {
+    if (usage == null) {
+      return null;
+    }
+    JsonObject input = usage.getValue("input_tokens_details") instanceof JsonObject i ? i.copy() : new JsonObject();
+    JsonObject output = usage.getValue("output_tokens_details") instanceof JsonObject o ? o.copy() : new JsonObject();
+    long in = usage.getLong("input_tokens", 0L);
+    long out = usage.getLong("output_tokens", 0L);
+    return new JsonObject()
+        .put("input_tokens", in)
+        .put("input_tokens_details", new JsonObject().put("cached_tokens", input.getLong("cached_tokens", 0L))
+            .put("cache_write_tokens", input.getLong("cache_write_tokens", 0L)))
+        .put("output_tokens", out)
+        .put("output_tokens_details", new JsonObject().put("reasoning_tokens", output.getLong("reasoning_tokens", 0L)))
+        .put("total_tokens", usage.getLong("total_tokens", in + out));
+  }
+}

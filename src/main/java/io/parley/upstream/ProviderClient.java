@@ -1,0 +1,93 @@
+package io.parley.upstream;
+
+import io.parley.config.ParleyConfig;
+import io.parley.protocol.ApiError;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientAgent;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.JsonObject;
+
+import java.net.URI;
+
+/**
+ * The HTTP side of talking to a provider, whatever its protocol: a pooled keep-alive client, the API key,
+ * timeouts, and the mapping of failures to client errors. A non-2xx answer fails with the mapped error.
+ */
+final class ProviderClient {
+
+  private final Vertx vertx;
+  private final HttpClientAgent client;
+  private final RequestOptions template;
+  private final String basePath;
+
+  ProviderClient(Vertx vertx, ParleyConfig config) {
+    this.vertx = vertx;
+    URI base = URI.create(config.upstreamUrl());
+    boolean tls = "https".equals(base.getScheme());
+    int port = base.getPort() != -1 ? base.getPort() : tls ? 443 : 80;
+    this.client = vertx.httpClientBuilder()
+        .with(new HttpClientOptions().setSsl(tls).setKeepAlive(true).setTcpNoDelay(true)
+            .setConnectTimeout((int) config.upstreamConnectTimeout().toMillis()))
+        .with(new PoolOptions().setHttp1MaxSize(config.upstreamMaxConnections()))
+        .build();
+    this.basePath = base.getRawPath() == null ? "" : base.getRawPath();
+    this.template = new RequestOptions()
+        .setMethod(HttpMethod.POST)
+        .setHost(base.getHost())
+        .setPort(port)
+        .setSsl(tls)
+        .setIdleTimeout(config.upstreamIdleTimeout().toMillis())
+        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
+    if (config.upstreamApiKey() != null) {
+      template.putHeader(HttpHeaders.AUTHORIZATION, "Bearer " + config.upstreamApiKey());
+    }
+  }
+
+  /** POSTs JSON and returns the JSON object answered. */
+  Future<JsonObject> post(String path, JsonObject body) {
+    return send(path, body, "application/json")
+        .compose(call -> call.response().body())
+        .map(ProviderClient::jsonObject)
+        .recover(err -> Future.failedFuture(UpstreamErrors.map(err)));
+  }
+
+  /** POSTs JSON and returns the answered event stream, paused until a handler is set. */
+  Future<ChunkStream> postStream(String path, JsonObject body) {
+    return send(path, body, "text/event-stream")
+        .<ChunkStream>map(call -> new SseChunkStream(vertx, call.request(), call.response(), template.getIdleTimeout()))
+        .recover(err -> Future.failedFuture(UpstreamErrors.map(err)));
+  }
+
+  private record Call(HttpClientRequest request, HttpClientResponse response) {
+  }
+
+  private Future<Call> send(String path, JsonObject body, String accept) {
+    RequestOptions options = new RequestOptions(template).setURI(basePath + path).putHeader(HttpHeaders.ACCEPT, accept);
+    return client.request(options)
+        .compose(request -> request.send(body.toBuffer()).map(response -> new Call(request, response)))
+        .compose(call -> call.response().statusCode() / 100 == 2
+            ? Future.succeededFuture(call)
+            : call.response().body().compose(error ->
+                Future.failedFuture(UpstreamErrors.fromStatus(call.response().statusCode(), error))));
+  }
+
+  private static JsonObject jsonObject(Buffer body) {
+    try {
+      return body.toJsonObject();
+    } catch (RuntimeException e) {
+      throw ApiError.upstream("The upstream provider returned a body that is not a JSON object.");
+    }
+  }
+
+  Future<Void> close() {
+    return client.close();
+  }
+}

@@ -1,0 +1,41 @@
+package io.parley.upstream;
+
+import io.parley.config.ParleyConfig;
+import io.parley.protocol.ModelOutput;
+import io.parley.protocol.ModelRequest;
+import io.parley.protocol.ResponsesEventRelay;
+import io.parley.protocol.ResponsesProtocol;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+
+/** A provider that speaks the Responses API ({@code /responses}); Parley keeps the state and sends {@code store:false}. */
+public final class ResponsesUpstream implements Upstream {
+
+  private final ProviderClient client;
+
+  public ResponsesUpstream(Vertx vertx, ParleyConfig config) {
+    this.client = new ProviderClient(vertx, config);
+  }
+
+  @Override
+  public Future<ModelOutput> complete(ModelRequest request) {
+    return client.post("/responses", ResponsesProtocol.request(request, false)).map(ResponsesProtocol::output);
+  }
+
+  @Override
+  public Future<ProviderStream> stream(ModelRequest request, JsonObject response) {
+    return client.postStream("/responses", ResponsesProtocol.request(request, true))
+        .map(chunks -> new ProviderStream(chunks, new ResponsesEventRelay(response)));
+  }
+
+  @Override
+  public boolean hostedTools() {
+    return true;
+  }
+
+  @Override
+  public Future<Void> close() {
+    return client.close();
+  }
+}
