@@ -1,5 +1,6 @@
 package io.parley;
 
+import io.parley.auth.ApiKeys;
 import io.parley.config.ConfigException;
 import io.parley.config.ConfigLoader;
 import io.parley.config.ParleyConfig;
@@ -17,6 +18,11 @@ public final class Main {
   }
 
   public static void main(String[] args) {
+    if (args.length == 2 && args[0].equals("hash-key")) {
+      // For PARLEY_API_KEYS_FILE, which holds hashes only.
+      System.out.println(ApiKeys.sha256(args[1]));
+      return;
+    }
     ParleyConfig config;
     try {
       config = ConfigLoader.load(System.getenv());
@@ -24,6 +30,10 @@ public final class Main {
       System.err.println("parley: " + e.getMessage());
       System.exit(2);
       return;
+    }
+    if (config.apiKeys().open()) {
+      LOG.warn("NO CLIENT API KEYS ARE CONFIGURED (PARLEY_API_KEYS / PARLEY_API_KEYS_FILE): anyone who can reach "
+          + "this port can use the provider and read every stored response.");
     }
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.eventLoops()));
     Parley.start(vertx, config)

@@ -78,7 +78,8 @@ public final class ConfigLoader {
         redis,
         duration("state_ttl", Duration.ofDays(30)),
         integer("memory_max_entries", 100_000, 1, Integer.MAX_VALUE),
-        longValue("max_body_bytes", 20L * 1024 * 1024, 1024, Integer.MAX_VALUE));
+        longValue("max_body_bytes", 20L * 1024 * 1024, 1024, Integer.MAX_VALUE),
+        ApiKeysLoader.load(string("api_keys", null), string("api_keys_file", null), string("upstream_auth", null)));
   }
 
   private String upstreamKind(String upstreamUrl) {

@@ -1,5 +1,7 @@
 package io.parley.config;
 
+import io.parley.auth.ApiKeys;
+
 import java.time.Duration;
 
 /**
@@ -23,7 +25,8 @@ public record ParleyConfig(
     String redisUrl,
     Duration stateTtl,
     int memoryMaxEntries,
-    long maxBodyBytes) {
+    long maxBodyBytes,
+    ApiKeys apiKeys) {
 
   public boolean mockUpstream() {
     return upstreamUrl == null;
@@ -35,7 +38,7 @@ public record ParleyConfig(
 
   public ParleyConfig withUpstreamUrl(String url) {
     return new ParleyConfig(host, port, eventLoops, url, upstreamKind, upstreamApiKey, upstreamConnectTimeout,
-        upstreamIdleTimeout, upstreamMaxConnections, redisUrl, stateTtl, memoryMaxEntries, maxBodyBytes);
+        upstreamIdleTimeout, upstreamMaxConnections, redisUrl, stateTtl, memoryMaxEntries, maxBodyBytes, apiKeys);
   }
 
   /** The API key is a secret: never let a log line of the config print it. */
@@ -45,6 +48,7 @@ public record ParleyConfig(
         + ", upstream=" + (upstreamUrl == null ? "mock" : upstreamUrl) + " (" + upstreamKind + ")"
         + ", upstreamApiKey=" + (upstreamApiKey == null ? "unset" : "set")
         + ", state=" + (redisUrl == null ? "memory" : "redis")
-        + ", stateTtl=" + stateTtl + ", maxBodyBytes=" + maxBodyBytes + "]";
+        + ", stateTtl=" + stateTtl + ", maxBodyBytes=" + maxBodyBytes
+        + ", clientKeys=" + (apiKeys.passthrough() ? "passthrough" : apiKeys.tenantsByHash().size()) + "]";
   }
 }

@@ -65,6 +65,7 @@ public final class GatewayVerticle extends VerticleBase {
 
   private Router router(ResponsesApi api) {
     Router router = Router.router(vertx);
+    router.route("/v1/*").handler(new Authenticator(config.apiKeys()));
     router.post("/v1/responses")
         .handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()))
         .handler(ctx -> run(ctx, api::create));

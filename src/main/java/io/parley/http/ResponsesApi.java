@@ -31,8 +31,9 @@ final class ResponsesApi {
 
   Future<Void> create(RoutingContext ctx) {
     CreateRequest request = RequestParser.parse(RequestParser.parseJsonObject(ctx.body().buffer()), upstream.hostedTools());
-    return loadChain(request)
-        .map(chain -> Turn.start(request, chain))
+    String tenant = Authenticator.tenant(ctx);
+    return loadChain(tenant, request)
+        .map(chain -> Turn.start(tenant, ctx.get(Authenticator.PROVIDER_KEY), request, chain))
         .compose(turn -> request.stream() ? stream(ctx, turn) : complete(ctx, turn));
   }
 
@@ -50,10 +51,10 @@ final class ResponsesApi {
   }
 
   private Future<Void> save(Turn turn) {
-    return turn.request().store() ? store.put(turn.toStored()) : Future.succeededFuture();
+    return turn.request().store() ? store.put(turn.tenant(), turn.toStored()) : Future.succeededFuture();
   }
 
-  private Future<List<StoredResponse>> loadChain(CreateRequest request) {
+  private Future<List<StoredResponse>> loadChain(String tenant, CreateRequest request) {
     String previous = request.previousResponseId();
     if (previous == null) {
       return Future.succeededFuture(List.of());
@@ -61,7 +62,7 @@ final class ResponsesApi {
     if (!Ids.isResponseId(previous)) {
       return Future.failedFuture(ApiError.previousResponseNotFound(previous));
     }
-    return store.loadChain(previous).recover(err -> Future.failedFuture(
+    return store.loadChain(tenant, previous).recover(err -> Future.failedFuture(
         err instanceof MissingTurnException missing ? chainBroken(previous, missing.missingId()) : err));
   }
 
@@ -76,12 +77,12 @@ final class ResponsesApi {
 
   Future<Void> retrieve(RoutingContext ctx) {
     String id = ctx.pathParam("id");
-    return find(id).compose(stored -> json(ctx, stored.response()));
+    return find(ctx, id).compose(stored -> json(ctx, stored.response()));
   }
 
   Future<Void> delete(RoutingContext ctx) {
     String id = ctx.pathParam("id");
-    return (Ids.isResponseId(id) ? store.delete(id) : Future.succeededFuture(false))
+    return (Ids.isResponseId(id) ? store.delete(Authenticator.tenant(ctx), id) : Future.succeededFuture(false))
         .compose(deleted -> deleted
             ? json(ctx, new JsonObject().put("id", id).put("object", "response.deleted").put("deleted", true))
             : Future.failedFuture(ApiError.responseNotFound(id)));
@@ -90,11 +91,11 @@ final class ResponsesApi {
   Future<Void> inputItems(RoutingContext ctx) {
     String id = ctx.pathParam("id");
     ItemPage page = ItemPage.fromQuery(ctx.queryParams());
-    return find(id).compose(stored -> json(ctx, page.apply(stored.input())));
+    return find(ctx, id).compose(stored -> json(ctx, page.apply(stored.input())));
   }
 
-  private Future<StoredResponse> find(String id) {
-    return (Ids.isResponseId(id) ? store.get(id) : Future.<StoredResponse>succeededFuture(null))
+  private Future<StoredResponse> find(RoutingContext ctx, String id) {
+    return (Ids.isResponseId(id) ? store.get(Authenticator.tenant(ctx), id) : Future.<StoredResponse>succeededFuture(null))
         .compose(stored -> stored != null ? Future.succeededFuture(stored)
             : Future.failedFuture(ApiError.responseNotFound(id)));
   }

@@ -15,12 +15,12 @@ import java.util.List;
  * One response being made: the validated request, the chain it continues, its new id and the response
  * object that is filled in as the provider answers.
  */
-record Turn(CreateRequest request, List<StoredResponse> chain, JsonObject response) {
+record Turn(String tenant, String providerKey, CreateRequest request, List<StoredResponse> chain, JsonObject response) {
 
-  static Turn start(CreateRequest request, List<StoredResponse> chain) {
+  static Turn start(String tenant, String providerKey, CreateRequest request, List<StoredResponse> chain) {
     String id = Ids.newResponseId(request.previousResponseId());
     long now = System.currentTimeMillis() / 1000;
-    return new Turn(request, chain, ResponseObject.inProgress(request, id, now));
+    return new Turn(tenant, providerKey, request, chain, ResponseObject.inProgress(request, id, now));
   }
 
   String id() {
@@ -34,7 +34,7 @@ record Turn(CreateRequest request, List<StoredResponse> chain, JsonObject respon
       history.add(turn.input());
       history.add(turn.output());
     }
-    return ModelRequest.of(request, history);
+    return ModelRequest.of(request, history, providerKey);
   }
 
   StoredResponse toStored() {

@@ -40,42 +40,42 @@ public final class MemoryResponseStore implements ResponseStore {
   }
 
   @Override
-  public Future<Void> put(StoredResponse response) {
+  public Future<Void> put(String tenant, StoredResponse response) {
     synchronized (entries) {
-      entries.put(response.id(), new Entry(response, clock.getAsLong() + ttlMillis));
+      entries.put(key(tenant, response.id()), new Entry(response, clock.getAsLong() + ttlMillis));
     }
     return Future.succeededFuture();
   }
 
   @Override
-  public Future<StoredResponse> get(String id) {
+  public Future<StoredResponse> get(String tenant, String id) {
     synchronized (entries) {
-      Entry entry = live(id, clock.getAsLong());
+      Entry entry = live(key(tenant, id), clock.getAsLong());
       return Future.succeededFuture(entry == null ? null : entry.response());
     }
   }
 
   @Override
-  public Future<Boolean> delete(String id) {
+  public Future<Boolean> delete(String tenant, String id) {
     long now = clock.getAsLong();
     synchronized (entries) {
-      Entry removed = entries.remove(id);
+      Entry removed = entries.remove(key(tenant, id));
       return Future.succeededFuture(removed != null && removed.expiresAt() > now);
     }
   }
 
   @Override
-  public Future<List<StoredResponse>> loadChain(String id) {
+  public Future<List<StoredResponse>> loadChain(String tenant, String id) {
     long now = clock.getAsLong();
     synchronized (entries) {
-      Entry head = live(id, now);
+      Entry head = live(key(tenant, id), now);
       if (head == null) {
         return Future.failedFuture(new MissingTurnException(id));
       }
       List<String> ids = head.response().lineage();
       List<StoredResponse> chain = new ArrayList<>(ids.size());
       for (String turnId : ids) {
-        Entry entry = live(turnId, now);
+        Entry entry = live(key(tenant, turnId), now);
         if (entry == null) {
           return Future.failedFuture(new MissingTurnException(turnId));
         }
@@ -83,7 +83,7 @@ public final class MemoryResponseStore implements ResponseStore {
       }
       long expiresAt = now + ttlMillis;
       for (StoredResponse turn : chain) {
-        entries.put(turn.id(), new Entry(turn, expiresAt));
+        entries.put(key(tenant, turn.id()), new Entry(turn, expiresAt));
       }
       return Future.succeededFuture(chain);
     }
@@ -109,10 +109,14 @@ public final class MemoryResponseStore implements ResponseStore {
     return Future.succeededFuture();
   }
 
-  private Entry live(String id, long now) {
-    Entry entry = entries.get(id);
+  private static String key(String tenant, String id) {
+    return tenant + '/' + id;
+  }
+
+  private Entry live(String key, long now) {
+    Entry entry = entries.get(key);
     if (entry != null && entry.expiresAt() <= now) {
-      entries.remove(id);
+      entries.remove(key);
       return null;
     }
     return entry;

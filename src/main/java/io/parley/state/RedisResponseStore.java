@@ -37,43 +37,43 @@ public final class RedisResponseStore implements ResponseStore {
   }
 
   @Override
-  public Future<Void> put(StoredResponse response) {
+  public Future<Void> put(String tenant, StoredResponse response) {
     if (!Ids.isResponseId(response.id())) {
       return Future.failedFuture(new IllegalArgumentException("not a response id: " + response.id()));
     }
     // SET ... PX writes the value and its expiry atomically: there is never a turn without a TTL.
-    Request set = Request.cmd(Command.SET).arg(key(response.id())).arg(response.encode())
+    Request set = Request.cmd(Command.SET).arg(key(tenant, response.id())).arg(response.encode())
         .arg("PX").arg(ttlMillis);
     return redis.send(set).mapEmpty();
   }
 
   @Override
-  public Future<StoredResponse> get(String id) {
+  public Future<StoredResponse> get(String tenant, String id) {
     if (!Ids.isResponseId(id)) {
       return Future.succeededFuture();
     }
-    return redis.send(Request.cmd(Command.GET).arg(key(id))).map(RedisResponseStore::decode);
+    return redis.send(Request.cmd(Command.GET).arg(key(tenant, id))).map(RedisResponseStore::decode);
   }
 
   @Override
-  public Future<Boolean> delete(String id) {
+  public Future<Boolean> delete(String tenant, String id) {
     if (!Ids.isResponseId(id)) {
       return Future.succeededFuture(false);
     }
-    return redis.send(Request.cmd(Command.DEL).arg(key(id))).map(count -> count.toLong() > 0);
+    return redis.send(Request.cmd(Command.DEL).arg(key(tenant, id))).map(count -> count.toLong() > 0);
   }
 
   @Override
-  public Future<List<StoredResponse>> loadChain(String id) {
+  public Future<List<StoredResponse>> loadChain(String tenant, String id) {
     if (!Ids.isResponseId(id)) {
       return Future.failedFuture(new MissingTurnException(id));
     }
     // GETEX reads the head and refreshes its TTL in one command (Redis >= 6.2).
-    Request head = Request.cmd(Command.GETEX).arg(key(id)).arg("PX").arg(ttlMillis);
+    Request head = Request.cmd(Command.GETEX).arg(key(tenant, id)).arg("PX").arg(ttlMillis);
     return redis.send(head)
         .compose(reply -> reply == null
             ? Future.failedFuture(new MissingTurnException(id))
-            : loadAncestors(decode(reply)));
+            : loadAncestors(tenant, decode(reply)));
   }
 
   @Override
@@ -82,7 +82,7 @@ public final class RedisResponseStore implements ResponseStore {
   }
 
   /** One pipelined batch: MGET of every ancestor, then a PEXPIRE for each so the whole chain lives on. */
-  private Future<List<StoredResponse>> loadAncestors(StoredResponse head) {
+  private Future<List<StoredResponse>> loadAncestors(String tenant, StoredResponse head) {
     List<String> ancestors = head.ancestors();
     if (ancestors.isEmpty()) {
       return Future.succeededFuture(List.of(head));
@@ -94,8 +94,8 @@ public final class RedisResponseStore implements ResponseStore {
       if (!Ids.isResponseId(ancestor)) {
         return Future.failedFuture(new MissingTurnException(ancestor));
       }
-      mget.arg(key(ancestor));
-      batch.add(Request.cmd(Command.PEXPIRE).arg(key(ancestor)).arg(ttlMillis));
+      mget.arg(key(tenant, ancestor));
+      batch.add(Request.cmd(Command.PEXPIRE).arg(key(tenant, ancestor)).arg(ttlMillis));
     }
     return redis.batch(batch).compose(replies -> assemble(head, replies.get(0)));
   }
@@ -115,9 +115,12 @@ public final class RedisResponseStore implements ResponseStore {
     return Future.succeededFuture(chain);
   }
 
-  /** The braces make the chain tag a Redis Cluster hash tag: one chain's keys share a slot, so MGET works. */
-  private static String key(String id) {
-    return "parley:resp:{" + Ids.chainTag(id) + "}:" + id;
+  /**
+   * {@code parley:<tenant>:resp:{<chain tag>}:<id>}. The braces make the chain tag a Redis Cluster hash
+   * tag: one chain's keys share a slot, so MGET works. Tenant ids are validated at configuration time.
+   */
+  private static String key(String tenant, String id) {
+    return "parley:" + tenant + ":resp:{" + Ids.chainTag(id) + "}:" + id;
   }
 
   private static StoredResponse decode(Response value) {

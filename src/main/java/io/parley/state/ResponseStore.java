@@ -6,26 +6,27 @@ import java.util.List;
 
 /**
  * Where turns live. Every implementation passes the same contract suite ({@code ResponseStoreContract}).
+ * Every operation is scoped by tenant: a turn stored for one tenant does not exist for another.
  * Every stored turn expires after the configured TTL; reading a chain to continue it refreshes the TTL
  * of every turn in it.
  */
 public interface ResponseStore {
 
   /** Stores one turn (its own items only), with the TTL. */
-  Future<Void> put(StoredResponse response);
+  Future<Void> put(String tenant, StoredResponse response);
 
   /** The turn, or {@code null} when unknown, expired or deleted. Does not refresh the TTL. */
-  Future<StoredResponse> get(String id);
+  Future<StoredResponse> get(String tenant, String id);
 
   /** {@code true} when something was deleted. */
-  Future<Boolean> delete(String id);
+  Future<Boolean> delete(String tenant, String id);
 
   /**
    * The chain that ends at {@code id}, oldest first and {@code id} last, with every turn's TTL refreshed.
    * Fails with {@link MissingTurnException} naming the first id that is gone: a chain is never returned
    * with holes in it.
    */
-  Future<List<StoredResponse>> loadChain(String id);
+  Future<List<StoredResponse>> loadChain(String tenant, String id);
 
   Future<Void> close();
 }

@@ -21,13 +21,13 @@ public final class ChatCompletionsUpstream implements Upstream {
 
   @Override
   public Future<ModelOutput> complete(ModelRequest request) {
-    return client.post("/chat/completions", ChatRequestBuilder.build(request.request(), request.history()))
+    return client.post("/chat/completions", ChatRequestBuilder.build(request.request(), request.history()), request.providerKey())
         .map(completion -> ChatCompletionMapper.fromCompletion(completion, request.policy()));
   }
 
   @Override
   public Future<ProviderStream> stream(ModelRequest request, JsonObject response) {
-    return client.postStream("/chat/completions", ChatRequestBuilder.build(request.request(), request.history()))
+    return client.postStream("/chat/completions", ChatRequestBuilder.build(request.request(), request.history()), request.providerKey())
         .map(chunks -> new ProviderStream(chunks, new StreamTranslator(response, request.policy())));
   }
 

@@ -52,16 +52,16 @@ final class ProviderClient {
   }
 
   /** POSTs JSON and returns the JSON object answered. */
-  Future<JsonObject> post(String path, JsonObject body) {
-    return send(path, body, "application/json")
+  Future<JsonObject> post(String path, JsonObject body, String key) {
+    return send(path, body, "application/json", key)
         .compose(call -> call.response().body())
         .map(ProviderClient::jsonObject)
         .recover(err -> Future.failedFuture(UpstreamErrors.map(err)));
   }
 
   /** POSTs JSON and returns the answered event stream, paused until a handler is set. */
-  Future<ChunkStream> postStream(String path, JsonObject body) {
-    return send(path, body, "text/event-stream")
+  Future<ChunkStream> postStream(String path, JsonObject body, String key) {
+    return send(path, body, "text/event-stream", key)
         .<ChunkStream>map(call -> new SseChunkStream(vertx, call.request(), call.response(), template.getIdleTimeout()))
         .recover(err -> Future.failedFuture(UpstreamErrors.map(err)));
   }
@@ -69,8 +69,12 @@ final class ProviderClient {
   private record Call(HttpClientRequest request, HttpClientResponse response) {
   }
 
-  private Future<Call> send(String path, JsonObject body, String accept) {
+  /** @param key the client's own provider key (pass-through mode), or {@code null} for the configured one */
+  private Future<Call> send(String path, JsonObject body, String accept, String key) {
     RequestOptions options = new RequestOptions(template).setURI(basePath + path).putHeader(HttpHeaders.ACCEPT, accept);
+    if (key != null) {
+      options.putHeader(HttpHeaders.AUTHORIZATION, "Bearer " + key);
+    }
     return client.request(options)
         .compose(request -> request.send(body.toBuffer()).map(response -> new Call(request, response)))
         .compose(call -> call.response().statusCode() / 100 == 2

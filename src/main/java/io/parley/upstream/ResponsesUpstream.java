@@ -20,12 +20,12 @@ public final class ResponsesUpstream implements Upstream {
 
   @Override
   public Future<ModelOutput> complete(ModelRequest request) {
-    return client.post("/responses", ResponsesProtocol.request(request, false)).map(ResponsesProtocol::output);
+    return client.post("/responses", ResponsesProtocol.request(request, false), request.providerKey()).map(ResponsesProtocol::output);
   }
 
   @Override
   public Future<ProviderStream> stream(ModelRequest request, JsonObject response) {
-    return client.postStream("/responses", ResponsesProtocol.request(request, true))
+    return client.postStream("/responses", ResponsesProtocol.request(request, true), request.providerKey())
         .map(chunks -> new ProviderStream(chunks, new ResponsesEventRelay(response)));
   }
 

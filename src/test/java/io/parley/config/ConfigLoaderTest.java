@@ -67,4 +67,22 @@ class ConfigLoaderTest {
     assertThat(config.upstreamApiKey()).isEqualTo("sk-very-secret");
     assertThat(config.toString()).doesNotContain("sk-very-secret");
   }
+
+  @Test
+  void clientKeysAreHashedAndValidated() {
+    ParleyConfig config = ConfigLoader.fromMap(Map.of("PARLEY_API_KEYS", "acme=sk-a, globex=sk-b"));
+    assertThat(config.apiKeys().open()).isFalse();
+    assertThat(config.apiKeys().tenantFor("sk-a")).isEqualTo("acme");
+    assertThat(config.apiKeys().tenantFor("sk-c")).isNull();
+    assertThat(config.apiKeys().tenantsByHash().keySet()).noneMatch(k -> k.contains("sk-"));
+    assertThat(config.toString()).doesNotContain("sk-a");
+    assertThatThrownBy(() -> ConfigLoader.fromMap(Map.of("PARLEY_API_KEYS", "no-equals-sign")))
+        .hasMessageContaining("PARLEY_API_KEYS");
+    assertThatThrownBy(() -> ConfigLoader.fromMap(Map.of("PARLEY_API_KEYS", "bad tenant!=sk-a")))
+        .hasMessageContaining("PARLEY_API_KEYS");
+    assertThatThrownBy(() -> ConfigLoader.fromMap(Map.of("PARLEY_API_KEYS", "a=sk-a", "PARLEY_UPSTREAM_AUTH", "passthrough")))
+        .hasMessageContaining("PARLEY_UPSTREAM_AUTH");
+    assertThatThrownBy(() -> ConfigLoader.fromMap(Map.of("PARLEY_API_KEYS_FILE", "/nonexistent/keys.json")))
+        .hasMessageContaining("PARLEY_API_KEYS_FILE");
+  }
 }

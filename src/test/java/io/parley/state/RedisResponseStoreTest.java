@@ -43,7 +43,7 @@ class RedisResponseStoreTest extends ResponseStoreContract {
   @Test
   void putStoresTheKeyWithTheTtl() {
     StoredResponse turn = put(store, turn(null));
-    String key = "parley:resp:{" + Ids.chainTag(turn.id()) + "}:" + turn.id();
+    String key = "parley:" + TENANT + ":resp:{" + Ids.chainTag(turn.id()) + "}:" + turn.id();
 
     long pttl = await(plain.send(Request.cmd(Command.PTTL).arg(key))).toLong();
 
@@ -55,7 +55,7 @@ class RedisResponseStoreTest extends ResponseStoreContract {
     List<StoredResponse> chain = putChain(store, 50);
     String before = commandStats();
 
-    List<StoredResponse> loaded = await(store.loadChain(last(chain).id()));
+    List<StoredResponse> loaded = await(store.loadChain(TENANT, last(chain).id()));
 
     String after = commandStats();
     assertThat(ids(loaded)).containsExactlyElementsOf(ids(chain));

@@ -27,6 +27,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 public abstract class ResponseStoreContract {
 
+  protected static final String TENANT = "tenant-a";
   protected static final Duration LONG_TTL = Duration.ofMinutes(10);
   protected static final Duration SHORT_TTL = Duration.ofMillis(1500);
 
@@ -52,7 +53,7 @@ public abstract class ResponseStoreContract {
     StoredResponse root = put(store, turn(null));
     StoredResponse child = put(store, turn(root));
 
-    StoredResponse got = await(store.get(child.id()));
+    StoredResponse got = await(store.get(TENANT, child.id()));
 
     assertThat(got).isEqualTo(child);
     assertThat(got.parentId()).isEqualTo(root.id());
@@ -62,14 +63,26 @@ public abstract class ResponseStoreContract {
   }
 
   @Test
+  void anotherTenantSeesNothing() {
+    StoredResponse root = put(store, turn(null));
+    StoredResponse child = put(store, turn(root));
+
+    assertThat(await(store.get("tenant-b", child.id()))).isNull();
+    assertThatThrownBy(() -> await(store.loadChain("tenant-b", child.id())))
+        .isInstanceOfSatisfying(MissingTurnException.class, e -> assertThat(e.missingId()).isEqualTo(child.id()));
+    assertThat(await(store.delete("tenant-b", child.id()))).isFalse();
+    assertThat(await(store.get(TENANT, child.id()))).isEqualTo(child);
+  }
+
+  @Test
   void getOfAnUnknownIdIsNull() {
-    assertThat(await(store.get(Ids.newResponseId(null)))).isNull();
+    assertThat(await(store.get(TENANT, Ids.newResponseId(null)))).isNull();
   }
 
   @Test
   void getOfAMalformedIdIsNull() {
     for (String id : List.of("", "resp_", "resp_123", "msg_" + "a".repeat(48), "resp_" + "Z".repeat(48))) {
-      assertThat(await(store.get(id))).as(id).isNull();
+      assertThat(await(store.get(TENANT, id))).as(id).isNull();
     }
   }
 
@@ -77,23 +90,23 @@ public abstract class ResponseStoreContract {
   void deleteRemovesOnce() {
     StoredResponse turn = put(store, turn(null));
 
-    assertThat(await(store.delete(turn.id()))).isTrue();
-    assertThat(await(store.get(turn.id()))).isNull();
-    assertThat(await(store.delete(turn.id()))).isFalse();
+    assertThat(await(store.delete(TENANT, turn.id()))).isTrue();
+    assertThat(await(store.get(TENANT, turn.id()))).isNull();
+    assertThat(await(store.delete(TENANT, turn.id()))).isFalse();
   }
 
   @Test
   void loadChainOfARootIsJustTheRoot() {
     StoredResponse root = put(store, turn(null));
 
-    assertThat(ids(await(store.loadChain(root.id())))).containsExactly(root.id());
+    assertThat(ids(await(store.loadChain(TENANT, root.id())))).containsExactly(root.id());
   }
 
   @Test
   void loadChainReturnsTurnsOldestFirst() {
     List<StoredResponse> chain = putChain(store, 3);
 
-    List<StoredResponse> loaded = await(store.loadChain(last(chain).id()));
+    List<StoredResponse> loaded = await(store.loadChain(TENANT, last(chain).id()));
 
     assertThat(loaded).containsExactlyElementsOf(chain);
   }
@@ -104,17 +117,17 @@ public abstract class ResponseStoreContract {
     StoredResponse left = put(store, turn(root));
     StoredResponse right = put(store, turn(root));
 
-    assertThat(ids(await(store.loadChain(left.id())))).containsExactly(root.id(), left.id());
-    assertThat(ids(await(store.loadChain(right.id())))).containsExactly(root.id(), right.id());
+    assertThat(ids(await(store.loadChain(TENANT, left.id())))).containsExactly(root.id(), left.id());
+    assertThat(ids(await(store.loadChain(TENANT, right.id())))).containsExactly(root.id(), right.id());
   }
 
   @Test
   void loadChainNamesTheOldestMissingAncestor() {
     List<StoredResponse> chain = putChain(store, 4);
-    await(store.delete(chain.get(2).id()));
-    await(store.delete(chain.get(1).id()));
+    await(store.delete(TENANT, chain.get(2).id()));
+    await(store.delete(TENANT, chain.get(1).id()));
 
-    assertThatThrownBy(() -> await(store.loadChain(last(chain).id())))
+    assertThatThrownBy(() -> await(store.loadChain(TENANT, last(chain).id())))
         .isInstanceOfSatisfying(MissingTurnException.class,
             e -> assertThat(e.missingId()).isEqualTo(chain.get(1).id()));
   }
@@ -123,7 +136,7 @@ public abstract class ResponseStoreContract {
   void loadChainOfAnUnknownHeadNamesTheHead() {
     String head = Ids.newResponseId(null);
 
-    assertThatThrownBy(() -> await(store.loadChain(head)))
+    assertThatThrownBy(() -> await(store.loadChain(TENANT, head)))
         .isInstanceOfSatisfying(MissingTurnException.class, e -> assertThat(e.missingId()).isEqualTo(head));
   }
 
@@ -133,7 +146,7 @@ public abstract class ResponseStoreContract {
     Context context = vertx.getOrCreateContext();
     Promise<Context> seen = Promise.promise();
 
-    context.runOnContext(v -> store.loadChain(last(chain).id())
+    context.runOnContext(v -> store.loadChain(TENANT, last(chain).id())
         .onComplete(ar -> seen.complete(Vertx.currentContext())));
 
     assertThat(await(seen.future())).isSameAs(context);
@@ -144,9 +157,9 @@ public abstract class ResponseStoreContract {
     ResponseStore shortLived = createStore(vertx, SHORT_TTL);
     long start = System.nanoTime();
     StoredResponse turn = put(shortLived, turn(null));
-    assertThat(await(shortLived.get(turn.id()))).isNotNull();
+    assertThat(await(shortLived.get(TENANT, turn.id()))).isNotNull();
 
-    poll(() -> await(shortLived.get(turn.id())) == null);
+    poll(() -> await(shortLived.get(TENANT, turn.id())) == null);
 
     assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start))
         .as("lived at least the TTL").isGreaterThanOrEqualTo(SHORT_TTL.toMillis() - 50);
@@ -160,14 +173,14 @@ public abstract class ResponseStoreContract {
     long sixtyPercent = SHORT_TTL.toMillis() * 6 / 10;
 
     Thread.sleep(sixtyPercent);
-    await(shortLived.loadChain(last(chain).id()));
+    await(shortLived.loadChain(TENANT, last(chain).id()));
     Thread.sleep(sixtyPercent);
 
     // Past the original TTL now: only the refresh keeps them alive (get itself does not refresh).
     for (StoredResponse turn : chain) {
-      assertThat(await(shortLived.get(turn.id()))).as(turn.id()).isNotNull();
+      assertThat(await(shortLived.get(TENANT, turn.id()))).as(turn.id()).isNotNull();
     }
-    poll(() -> chain.stream().allMatch(turn -> await(shortLived.get(turn.id())) == null));
+    poll(() -> chain.stream().allMatch(turn -> await(shortLived.get(TENANT, turn.id())) == null));
     await(shortLived.close());
   }
 
@@ -185,7 +198,7 @@ public abstract class ResponseStoreContract {
   }
 
   protected static StoredResponse put(ResponseStore target, StoredResponse turn) {
-    await(target.put(turn));
+    await(target.put(TENANT, turn));
     return turn;
   }
 

@@ -23,10 +23,17 @@ public final class Gateway implements AutoCloseable {
   private final Vertx vertx;
   private final Parley parley;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final String apiKey;
 
-  private Gateway(Vertx vertx, Parley parley) {
+  private Gateway(Vertx vertx, Parley parley, String apiKey) {
     this.vertx = vertx;
     this.parley = parley;
+    this.apiKey = apiKey;
+  }
+
+  /** The same gateway, with requests sent as {@code Authorization: Bearer <key>}. */
+  public Gateway as(String key) {
+    return new Gateway(vertx, parley, key);
   }
 
   /** @param settings {@code PARLEY_*} overrides, e.g. {@code PARLEY_UPSTREAM_URL} */
@@ -38,7 +45,7 @@ public final class Gateway implements AutoCloseable {
     env.putAll(settings);
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
     Parley parley = Parley.start(vertx, ConfigLoader.fromMap(env)).await();
-    return new Gateway(vertx, parley);
+    return new Gateway(vertx, parley, null);
   }
 
   public int port() {
@@ -75,6 +82,9 @@ public final class Gateway implements AutoCloseable {
   }
 
   private Reply send(HttpRequest.Builder request) {
+    if (apiKey != null) {
+      request.header("authorization", "Bearer " + apiKey);
+    }
     try {
       HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(30)).build(),
           HttpResponse.BodyHandlers.ofString());

@@ -1,0 +1,48 @@
+package io.parley.auth;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Client API keys, held only as SHA-256 hashes, each mapped to a tenant. With no keys configured the
+ * gateway is open and every request belongs to the {@link #OPEN_TENANT}; in provider pass-through mode a
+ * request's tenant is derived from a hash of the key it brings.
+ */
+public record ApiKeys(Map<String, String> tenantsByHash, boolean passthrough) {
+
+  public static final String OPEN_TENANT = "default";
+  private static final Pattern TENANT = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+
+  public ApiKeys {
+    tenantsByHash = Map.copyOf(tenantsByHash);
+  }
+
+  public boolean open() {
+    return tenantsByHash.isEmpty() && !passthrough;
+  }
+
+  /** The tenant for a presented key, or {@code null} when the key is not known. */
+  public String tenantFor(String key) {
+    if (passthrough) {
+      return "key-" + sha256(key).substring(0, 24);
+    }
+    return tenantsByHash.get(sha256(key));
+  }
+
+  public static boolean validTenant(String tenant) {
+    return TENANT.matcher(tenant).matches();
+  }
+
+  public static String sha256(String key) {
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
