@@ -31,6 +31,10 @@ public final class OutputItems {
         .put("status", status);
   }
 
+  /**
+   * Chat Completions providers send no encrypted reasoning, so {@code encrypted_content} is left out:
+   * Open Responses types it as a string when present, and the SDKs treat it as optional.
+   */
   public static JsonObject reasoning(String id, String text, String status) {
     JsonArray content = new JsonArray();
     if (text != null) {
@@ -41,7 +45,6 @@ public final class OutputItems {
         .put("id", id)
         .put("summary", new JsonArray())
         .put("content", content)
-        .put("encrypted_content", null)
         .put("status", status);
   }
 }

@@ -32,7 +32,7 @@ public final class ResponseObject {
         .put("parallel_tool_calls", raw.getBoolean("parallel_tool_calls", true))
         .put("previous_response_id", request.previousResponseId())
         .put("prompt_cache_key", raw.getValue("prompt_cache_key"))
-        .put("reasoning", raw.getValue("reasoning"))
+        .put("reasoning", reasoning(raw.getValue("reasoning")))
         .put("safety_identifier", raw.getValue("safety_identifier"))
         .put("service_tier", raw.getValue("service_tier", "default"))
         .put("store", request.store())
@@ -48,6 +48,20 @@ public final class ResponseObject {
         .put("usage", null)
         .put("user", raw.getValue("user"))
         .put("metadata", request.metadata() != null ? request.metadata() : new JsonObject());
+  }
+
+  /** The requested reasoning settings, echoed with {@code effort} and {@code summary} always present (null if unset). */
+  static JsonObject reasoning(Object requested) {
+    if (!(requested instanceof JsonObject settings)) {
+      return null;
+    }
+    JsonObject echoed = settings.copy();
+    for (String key : new String[] {"effort", "summary"}) {
+      if (!echoed.containsKey(key)) {
+        echoed.putNull(key);
+      }
+    }
+    return echoed;
   }
 
   /** Fills in the outcome: status, output, usage, and the convenience {@code output_text}. */
@@ -68,8 +82,15 @@ public final class ResponseObject {
     return response;
   }
 
+  /**
+   * A failed response. Its {@code error.code} must be one the SDKs know for response errors (the Java SDK
+   * rejects others), so provider failures are {@code server_error} / {@code rate_limit_exceeded} here;
+   * the message says what happened.
+   */
   public static JsonObject fail(JsonObject response, ApiError error) {
-    return response.put("status", "failed").put("error", error.toJson());
+    String code = error.status() == 429 ? "rate_limit_exceeded" : "server_error";
+    JsonObject body = new JsonObject().put("code", code).put("message", error.getMessage());
+    return response.put("status", "failed").put("error", body);
   }
 
   static String outputText(JsonArray output) {

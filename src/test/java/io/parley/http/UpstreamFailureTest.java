@@ -124,7 +124,8 @@ class UpstreamFailureTest {
     assertThat(stream.done()).isTrue();
     JsonObject failed = stream.last().data().getJsonObject("response");
     assertThat(failed.getString("status")).isEqualTo("failed");
-    assertThat(failed.getJsonObject("error").getString("code")).isEqualTo("upstream_error");
+    assertThat(failed.getJsonObject("error").getString("code")).isEqualTo("server_error");
+    assertThat(failed.getJsonObject("error").getString("message")).contains("upstream provider");
     assertError(gateway.get("/v1/responses/" + failed.getString("id")), 404, null, "not_found");
   }
 
