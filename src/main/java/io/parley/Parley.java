@@ -3,7 +3,11 @@ package io.parley;
 import io.parley.config.ParleyConfig;
 import io.parley.http.GatewayVerticle;
 import io.parley.mock.MockUpstreamVerticle;
+import io.parley.limit.MemoryRateLimiter;
+import io.parley.limit.RateLimiter;
+import io.parley.limit.RedisRateLimiter;
 import io.parley.state.MemoryResponseStore;
+import io.parley.state.RedisConnections;
 import io.parley.state.RedisResponseStore;
 import io.parley.state.ResponseStore;
 import io.vertx.core.DeploymentOptions;
@@ -49,9 +53,10 @@ public final class Parley {
 
   private Future<String> deployGateways(ParleyConfig resolved) {
     Function<Vertx, ResponseStore> stores = storeFactory(resolved);
+    Function<Vertx, RateLimiter> limiters = limiterFactory(resolved);
     DeploymentOptions options = new DeploymentOptions().setInstances(resolved.eventLoops());
     return vertx.deployVerticle(() -> {
-      GatewayVerticle gateway = new GatewayVerticle(resolved, stores);
+      GatewayVerticle gateway = new GatewayVerticle(resolved, stores, limiters);
       gateways.add(gateway);
       return gateway;
     }, options);
@@ -59,10 +64,18 @@ public final class Parley {
 
   private Function<Vertx, ResponseStore> storeFactory(ParleyConfig resolved) {
     if (resolved.redisState()) {
-      return v -> new RedisResponseStore(v, resolved.redisUrl(), resolved.stateTtl());
+      return v -> new RedisResponseStore(v, RedisConnections.options(resolved), resolved.stateTtl());
     }
     MemoryResponseStore shared = new MemoryResponseStore(resolved.stateTtl(), resolved.memoryMaxEntries());
     sweepTimer = vertx.setPeriodic(SWEEP_INTERVAL_MS, id -> shared.sweep());
+    return v -> shared;
+  }
+
+  private static Function<Vertx, RateLimiter> limiterFactory(ParleyConfig resolved) {
+    if (resolved.redisState()) {
+      return v -> new RedisRateLimiter(v, RedisConnections.options(resolved));
+    }
+    MemoryRateLimiter shared = new MemoryRateLimiter();
     return v -> shared;
   }
 

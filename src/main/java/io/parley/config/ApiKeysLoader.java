@@ -1,6 +1,7 @@
 package io.parley.config;
 
 import io.parley.auth.ApiKeys;
+import io.parley.limit.Limits;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -12,7 +13,7 @@ import java.util.Map;
 
 /**
  * Reads client keys from {@code PARLEY_API_KEYS} ({@code tenant=key,tenant=key}; hashed as soon as read)
- * and from {@code PARLEY_API_KEYS_FILE}, a JSON list of {@code {"tenant","sha256"}} so no key is kept
+ * and from {@code PARLEY_API_KEYS_FILE}, a JSON list of {@code {"tenant","sha256","rpm"?,"tpm"?}} so no key is kept
  * in clear at rest ({@code java -jar parley.jar hash-key KEY} prints a key's hash).
  */
 final class ApiKeysLoader {
@@ -28,6 +29,7 @@ final class ApiKeysLoader {
           + "must be 'config' or 'passthrough'");
     };
     Map<String, String> tenants = new HashMap<>();
+    Map<String, Limits> limits = new HashMap<>();
     if (inline != null && !inline.isBlank()) {
       for (String pair : inline.split(",")) {
         int eq = pair.indexOf('=');
@@ -44,13 +46,19 @@ final class ApiKeysLoader {
           throw invalid("api_keys_file", "each entry must be {\"tenant\": \"...\", \"sha256\": \"<64 hex>\"}");
         }
         add(tenants, tenant, hash, "api_keys_file");
+        if (entry.containsKey("rpm") || entry.containsKey("tpm")) {
+          if (!(entry.getValue("rpm", 0) instanceof Number rpm) || !(entry.getValue("tpm", 0) instanceof Number tpm)) {
+            throw invalid("api_keys_file", "rpm and tpm must be numbers");
+          }
+          limits.put(tenant, new Limits(rpm.longValue(), tpm.longValue()));
+        }
       }
     }
     if (passthrough && !tenants.isEmpty()) {
       throw new ConfigException("invalid configuration: PARLEY_API_KEYS/PARLEY_API_KEYS_FILE cannot be combined with "
           + "PARLEY_UPSTREAM_AUTH=passthrough (the provider checks the keys in that mode)");
     }
-    return new ApiKeys(tenants, passthrough);
+    return new ApiKeys(tenants, limits, passthrough);
   }
 
   private static void add(Map<String, String> tenants, String tenant, String hash, String key) {

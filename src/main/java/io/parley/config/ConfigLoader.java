@@ -1,6 +1,7 @@
 package io.parley.config;
 
 import io.vertx.core.json.DecodeException;
+import io.parley.limit.Limits;
 import io.vertx.core.json.JsonObject;
 
 import java.io.IOException;
@@ -62,8 +63,13 @@ public final class ConfigLoader {
     if (redis != null && redis.isBlank()) {
       redis = null;
     }
-    if (redis != null && !(redis.startsWith("redis://") || redis.startsWith("rediss://") || redis.startsWith("unix://"))) {
-      throw invalid("redis_url", "must start with redis://, rediss:// or unix://");
+    if (redis != null) {
+      for (String endpoint : redis.split(",")) {
+        String e = endpoint.trim();
+        if (!(e.startsWith("redis://") || e.startsWith("rediss://") || e.startsWith("unix://"))) {
+          throw invalid("redis_url", "each URL must start with redis://, rediss:// or unix://");
+        }
+      }
     }
     return new ParleyConfig(
         string("host", "0.0.0.0"),
@@ -76,10 +82,21 @@ public final class ConfigLoader {
         duration("upstream_idle_timeout", Duration.ofSeconds(300)),
         integer("upstream_max_connections", 256, 1, 100_000),
         redis,
+        redisType(),
+        string("redis_master_name", "mymaster"),
         duration("state_ttl", Duration.ofDays(30)),
         integer("memory_max_entries", 100_000, 1, Integer.MAX_VALUE),
         longValue("max_body_bytes", 20L * 1024 * 1024, 1024, Integer.MAX_VALUE),
-        ApiKeysLoader.load(string("api_keys", null), string("api_keys_file", null), string("upstream_auth", null)));
+        ApiKeysLoader.load(string("api_keys", null), string("api_keys_file", null), string("upstream_auth", null)),
+        new Limits(longValue("rate_limit_rpm", 0, 0, Long.MAX_VALUE), longValue("rate_limit_tpm", 0, 0, Long.MAX_VALUE)));
+  }
+
+  private String redisType() {
+    String type = string("redis_type", "standalone").toLowerCase(Locale.ROOT);
+    if (!type.equals("standalone") && !type.equals("sentinel") && !type.equals("cluster")) {
+      throw invalid("redis_type", "must be 'standalone', 'sentinel' or 'cluster'");
+    }
+    return type;
   }
 
   private String upstreamKind(String upstreamUrl) {

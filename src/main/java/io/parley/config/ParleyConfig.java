@@ -1,6 +1,7 @@
 package io.parley.config;
 
 import io.parley.auth.ApiKeys;
+import io.parley.limit.Limits;
 
 import java.time.Duration;
 
@@ -23,10 +24,13 @@ public record ParleyConfig(
     Duration upstreamIdleTimeout,
     int upstreamMaxConnections,
     String redisUrl,
+    String redisType,
+    String redisMasterName,
     Duration stateTtl,
     int memoryMaxEntries,
     long maxBodyBytes,
-    ApiKeys apiKeys) {
+    ApiKeys apiKeys,
+    Limits defaultLimits) {
 
   public boolean mockUpstream() {
     return upstreamUrl == null;
@@ -38,7 +42,8 @@ public record ParleyConfig(
 
   public ParleyConfig withUpstreamUrl(String url) {
     return new ParleyConfig(host, port, eventLoops, url, upstreamKind, upstreamApiKey, upstreamConnectTimeout,
-        upstreamIdleTimeout, upstreamMaxConnections, redisUrl, stateTtl, memoryMaxEntries, maxBodyBytes, apiKeys);
+        upstreamIdleTimeout, upstreamMaxConnections, redisUrl, redisType, redisMasterName, stateTtl, memoryMaxEntries,
+        maxBodyBytes, apiKeys, defaultLimits);
   }
 
   /** The API key is a secret: never let a log line of the config print it. */

@@ -2,6 +2,7 @@ package io.parley.http;
 
 import io.parley.config.ParleyConfig;
 import io.parley.protocol.ApiError;
+import io.parley.limit.RateLimiter;
 import io.parley.state.ResponseStore;
 import io.parley.upstream.ChatCompletionsUpstream;
 import io.parley.upstream.ResponsesUpstream;
@@ -25,18 +26,23 @@ public final class GatewayVerticle extends VerticleBase {
 
   private final ParleyConfig config;
   private final Function<Vertx, ResponseStore> storeFactory;
+  private final Function<Vertx, RateLimiter> limiterFactory;
   private ResponseStore store;
+  private RateLimiter limiter;
   private Upstream upstream;
   private HttpServer server;
 
-  public GatewayVerticle(ParleyConfig config, Function<Vertx, ResponseStore> storeFactory) {
+  public GatewayVerticle(ParleyConfig config, Function<Vertx, ResponseStore> storeFactory,
+      Function<Vertx, RateLimiter> limiterFactory) {
     this.config = config;
     this.storeFactory = storeFactory;
+    this.limiterFactory = limiterFactory;
   }
 
   @Override
   public Future<?> start() {
     store = storeFactory.apply(vertx);
+    limiter = limiterFactory.apply(vertx);
     upstream = config.upstreamKind().equals("responses")
         ? new ResponsesUpstream(vertx, config)
         : new ChatCompletionsUpstream(vertx, config);
@@ -44,7 +50,8 @@ public final class GatewayVerticle extends VerticleBase {
         .setMaxInitialLineLength(16 * 1024)
         .setMaxHeaderSize(32 * 1024)
         .setTcpNoDelay(true);
-    Router router = router(new ResponsesApi(store, upstream));
+    RateLimitHandler limits = new RateLimitHandler(config, limiter);
+    Router router = router(new ResponsesApi(store, upstream, limits::recordTokens), limits);
     server = vertx.createHttpServer(options)
         .requestHandler(request -> {
           // Vert.x Web answers a malformed %-escape with a bare "Bad Request"; answer it in the OpenAI shape.
@@ -63,11 +70,12 @@ public final class GatewayVerticle extends VerticleBase {
     return server.actualPort();
   }
 
-  private Router router(ResponsesApi api) {
+  private Router router(ResponsesApi api, RateLimitHandler limits) {
     Router router = Router.router(vertx);
     router.route("/v1/*").handler(new Authenticator(config.apiKeys()));
     router.post("/v1/responses")
         .handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()))
+        .handler(limits)
         .handler(ctx -> run(ctx, api::create));
     router.get("/v1/responses/:id").handler(ctx -> run(ctx, api::retrieve));
     router.delete("/v1/responses/:id").handler(ctx -> run(ctx, api::delete));
@@ -94,7 +102,8 @@ public final class GatewayVerticle extends VerticleBase {
   public Future<?> stop() {
     return server.close()
         .eventually(() -> upstream.close())
-        .eventually(() -> store.close());
+        .eventually(() -> store.close())
+        .eventually(() -> limiter.close());
   }
 
 }

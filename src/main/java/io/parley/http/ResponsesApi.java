@@ -14,6 +14,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
 import java.util.List;
+import java.util.function.BiConsumer;
 
 /**
  * {@code /v1/responses}: each request is one flat chain, parse → load chain → call provider →
@@ -23,10 +24,13 @@ final class ResponsesApi {
 
   private final ResponseStore store;
   private final Upstream upstream;
+  private final BiConsumer<String, Long> tokenMeter;
 
-  ResponsesApi(ResponseStore store, Upstream upstream) {
+  /** @param tokenMeter told each finished response's total tokens, per tenant (for token rate limits) */
+  ResponsesApi(ResponseStore store, Upstream upstream, BiConsumer<String, Long> tokenMeter) {
     this.store = store;
     this.upstream = upstream;
+    this.tokenMeter = tokenMeter;
   }
 
   Future<Void> create(RoutingContext ctx) {
@@ -50,7 +54,12 @@ final class ResponsesApi {
             finished -> save(turn)));
   }
 
+  /** Counts the turn's tokens and stores it (unless {@code store:false}). */
   private Future<Void> save(Turn turn) {
+    JsonObject usage = turn.response().getJsonObject("usage");
+    if (usage != null) {
+      tokenMeter.accept(turn.tenant(), usage.getLong("total_tokens", 0L));
+    }
     return turn.request().store() ? store.put(turn.tenant(), turn.toStored()) : Future.succeededFuture();
   }
 

@@ -20,19 +20,15 @@ import java.util.List;
  */
 public final class RedisResponseStore implements ResponseStore {
 
-  // Enough connections for every event loop to have a few requests in flight; past that, callers queue
-  // briefly instead of opening unbounded connections to Redis.
-  private static final int MAX_POOL_SIZE = 16;
-  private static final int MAX_POOL_WAITING = 1024;
-
   private final Redis redis;
   private final long ttlMillis;
 
   public RedisResponseStore(Vertx vertx, String redisUrl, Duration ttl) {
-    this.redis = Redis.createClient(vertx, new RedisOptions()
-        .setConnectionString(redisUrl)
-        .setMaxPoolSize(MAX_POOL_SIZE)
-        .setMaxPoolWaiting(MAX_POOL_WAITING));
+    this(vertx, RedisConnections.standalone(redisUrl), ttl);
+  }
+
+  public RedisResponseStore(Vertx vertx, RedisOptions options, Duration ttl) {
+    this.redis = Redis.createClient(vertx, options);
     this.ttlMillis = ttl.toMillis();
   }
 

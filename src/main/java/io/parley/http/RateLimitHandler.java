@@ -1,0 +1,62 @@
+package io.parley.http;
+
+import io.parley.config.ParleyConfig;
+import io.parley.limit.Limits;
+import io.parley.limit.RateLimiter;
+import io.vertx.core.Handler;
+import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Admits a request within its tenant's limits (429 with {@code Retry-After} and {@code x-ratelimit-*}
+ * otherwise). If the limiter itself cannot be reached the request goes through: an outage of the
+ * limiter should not become an outage of the gateway.
+ */
+final class RateLimitHandler implements Handler<RoutingContext> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RateLimitHandler.class);
+
+  private final ParleyConfig config;
+  private final RateLimiter limiter;
+
+  RateLimitHandler(ParleyConfig config, RateLimiter limiter) {
+    this.config = config;
+    this.limiter = limiter;
+  }
+
+  Limits limitsFor(String tenant) {
+    return config.apiKeys().limitsFor(tenant, config.defaultLimits());
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    String tenant = Authenticator.tenant(ctx);
+    Limits limits = limitsFor(tenant);
+    if (limits.unlimited()) {
+      ctx.next();
+      return;
+    }
+    limiter.acquire(tenant, limits)
+        .onSuccess(decision -> {
+          decision.writeHeaders(ctx.response());
+          if (decision.allowed()) {
+            ctx.next();
+          } else {
+            ctx.fail(decision.error());
+          }
+        })
+        .onFailure(err -> {
+          LOG.warn("rate limiter unavailable, admitting request: {}", err.getMessage());
+          ctx.next();
+        });
+  }
+
+  /** Counts a finished response's tokens when the tenant has a token limit. */
+  void recordTokens(String tenant, long tokens) {
+    if (tokens > 0 && limitsFor(tenant).tokensPerMinute() > 0) {
+      limiter.record(tenant, tokens)
+          .onFailure(err -> LOG.warn("could not record token usage: {}", err.getMessage()));
+    }
+  }
+}

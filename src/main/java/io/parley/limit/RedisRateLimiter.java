@@ -1,0 +1,70 @@
+package io.parley.limit;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * Limits shared by every replica: one atomic script per request checks both counters and counts the
+ * request; tokens are added with one {@code INCRBY} after the response. A tenant's keys share a hash
+ * tag, so the script is valid in Redis Cluster too.
+ */
+public final class RedisRateLimiter implements RateLimiter {
+
+  private static final String SCRIPT = load();
+
+  private final Redis redis;
+
+  public RedisRateLimiter(Vertx vertx, RedisOptions options) {
+    this.redis = Redis.createClient(vertx, options);
+  }
+
+  @Override
+  public Future<Decision> acquire(String tenant, Limits limits) {
+    long now = System.currentTimeMillis();
+    long window = now / WINDOW_MILLIS;
+    long reset = (window + 1) * WINDOW_MILLIS - now;
+    Request eval = Request.cmd(Command.EVAL).arg(SCRIPT).arg(2)
+        .arg(key(tenant, "req", window)).arg(key(tenant, "tok", window))
+        .arg(limits.requestsPerMinute()).arg(limits.tokensPerMinute()).arg(2 * WINDOW_MILLIS);
+    return redis.send(eval).map(reply -> decision(reply, limits, reset));
+  }
+
+  private static Decision decision(Response reply, Limits limits, long reset) {
+    return new Decision(reply.get(0).toInteger() == 1, limits, reply.get(1).toLong(), reply.get(2).toLong(), reset);
+  }
+
+  @Override
+  public Future<Void> record(String tenant, long tokens) {
+    String key = key(tenant, "tok", System.currentTimeMillis() / WINDOW_MILLIS);
+    return redis.batch(List.of(Request.cmd(Command.INCRBY).arg(key).arg(tokens),
+        Request.cmd(Command.PEXPIRE).arg(key).arg(2 * WINDOW_MILLIS))).mapEmpty();
+  }
+
+  private static String key(String tenant, String counter, long window) {
+    return "parley:{rl:" + tenant + "}:" + counter + ":" + window;
+  }
+
+  @Override
+  public Future<Void> close() {
+    return redis.close();
+  }
+
+  private static String load() {
+    try (InputStream in = RedisRateLimiter.class.getResourceAsStream("/lua/rate_limit.lua")) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
