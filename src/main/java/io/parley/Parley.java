@@ -4,15 +4,17 @@ import io.parley.config.ParleyConfig;
 import io.parley.http.GatewayVerticle;
 import io.parley.mock.MockUpstreamVerticle;
 import io.parley.limit.MemoryRateLimiter;
-import io.parley.limit.RateLimiter;
 import io.parley.limit.RedisRateLimiter;
+import io.parley.state.Backends;
+import io.parley.state.MemoryConversationStore;
 import io.parley.state.MemoryResponseStore;
+import io.parley.state.RedisConversationStore;
 import io.parley.state.RedisConnections;
 import io.parley.state.RedisResponseStore;
-import io.parley.state.ResponseStore;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.redis.client.RedisOptions;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -52,30 +54,28 @@ public final class Parley {
   }
 
   private Future<String> deployGateways(ParleyConfig resolved) {
-    Function<Vertx, ResponseStore> stores = storeFactory(resolved);
-    Function<Vertx, RateLimiter> limiters = limiterFactory(resolved);
+    Function<Vertx, Backends> backends = backendsFactory(resolved);
     DeploymentOptions options = new DeploymentOptions().setInstances(resolved.eventLoops());
     return vertx.deployVerticle(() -> {
-      GatewayVerticle gateway = new GatewayVerticle(resolved, stores, limiters);
+      GatewayVerticle gateway = new GatewayVerticle(resolved, backends);
       gateways.add(gateway);
       return gateway;
     }, options);
   }
 
-  private Function<Vertx, ResponseStore> storeFactory(ParleyConfig resolved) {
+  /**
+   * With Redis, each verticle gets its own clients (connections stay on its event loop); in memory, all
+   * verticles share one set of maps.
+   */
+  private Function<Vertx, Backends> backendsFactory(ParleyConfig resolved) {
     if (resolved.redisState()) {
-      return v -> new RedisResponseStore(v, RedisConnections.options(resolved), resolved.stateTtl());
+      RedisOptions redis = RedisConnections.options(resolved);
+      return v -> new Backends(new RedisResponseStore(v, redis, resolved.stateTtl()),
+          new RedisConversationStore(v, redis, resolved.stateTtl()), new RedisRateLimiter(v, redis));
     }
-    MemoryResponseStore shared = new MemoryResponseStore(resolved.stateTtl(), resolved.memoryMaxEntries());
-    sweepTimer = vertx.setPeriodic(SWEEP_INTERVAL_MS, id -> shared.sweep());
-    return v -> shared;
-  }
-
-  private static Function<Vertx, RateLimiter> limiterFactory(ParleyConfig resolved) {
-    if (resolved.redisState()) {
-      return v -> new RedisRateLimiter(v, RedisConnections.options(resolved));
-    }
-    MemoryRateLimiter shared = new MemoryRateLimiter();
+    MemoryResponseStore responses = new MemoryResponseStore(resolved.stateTtl(), resolved.memoryMaxEntries());
+    sweepTimer = vertx.setPeriodic(SWEEP_INTERVAL_MS, id -> responses.sweep());
+    Backends shared = new Backends(responses, new MemoryConversationStore(resolved.stateTtl()), new MemoryRateLimiter());
     return v -> shared;
   }
 

@@ -2,8 +2,7 @@ package io.parley.http;
 
 import io.parley.config.ParleyConfig;
 import io.parley.protocol.ApiError;
-import io.parley.limit.RateLimiter;
-import io.parley.state.ResponseStore;
+import io.parley.state.Backends;
 import io.parley.upstream.ChatCompletionsUpstream;
 import io.parley.upstream.ResponsesUpstream;
 import io.parley.upstream.Upstream;
@@ -25,24 +24,19 @@ import java.util.function.Function;
 public final class GatewayVerticle extends VerticleBase {
 
   private final ParleyConfig config;
-  private final Function<Vertx, ResponseStore> storeFactory;
-  private final Function<Vertx, RateLimiter> limiterFactory;
-  private ResponseStore store;
-  private RateLimiter limiter;
+  private final Function<Vertx, Backends> backendsFactory;
+  private Backends backends;
   private Upstream upstream;
   private HttpServer server;
 
-  public GatewayVerticle(ParleyConfig config, Function<Vertx, ResponseStore> storeFactory,
-      Function<Vertx, RateLimiter> limiterFactory) {
+  public GatewayVerticle(ParleyConfig config, Function<Vertx, Backends> backendsFactory) {
     this.config = config;
-    this.storeFactory = storeFactory;
-    this.limiterFactory = limiterFactory;
+    this.backendsFactory = backendsFactory;
   }
 
   @Override
   public Future<?> start() {
-    store = storeFactory.apply(vertx);
-    limiter = limiterFactory.apply(vertx);
+    backends = backendsFactory.apply(vertx);
     upstream = config.upstreamKind().equals("responses")
         ? new ResponsesUpstream(vertx, config)
         : new ChatCompletionsUpstream(vertx, config);
@@ -50,8 +44,9 @@ public final class GatewayVerticle extends VerticleBase {
         .setMaxInitialLineLength(16 * 1024)
         .setMaxHeaderSize(32 * 1024)
         .setTcpNoDelay(true);
-    RateLimitHandler limits = new RateLimitHandler(config, limiter);
-    Router router = router(new ResponsesApi(store, upstream, limits::recordTokens), limits);
+    RateLimitHandler limits = new RateLimitHandler(config, backends.limiter());
+    ResponsesApi responses = new ResponsesApi(backends.responses(), backends.conversations(), upstream, limits::recordTokens);
+    Router router = router(responses, new ConversationsApi(backends.conversations()), limits);
     server = vertx.createHttpServer(options)
         .requestHandler(request -> {
           // Vert.x Web answers a malformed %-escape with a bare "Bad Request"; answer it in the OpenAI shape.
@@ -70,7 +65,7 @@ public final class GatewayVerticle extends VerticleBase {
     return server.actualPort();
   }
 
-  private Router router(ResponsesApi api, RateLimitHandler limits) {
+  private Router router(ResponsesApi api, ConversationsApi conversations, RateLimitHandler limits) {
     Router router = Router.router(vertx);
     router.route("/v1/*").handler(new Authenticator(config.apiKeys()));
     router.post("/v1/responses")
@@ -80,6 +75,15 @@ public final class GatewayVerticle extends VerticleBase {
     router.get("/v1/responses/:id").handler(ctx -> run(ctx, api::retrieve));
     router.delete("/v1/responses/:id").handler(ctx -> run(ctx, api::delete));
     router.get("/v1/responses/:id/input_items").handler(ctx -> run(ctx, api::inputItems));
+    BodyHandler body = BodyHandler.create(false).setBodyLimit(config.maxBodyBytes());
+    router.post("/v1/conversations").handler(body).handler(ctx -> run(ctx, conversations::create));
+    router.get("/v1/conversations/:id").handler(ctx -> run(ctx, conversations::retrieve));
+    router.post("/v1/conversations/:id").handler(body).handler(ctx -> run(ctx, conversations::update));
+    router.delete("/v1/conversations/:id").handler(ctx -> run(ctx, conversations::delete));
+    router.get("/v1/conversations/:id/items").handler(ctx -> run(ctx, conversations::listItems));
+    router.post("/v1/conversations/:id/items").handler(body).handler(ctx -> run(ctx, conversations::addItems));
+    router.get("/v1/conversations/:id/items/:itemId").handler(ctx -> run(ctx, conversations::getItem));
+    router.delete("/v1/conversations/:id/items/:itemId").handler(ctx -> run(ctx, conversations::deleteItem));
     router.route().failureHandler(ctx -> ErrorMapper.handle(ctx, config.maxBodyBytes()));
     router.errorHandler(404, ctx -> ErrorMapper.handle(ctx, config.maxBodyBytes()));
     router.errorHandler(405, ctx -> ErrorMapper.handle(ctx, config.maxBodyBytes()));
@@ -102,8 +106,7 @@ public final class GatewayVerticle extends VerticleBase {
   public Future<?> stop() {
     return server.close()
         .eventually(() -> upstream.close())
-        .eventually(() -> store.close())
-        .eventually(() -> limiter.close());
+        .eventually(() -> backends.close());
   }
 
 }

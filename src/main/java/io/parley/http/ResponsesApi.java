@@ -5,11 +5,13 @@ import io.parley.protocol.CreateRequest;
 import io.parley.protocol.Ids;
 import io.parley.protocol.RequestParser;
 import io.parley.protocol.ResponseObject;
+import io.parley.state.ConversationStore;
 import io.parley.state.MissingTurnException;
 import io.parley.state.ResponseStore;
 import io.parley.state.StoredResponse;
 import io.parley.upstream.Upstream;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
@@ -23,12 +25,15 @@ import java.util.function.BiConsumer;
 final class ResponsesApi {
 
   private final ResponseStore store;
+  private final ConversationStore conversations;
   private final Upstream upstream;
   private final BiConsumer<String, Long> tokenMeter;
 
   /** @param tokenMeter told each finished response's total tokens, per tenant (for token rate limits) */
-  ResponsesApi(ResponseStore store, Upstream upstream, BiConsumer<String, Long> tokenMeter) {
+  ResponsesApi(ResponseStore store, ConversationStore conversations, Upstream upstream,
+      BiConsumer<String, Long> tokenMeter) {
     this.store = store;
+    this.conversations = conversations;
     this.upstream = upstream;
     this.tokenMeter = tokenMeter;
   }
@@ -36,9 +41,12 @@ final class ResponsesApi {
   Future<Void> create(RoutingContext ctx) {
     CreateRequest request = RequestParser.parse(RequestParser.parseJsonObject(ctx.body().buffer()), upstream.hostedTools());
     String tenant = Authenticator.tenant(ctx);
-    return loadChain(tenant, request)
-        .map(chain -> Turn.start(tenant, ctx.get(Authenticator.PROVIDER_KEY), request, chain))
-        .compose(turn -> request.stream() ? stream(ctx, turn) : complete(ctx, turn));
+    String providerKey = ctx.get(Authenticator.PROVIDER_KEY);
+    Future<Turn> started = request.conversationId() != null
+        ? conversationItems(tenant, request.conversationId())
+            .map(items -> Turn.start(tenant, providerKey, request, List.of(), items))
+        : loadChain(tenant, request).map(chain -> Turn.start(tenant, providerKey, request, chain));
+    return started.compose(turn -> request.stream() ? stream(ctx, turn) : complete(ctx, turn));
   }
 
   private Future<Void> complete(RoutingContext ctx, Turn turn) {
@@ -54,13 +62,26 @@ final class ResponsesApi {
             finished -> save(turn)));
   }
 
-  /** Counts the turn's tokens and stores it (unless {@code store:false}). */
+  /**
+   * Counts the turn's tokens, stores it (unless {@code store:false}) and appends its items to its
+   * conversation, all before the client hears that the response is complete.
+   */
   private Future<Void> save(Turn turn) {
     JsonObject usage = turn.response().getJsonObject("usage");
     if (usage != null) {
       tokenMeter.accept(turn.tenant(), usage.getLong("total_tokens", 0L));
     }
-    return turn.request().store() ? store.put(turn.tenant(), turn.toStored()) : Future.succeededFuture();
+    Future<Void> stored = turn.request().store() ? store.put(turn.tenant(), turn.toStored()) : Future.succeededFuture();
+    String conversation = turn.request().conversationId();
+    return conversation == null ? stored
+        : stored.compose(v -> conversations.append(turn.tenant(), conversation, turn.newItems())).mapEmpty();
+  }
+
+  private Future<JsonArray> conversationItems(String tenant, String conversationId) {
+    return conversations.items(tenant, conversationId).compose(items -> items != null
+        ? Future.succeededFuture(items)
+        : Future.failedFuture(new ApiError(404, "invalid_request_error", "not_found", "conversation",
+            "Conversation with id '" + conversationId + "' not found.")));
   }
 
   private Future<List<StoredResponse>> loadChain(String tenant, CreateRequest request) {

@@ -15,12 +15,20 @@ import java.util.List;
  * One response being made: the validated request, the chain it continues, its new id and the response
  * object that is filled in as the provider answers.
  */
-record Turn(String tenant, String providerKey, CreateRequest request, List<StoredResponse> chain, JsonObject response) {
+record Turn(String tenant, String providerKey, CreateRequest request, List<StoredResponse> chain,
+    JsonArray conversationItems, JsonObject response) {
 
+  /** A turn continuing a {@code previous_response_id} chain (or starting one). */
   static Turn start(String tenant, String providerKey, CreateRequest request, List<StoredResponse> chain) {
+    return start(tenant, providerKey, request, chain, new JsonArray());
+  }
+
+  /** A turn in a conversation: the conversation's items come first. */
+  static Turn start(String tenant, String providerKey, CreateRequest request, List<StoredResponse> chain,
+      JsonArray conversationItems) {
     String id = Ids.newResponseId(request.previousResponseId());
     long now = System.currentTimeMillis() / 1000;
-    return new Turn(tenant, providerKey, request, chain, ResponseObject.inProgress(request, id, now));
+    return new Turn(tenant, providerKey, request, chain, conversationItems, ResponseObject.inProgress(request, id, now));
   }
 
   String id() {
@@ -29,12 +37,22 @@ record Turn(String tenant, String providerKey, CreateRequest request, List<Store
 
   /** What the provider call is built from: every earlier turn's input and output items, in order, then this input. */
   ModelRequest modelRequest() {
-    List<JsonArray> history = new ArrayList<>(chain.size() * 2);
+    List<JsonArray> history = new ArrayList<>(chain.size() * 2 + 1);
+    if (!conversationItems.isEmpty()) {
+      history.add(conversationItems);
+    }
     for (StoredResponse turn : chain) {
       history.add(turn.input());
       history.add(turn.output());
     }
     return ModelRequest.of(request, history, providerKey);
+  }
+
+  /** What this turn adds to its conversation: its input items, then its output items. */
+  JsonArray newItems() {
+    JsonArray items = request.input().copy();
+    items.addAll(response.getJsonArray("output", new JsonArray()).copy());
+    return items;
   }
 
   StoredResponse toStored() {

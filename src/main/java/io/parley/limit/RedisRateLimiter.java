@@ -1,5 +1,6 @@
 package io.parley.limit;
 
+import io.parley.state.LuaScripts;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
@@ -8,10 +9,6 @@ import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
@@ -21,7 +18,7 @@ import java.util.List;
  */
 public final class RedisRateLimiter implements RateLimiter {
 
-  private static final String SCRIPT = load();
+  private static final String SCRIPT = LuaScripts.load("rate_limit.lua");
 
   private final Redis redis;
 
@@ -58,13 +55,5 @@ public final class RedisRateLimiter implements RateLimiter {
   @Override
   public Future<Void> close() {
     return redis.close();
-  }
-
-  private static String load() {
-    try (InputStream in = RedisRateLimiter.class.getResourceAsStream("/lua/rate_limit.lua")) {
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }

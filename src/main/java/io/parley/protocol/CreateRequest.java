@@ -8,6 +8,7 @@ import io.vertx.core.json.JsonObject;
  *
  * @param raw   the body as sent, for echoing request fields into the response object
  * @param input this turn's input as normalized items (each with {@code type} and {@code id})
+ * @param conversationId the conversation this turn belongs to, or {@code null}
  */
 public record CreateRequest(
     JsonObject raw,
@@ -15,6 +16,7 @@ public record CreateRequest(
     JsonArray input,
     String instructions,
     String previousResponseId,
+    String conversationId,
     boolean store,
     boolean stream,
     JsonObject metadata) {

@@ -33,6 +33,16 @@ public final class Ids {
     return id != null && RESPONSE_ID.matcher(id).matches();
   }
 
+  private static final Pattern CONVERSATION_ID = Pattern.compile("conv_[0-9a-f]{48}");
+
+  public static String newConversationId() {
+    return "conv_" + hex(24);
+  }
+
+  public static boolean isConversationId(String id) {
+    return id != null && CONVERSATION_ID.matcher(id).matches();
+  }
+
   public static String newItemId(String prefix) {
     return prefix + "_" + hex(24);
   }

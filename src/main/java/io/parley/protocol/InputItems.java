@@ -21,12 +21,16 @@ final class InputItems {
     if (input instanceof String text) {
       return new JsonArray().add(message("user", new JsonArray().add(textPart("input_text", text)), null, null));
     }
+    return normalizeList(input, "input");
+  }
+
+  static JsonArray normalizeList(Object input, String param) {
     if (!(input instanceof JsonArray list)) {
-      throw ApiError.invalidType("input", "a string or an array of input items", input);
+      throw ApiError.invalidType(param, "an array of input items", input);
     }
     JsonArray items = new JsonArray();
     for (int i = 0; i < list.size(); i++) {
-      items.add(item(list.getValue(i), "input[" + i + "]"));
+      items.add(item(list.getValue(i), param + "[" + i + "]"));
     }
     return items;
   }

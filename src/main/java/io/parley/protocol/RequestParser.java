@@ -76,11 +76,13 @@ public final class RequestParser {
     if (optionalBoolean(body, "background", false)) {
       throw ApiError.invalidValue("background", "Background responses are not supported by this gateway yet.");
     }
-    if (body.getValue("conversation") != null) {
-      throw ApiError.invalidValue("conversation", "Conversations are not supported by this gateway yet; "
-          + "use previous_response_id to continue a response.");
+    String conversation = conversationId(body.getValue("conversation"));
+    if (conversation != null && previous != null) {
+      throw ApiError.badRequest("invalid_value", "conversation",
+          "'conversation' and 'previous_response_id' cannot be used together.");
     }
-    return new CreateRequest(body, model, InputItems.normalize(input), instructions, previous, store, stream, metadata);
+    return new CreateRequest(body, model, InputItems.normalize(input), instructions, previous, conversation, store,
+        stream, metadata);
   }
 
   private static String requiredString(JsonObject body, String key) {
@@ -140,6 +142,27 @@ public final class RequestParser {
     if (((Number) value).longValue() < min) {
       throw ApiError.invalidValue(key, "Invalid '" + key + "': integer below minimum value " + min + ".");
     }
+  }
+
+  /** {@code conversation} is an id or {@code {"id": ...}}. */
+  private static String conversationId(Object value) {
+    if (value == null || value instanceof String) {
+      return (String) value;
+    }
+    if (value instanceof JsonObject c && c.getValue("id") instanceof String id) {
+      return id;
+    }
+    throw ApiError.invalidType("conversation", "a conversation id or an object with an 'id'", value);
+  }
+
+  /** Validates and normalizes a list of input items, e.g. for a conversation. */
+  public static JsonArray items(Object value, String param) {
+    return InputItems.normalizeList(value, param);
+  }
+
+  /** Validates {@code metadata} as the Responses API does (at most 16 pairs of bounded strings). */
+  public static JsonObject metadataOf(JsonObject body) {
+    return metadata(body);
   }
 
   private static void stringArray(JsonObject body, String key) {

@@ -20,6 +20,7 @@ public final class ResponseObject {
         .put("object", "response")
         .put("created_at", createdAt)
         .put("completed_at", null)
+        .put("conversation", request.conversationId() == null ? null : new JsonObject().put("id", request.conversationId()))
         .put("status", "in_progress")
         .put("background", raw.getBoolean("background", false))
         .put("error", null)

@@ -1,0 +1,14 @@
+package io.parley.state;
+
+import io.parley.limit.RateLimiter;
+import io.vertx.core.Future;
+
+/** The stateful parts one gateway verticle uses, created and closed together. */
+public record Backends(ResponseStore responses, ConversationStore conversations, RateLimiter limiter) {
+
+  public Future<Void> close() {
+    return responses.close()
+        .eventually(conversations::close)
+        .eventually(limiter::close);
+  }
+}
