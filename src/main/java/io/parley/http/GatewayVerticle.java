@@ -45,8 +45,11 @@ public final class GatewayVerticle extends VerticleBase {
         .setMaxHeaderSize(32 * 1024)
         .setTcpNoDelay(true);
     RateLimitHandler limits = new RateLimitHandler(config, backends.limiter());
-    ResponsesApi responses = new ResponsesApi(backends.responses(), backends.conversations(), upstream, limits::recordTokens);
-    Router router = router(responses, new ConversationsApi(backends.conversations()), limits);
+    TurnLoader turns = new TurnLoader(backends.responses(), backends.conversations());
+    ResponsesApi responses = new ResponsesApi(backends.responses(), backends.conversations(), turns, upstream,
+        limits::recordTokens);
+    Router router = router(responses, new ConversationsApi(backends.conversations()), new InputTokensApi(turns),
+        new CompactionApi(turns, upstream), limits);
     server = vertx.createHttpServer(options)
         .requestHandler(request -> {
           // Vert.x Web answers a malformed %-escape with a bare "Bad Request"; answer it in the OpenAI shape.
@@ -65,17 +68,20 @@ public final class GatewayVerticle extends VerticleBase {
     return server.actualPort();
   }
 
-  private Router router(ResponsesApi api, ConversationsApi conversations, RateLimitHandler limits) {
+  private Router router(ResponsesApi api, ConversationsApi conversations, InputTokensApi tokens,
+      CompactionApi compaction, RateLimitHandler limits) {
     Router router = Router.router(vertx);
     router.route("/v1/*").handler(new Authenticator(config.apiKeys()));
+    BodyHandler body = BodyHandler.create(false).setBodyLimit(config.maxBodyBytes());
     router.post("/v1/responses")
-        .handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()))
+        .handler(body)
         .handler(limits)
         .handler(ctx -> run(ctx, api::create));
+    router.post("/v1/responses/input_tokens").handler(body).handler(ctx -> run(ctx, tokens::count));
+    router.post("/v1/responses/compact").handler(body).handler(limits).handler(ctx -> run(ctx, compaction::compact));
     router.get("/v1/responses/:id").handler(ctx -> run(ctx, api::retrieve));
     router.delete("/v1/responses/:id").handler(ctx -> run(ctx, api::delete));
     router.get("/v1/responses/:id/input_items").handler(ctx -> run(ctx, api::inputItems));
-    BodyHandler body = BodyHandler.create(false).setBodyLimit(config.maxBodyBytes());
     router.post("/v1/conversations").handler(body).handler(ctx -> run(ctx, conversations::create));
     router.get("/v1/conversations/:id").handler(ctx -> run(ctx, conversations::retrieve));
     router.post("/v1/conversations/:id").handler(body).handler(ctx -> run(ctx, conversations::update));

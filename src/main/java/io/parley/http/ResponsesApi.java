@@ -6,16 +6,13 @@ import io.parley.protocol.Ids;
 import io.parley.protocol.RequestParser;
 import io.parley.protocol.ResponseObject;
 import io.parley.state.ConversationStore;
-import io.parley.state.MissingTurnException;
 import io.parley.state.ResponseStore;
 import io.parley.state.StoredResponse;
 import io.parley.upstream.Upstream;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
-import java.util.List;
 import java.util.function.BiConsumer;
 
 /**
@@ -26,27 +23,23 @@ final class ResponsesApi {
 
   private final ResponseStore store;
   private final ConversationStore conversations;
+  private final TurnLoader turns;
   private final Upstream upstream;
   private final BiConsumer<String, Long> tokenMeter;
 
   /** @param tokenMeter told each finished response's total tokens, per tenant (for token rate limits) */
-  ResponsesApi(ResponseStore store, ConversationStore conversations, Upstream upstream,
+  ResponsesApi(ResponseStore store, ConversationStore conversations, TurnLoader turns, Upstream upstream,
       BiConsumer<String, Long> tokenMeter) {
     this.store = store;
     this.conversations = conversations;
+    this.turns = turns;
     this.upstream = upstream;
     this.tokenMeter = tokenMeter;
   }
 
   Future<Void> create(RoutingContext ctx) {
     CreateRequest request = RequestParser.parse(RequestParser.parseJsonObject(ctx.body().buffer()), upstream.hostedTools());
-    String tenant = Authenticator.tenant(ctx);
-    String providerKey = ctx.get(Authenticator.PROVIDER_KEY);
-    Future<Turn> started = request.conversationId() != null
-        ? conversationItems(tenant, request.conversationId())
-            .map(items -> Turn.start(tenant, providerKey, request, List.of(), items))
-        : loadChain(tenant, request).map(chain -> Turn.start(tenant, providerKey, request, chain));
-    return started.compose(turn -> request.stream() ? stream(ctx, turn) : complete(ctx, turn));
+    return turns.start(ctx, request).compose(turn -> request.stream() ? stream(ctx, turn) : complete(ctx, turn));
   }
 
   private Future<Void> complete(RoutingContext ctx, Turn turn) {
@@ -75,34 +68,6 @@ final class ResponsesApi {
     String conversation = turn.request().conversationId();
     return conversation == null ? stored
         : stored.compose(v -> conversations.append(turn.tenant(), conversation, turn.newItems())).mapEmpty();
-  }
-
-  private Future<JsonArray> conversationItems(String tenant, String conversationId) {
-    return conversations.items(tenant, conversationId).compose(items -> items != null
-        ? Future.succeededFuture(items)
-        : Future.failedFuture(new ApiError(404, "invalid_request_error", "not_found", "conversation",
-            "Conversation with id '" + conversationId + "' not found.")));
-  }
-
-  private Future<List<StoredResponse>> loadChain(String tenant, CreateRequest request) {
-    String previous = request.previousResponseId();
-    if (previous == null) {
-      return Future.succeededFuture(List.of());
-    }
-    if (!Ids.isResponseId(previous)) {
-      return Future.failedFuture(ApiError.previousResponseNotFound(previous));
-    }
-    return store.loadChain(tenant, previous).recover(err -> Future.failedFuture(
-        err instanceof MissingTurnException missing ? chainBroken(previous, missing.missingId()) : err));
-  }
-
-  private static ApiError chainBroken(String previous, String missing) {
-    if (previous.equals(missing)) {
-      return ApiError.previousResponseNotFound(previous);
-    }
-    return ApiError.badRequest("previous_response_not_found", "previous_response_id",
-        "Previous response with id '" + previous + "' cannot be continued: its earlier turn '" + missing
-            + "' has expired or was deleted.");
   }
 
   Future<Void> retrieve(RoutingContext ctx) {

@@ -94,7 +94,7 @@ public final class ResponseObject {
     return response.put("status", "failed").put("error", body);
   }
 
-  static String outputText(JsonArray output) {
+  public static String outputText(JsonArray output) {
     StringBuilder text = new StringBuilder();
     for (Object o : output) {
       JsonObject item = (JsonObject) o;

@@ -1,0 +1,67 @@
+package io.parley.http;
+
+import io.parley.protocol.Compaction;
+import io.parley.protocol.CreateRequest;
+import io.parley.protocol.Ids;
+import io.parley.protocol.ModelOutput;
+import io.parley.protocol.ModelRequest;
+import io.parley.protocol.RequestParser;
+import io.parley.protocol.ResponseObject;
+import io.parley.upstream.Upstream;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+import java.util.List;
+
+/**
+ * {@code POST /v1/responses/compact}: returns a compacted input window ({@code response.compaction}) for
+ * the client to start a new chain with. What is kept is {@link Compaction}'s rule.
+ */
+final class CompactionApi {
+
+  private final TurnLoader turns;
+  private final Upstream upstream;
+
+  CompactionApi(TurnLoader turns, Upstream upstream) {
+    this.turns = turns;
+    this.upstream = upstream;
+  }
+
+  Future<Void> compact(RoutingContext ctx) {
+    JsonObject body = RequestParser.parseJsonObject(ctx.body().buffer());
+    if (!body.containsKey("input")) {
+      body.put("input", new JsonArray());
+    }
+    CreateRequest request = RequestParser.parse(body, upstream.hostedTools());
+    return turns.start(ctx, request)
+        .map(Turn::modelRequest)
+        .compose(model -> compact(model, ctx.get(Authenticator.PROVIDER_KEY)))
+        .compose(result -> ctx.response().putHeader("content-type", "application/json").end(result.toBuffer()));
+  }
+
+  private Future<JsonObject> compact(ModelRequest model, String providerKey) {
+    JsonArray window = Compaction.window(model.history(), model.request().input());
+    int keepFrom = Compaction.keepFrom(window);
+    if (keepFrom == 0) {
+      return Future.succeededFuture(result(window, null));
+    }
+    JsonArray older = new JsonArray(window.getList().subList(0, keepFrom));
+    CreateRequest summary = RequestParser.parse(Compaction.summaryRequest(model.request().model(), older));
+    return upstream.complete(ModelRequest.of(summary, List.of(), providerKey))
+        .map(output -> result(Compaction.compacted(ResponseObject.outputText(output.output()), window, keepFrom), output));
+  }
+
+  private static JsonObject result(JsonArray output, ModelOutput summary) {
+    JsonObject usage = summary != null && summary.usage() != null ? summary.usage() : new JsonObject()
+        .put("input_tokens", 0).put("input_tokens_details", new JsonObject().put("cached_tokens", 0).put("cache_write_tokens", 0))
+        .put("output_tokens", 0).put("output_tokens_details", new JsonObject().put("reasoning_tokens", 0)).put("total_tokens", 0);
+    return new JsonObject()
+        .put("id", Ids.newItemId("cmp"))
+        .put("object", "response.compaction")
+        .put("created_at", System.currentTimeMillis() / 1000)
+        .put("output", output)
+        .put("usage", usage);
+  }
+}

@@ -1,0 +1,67 @@
+package io.parley.http;
+
+import io.parley.protocol.ApiError;
+import io.parley.protocol.CreateRequest;
+import io.parley.protocol.Ids;
+import io.parley.state.ConversationStore;
+import io.parley.state.MissingTurnException;
+import io.parley.state.ResponseStore;
+import io.parley.state.StoredResponse;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.ext.web.RoutingContext;
+
+import java.util.List;
+
+/**
+ * Starts a {@link Turn} with its history: the {@code previous_response_id} chain or the conversation's
+ * items, for the request's tenant. Shared by everything that must see exactly what a real turn would send
+ * (create, input token counts, compaction).
+ */
+final class TurnLoader {
+
+  private final ResponseStore store;
+  private final ConversationStore conversations;
+
+  TurnLoader(ResponseStore store, ConversationStore conversations) {
+    this.store = store;
+    this.conversations = conversations;
+  }
+
+  Future<Turn> start(RoutingContext ctx, CreateRequest request) {
+    String tenant = Authenticator.tenant(ctx);
+    String providerKey = ctx.get(Authenticator.PROVIDER_KEY);
+    return request.conversationId() != null
+        ? conversationItems(tenant, request.conversationId())
+            .map(items -> Turn.start(tenant, providerKey, request, List.of(), items))
+        : loadChain(tenant, request).map(chain -> Turn.start(tenant, providerKey, request, chain));
+  }
+
+  private Future<JsonArray> conversationItems(String tenant, String conversationId) {
+    return conversations.items(tenant, conversationId).compose(items -> items != null
+        ? Future.succeededFuture(items)
+        : Future.failedFuture(new ApiError(404, "invalid_request_error", "not_found", "conversation",
+            "Conversation with id '" + conversationId + "' not found.")));
+  }
+
+  private Future<List<StoredResponse>> loadChain(String tenant, CreateRequest request) {
+    String previous = request.previousResponseId();
+    if (previous == null) {
+      return Future.succeededFuture(List.of());
+    }
+    if (!Ids.isResponseId(previous)) {
+      return Future.failedFuture(ApiError.previousResponseNotFound(previous));
+    }
+    return store.loadChain(tenant, previous).recover(err -> Future.failedFuture(
+        err instanceof MissingTurnException missing ? chainBroken(previous, missing.missingId()) : err));
+  }
+
+  private static ApiError chainBroken(String previous, String missing) {
+    if (previous.equals(missing)) {
+      return ApiError.previousResponseNotFound(previous);
+    }
+    return ApiError.badRequest("previous_response_not_found", "previous_response_id",
+        "Previous response with id '" + previous + "' cannot be continued: its earlier turn '" + missing
+            + "' has expired or was deleted.");
+  }
+}
