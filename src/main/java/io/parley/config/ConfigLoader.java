@@ -7,8 +7,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
 
 /**
@@ -19,6 +22,11 @@ import java.util.function.Function;
 public final class ConfigLoader {
 
   public static final String CONFIG_PATH_ENV = "PARLEY_CONFIG";
+
+  /** Every conf key Parley reads; {@code PARLEY_<KEY>} is its variable. Reading any other key is a bug. */
+  public static final List<String> KEYS = List.of("host", "port", "event_loops", "upstream_url", "upstream_kind",
+      "upstream_api_key", "upstream_connect_timeout", "upstream_idle_timeout", "upstream_max_connections",
+      "redis_url", "state_ttl", "memory_max_entries", "max_body_bytes", "shutdown_delay", "shutdown_grace");
   private static final String DEFAULT_PATH = "conf/parley.json";
 
   private final JsonObject file;
@@ -78,7 +86,24 @@ public final class ConfigLoader {
         redis,
         duration("state_ttl", Duration.ofDays(30)),
         integer("memory_max_entries", 100_000, 1, Integer.MAX_VALUE),
-        longValue("max_body_bytes", 20L * 1024 * 1024, 1024, Integer.MAX_VALUE));
+        longValue("max_body_bytes", 20L * 1024 * 1024, 1024, Integer.MAX_VALUE),
+        duration("shutdown_delay", Duration.ofSeconds(5), true),
+        duration("shutdown_grace", Duration.ofSeconds(30), true));
+  }
+
+  /**
+   * {@code PARLEY_*} variables that name no configuration key (typically a typo), for a start-up warning.
+   * {@code PARLEY_CONFIG} names the file and is not a key.
+   */
+  public static Set<String> unknownVariables(Map<String, String> env) {
+    Set<String> unknown = new TreeSet<>();
+    for (String name : env.keySet()) {
+      if (name.startsWith("PARLEY_") && !name.equals(CONFIG_PATH_ENV)
+          && !KEYS.contains(name.substring("PARLEY_".length()).toLowerCase(Locale.ROOT))) {
+        unknown.add(name);
+      }
+    }
+    return unknown;
   }
 
   private String upstreamKind(String upstreamUrl) {
@@ -109,6 +134,9 @@ public final class ConfigLoader {
   }
 
   private String raw(String key) {
+    if (!KEYS.contains(key)) {
+      throw new IllegalStateException("configuration key '" + key + "' is missing from ConfigLoader.KEYS");
+    }
     String fromEnv = env.get("PARLEY_" + key.toUpperCase(Locale.ROOT));
     if (fromEnv != null) {
       return fromEnv;
@@ -137,7 +165,11 @@ public final class ConfigLoader {
   }
 
   private Duration duration(String key, Duration fallback) {
-    return parse(key, fallback, ConfigLoader::parseDuration);
+    return duration(key, fallback, false);
+  }
+
+  private Duration duration(String key, Duration fallback, boolean zeroAllowed) {
+    return parse(key, fallback, s -> zeroAllowed && s.matches("0+(ms|s|m|h|d)?") ? Duration.ZERO : parseDuration(s));
   }
 
   private <T> T parse(String key, T fallback, Function<String, T> parser) {

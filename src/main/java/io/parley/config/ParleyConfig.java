@@ -9,6 +9,8 @@ import java.time.Duration;
  * @param upstreamUrl OpenAI-compatible base URL ending in {@code /v1}; {@code null} means the built-in mock
  * @param upstreamKind {@code chat} (Chat Completions) or {@code responses} (the provider speaks the Responses API)
  * @param redisUrl    {@code null} means the in-memory store
+ * @param shutdownDelay how long {@code /readyz} answers 503 before the listeners close, on SIGTERM
+ * @param shutdownGrace how long in-flight requests and streams may take to finish once the listeners are closed
  */
 public record ParleyConfig(
     String host,
@@ -23,7 +25,9 @@ public record ParleyConfig(
     String redisUrl,
     Duration stateTtl,
     int memoryMaxEntries,
-    long maxBodyBytes) {
+    long maxBodyBytes,
+    Duration shutdownDelay,
+    Duration shutdownGrace) {
 
   public boolean mockUpstream() {
     return upstreamUrl == null;
@@ -35,7 +39,8 @@ public record ParleyConfig(
 
   public ParleyConfig withUpstreamUrl(String url) {
     return new ParleyConfig(host, port, eventLoops, url, upstreamKind, upstreamApiKey, upstreamConnectTimeout,
-        upstreamIdleTimeout, upstreamMaxConnections, redisUrl, stateTtl, memoryMaxEntries, maxBodyBytes);
+        upstreamIdleTimeout, upstreamMaxConnections, redisUrl, stateTtl, memoryMaxEntries, maxBodyBytes,
+        shutdownDelay, shutdownGrace);
   }
 
   /** The API key is a secret: never let a log line of the config print it. */
@@ -45,6 +50,7 @@ public record ParleyConfig(
         + ", upstream=" + (upstreamUrl == null ? "mock" : upstreamUrl) + " (" + upstreamKind + ")"
         + ", upstreamApiKey=" + (upstreamApiKey == null ? "unset" : "set")
         + ", state=" + (redisUrl == null ? "memory" : "redis")
-        + ", stateTtl=" + stateTtl + ", maxBodyBytes=" + maxBodyBytes + "]";
+        + ", stateTtl=" + stateTtl + ", maxBodyBytes=" + maxBodyBytes
+        + ", shutdownDelay=" + shutdownDelay + ", shutdownGrace=" + shutdownGrace + "]";
   }
 }

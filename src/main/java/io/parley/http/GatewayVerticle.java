@@ -1,12 +1,14 @@
 package io.parley.http;
 
 import io.parley.config.ParleyConfig;
+import io.parley.metrics.Metrics;
 import io.parley.protocol.ApiError;
 import io.parley.state.ResponseStore;
 import io.parley.upstream.ChatCompletionsUpstream;
 import io.parley.upstream.ResponsesUpstream;
 import io.parley.upstream.Upstream;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -15,6 +17,8 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 
+import java.time.Duration;
+import java.util.List;
 import java.util.function.Function;
 
 /**
@@ -25,37 +29,47 @@ public final class GatewayVerticle extends VerticleBase {
 
   private final ParleyConfig config;
   private final Function<Vertx, ResponseStore> storeFactory;
+  private final Metrics metrics;
+  private final Lifecycle lifecycle;
   private ResponseStore store;
   private Upstream upstream;
   private HttpServer server;
 
-  public GatewayVerticle(ParleyConfig config, Function<Vertx, ResponseStore> storeFactory) {
+  public GatewayVerticle(ParleyConfig config, Function<Vertx, ResponseStore> storeFactory, Metrics metrics,
+      Lifecycle lifecycle) {
     this.config = config;
     this.storeFactory = storeFactory;
+    this.metrics = metrics;
+    this.lifecycle = lifecycle;
   }
 
   @Override
   public Future<?> start() {
     store = storeFactory.apply(vertx);
     upstream = config.upstreamKind().equals("responses")
-        ? new ResponsesUpstream(vertx, config)
-        : new ChatCompletionsUpstream(vertx, config);
+        ? new ResponsesUpstream(vertx, config, metrics)
+        : new ChatCompletionsUpstream(vertx, config, metrics);
     HttpServerOptions options = new HttpServerOptions()
         .setMaxInitialLineLength(16 * 1024)
         .setMaxHeaderSize(32 * 1024)
         .setTcpNoDelay(true);
-    Router router = router(new ResponsesApi(store, upstream));
+    RequestObserver observer = new RequestObserver(metrics);
+    Router router = router(new ResponsesApi(store, upstream, metrics), new Probes(store, lifecycle, metrics), observer);
     server = vertx.createHttpServer(options)
         .requestHandler(request -> {
           // Vert.x Web answers a malformed %-escape with a bare "Bad Request"; answer it in the OpenAI shape.
           if (PathCheck.wellFormed(request.path())) {
             router.handle(request);
           } else {
+            observer.observeUnrouted(request);
             ErrorMapper.send(request.response(), ApiError.badRequest("invalid_url", null,
                 "The request path is not a valid URL: malformed %-escape."));
           }
         })
-        .invalidRequestHandler(ErrorMapper::invalidRequest);
+        .invalidRequestHandler(request -> {
+          observer.observeUnrouted(request);
+          ErrorMapper.invalidRequest(request);
+        });
     return server.listen(config.port(), config.host());
   }
 
@@ -63,18 +77,34 @@ public final class GatewayVerticle extends VerticleBase {
     return server.actualPort();
   }
 
-  private Router router(ResponsesApi api) {
+  private Router router(ResponsesApi api, Probes probes, RequestObserver observer) {
     Router router = Router.router(vertx);
+    router.route().handler(observer::handle);
+    for (String route : List.of("/v1/responses", "/v1/responses/:id", "/v1/responses/:id/input_items",
+        "/healthz", "/readyz", "/metrics")) {
+      router.route(route).handler(named(route));
+    }
     router.post("/v1/responses")
         .handler(BodyHandler.create(false).setBodyLimit(config.maxBodyBytes()))
         .handler(ctx -> run(ctx, api::create));
     router.get("/v1/responses/:id").handler(ctx -> run(ctx, api::retrieve));
     router.delete("/v1/responses/:id").handler(ctx -> run(ctx, api::delete));
     router.get("/v1/responses/:id/input_items").handler(ctx -> run(ctx, api::inputItems));
+    router.get("/healthz").handler(ctx -> run(ctx, probes::healthz));
+    router.get("/readyz").handler(ctx -> run(ctx, probes::readyz));
+    router.get("/metrics").handler(ctx -> run(ctx, probes::metrics));
     router.route().failureHandler(ctx -> ErrorMapper.handle(ctx, config.maxBodyBytes()));
     router.errorHandler(404, ctx -> ErrorMapper.handle(ctx, config.maxBodyBytes()));
     router.errorHandler(405, ctx -> ErrorMapper.handle(ctx, config.maxBodyBytes()));
     return router;
+  }
+
+  /** Labels the request with its route template (never the raw path, which holds ids) for metrics and logs. */
+  private static io.vertx.core.Handler<RoutingContext> named(String route) {
+    return ctx -> {
+      Exchange.of(ctx).route = route;
+      ctx.next();
+    };
   }
 
   /** Runs a handler whose synchronous throws and failed futures both reach the failure handler. */
@@ -87,6 +117,16 @@ public final class GatewayVerticle extends VerticleBase {
       return;
     }
     result.onFailure(ctx::fail);
+  }
+
+  /**
+   * Stops accepting connections now; open connections close once their in-flight request (or stream)
+   * is answered, or when {@code grace} runs out.
+   */
+  public Future<Void> drain(Duration grace) {
+    Promise<Void> drained = Promise.promise();
+    context.runOnContext(v -> server.shutdown(grace).onComplete(drained));
+    return drained.future();
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.parley.http;
 
+import io.parley.metrics.Metrics;
 import io.parley.protocol.ApiError;
 import io.parley.protocol.CreateRequest;
 import io.parley.protocol.Ids;
@@ -23,30 +24,37 @@ final class ResponsesApi {
 
   private final ResponseStore store;
   private final Upstream upstream;
+  private final Metrics metrics;
 
-  ResponsesApi(ResponseStore store, Upstream upstream) {
+  ResponsesApi(ResponseStore store, Upstream upstream, Metrics metrics) {
     this.store = store;
     this.upstream = upstream;
+    this.metrics = metrics;
   }
 
   Future<Void> create(RoutingContext ctx) {
+    Exchange exchange = Exchange.of(ctx);
     CreateRequest request = RequestParser.parse(RequestParser.parseJsonObject(ctx.body().buffer()), upstream.hostedTools());
+    exchange.model = request.model();
+    exchange.stream = request.stream();
     return loadChain(request)
         .map(chain -> Turn.start(request, chain))
-        .compose(turn -> request.stream() ? stream(ctx, turn) : complete(ctx, turn));
+        .onSuccess(turn -> exchange.response(turn.response()))
+        .compose(turn -> request.stream() ? stream(ctx, turn, exchange) : complete(ctx, turn, exchange));
   }
 
-  private Future<Void> complete(RoutingContext ctx, Turn turn) {
-    return upstream.complete(turn.modelRequest())
+  private Future<Void> complete(RoutingContext ctx, Turn turn, Exchange exchange) {
+    return upstream.complete(turn.modelRequest(), exchange.forwarded)
         .map(output -> ResponseObject.finish(turn.response(), output, System.currentTimeMillis() / 1000))
+        .onSuccess(exchange::response)
         .compose(response -> save(turn).map(response))
         .compose(response -> json(ctx, response));
   }
 
-  private Future<Void> stream(RoutingContext ctx, Turn turn) {
-    return upstream.stream(turn.modelRequest(), turn.response())
+  private Future<Void> stream(RoutingContext ctx, Turn turn, Exchange exchange) {
+    return upstream.stream(turn.modelRequest(), turn.response(), exchange.forwarded)
         .compose(stream -> StreamRelay.relay(ctx.response(), stream.chunks(), stream.translation(),
-            finished -> save(turn)));
+            finished -> save(turn), exchange, metrics));
   }
 
   private Future<Void> save(Turn turn) {
@@ -76,7 +84,10 @@ final class ResponsesApi {
 
   Future<Void> retrieve(RoutingContext ctx) {
     String id = ctx.pathParam("id");
-    return find(id).compose(stored -> json(ctx, stored.response()));
+    return find(id).compose(stored -> {
+      Exchange.of(ctx).response(stored.response());
+      return json(ctx, stored.response());
+    });
   }
 
   Future<Void> delete(RoutingContext ctx) {

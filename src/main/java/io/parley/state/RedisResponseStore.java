@@ -77,6 +77,11 @@ public final class RedisResponseStore implements ResponseStore {
   }
 
   @Override
+  public Future<Void> ping() {
+    return redis.send(Request.cmd(Command.PING)).mapEmpty();
+  }
+
+  @Override
   public Future<Void> close() {
     return redis.close();
   }

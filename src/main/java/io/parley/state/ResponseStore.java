@@ -27,5 +27,8 @@ public interface ResponseStore {
    */
   Future<List<StoredResponse>> loadChain(String id);
 
+  /** Succeeds when the backend answers (Redis: one {@code PING}); used by {@code /readyz}. */
+  Future<Void> ping();
+
   Future<Void> close();
 }

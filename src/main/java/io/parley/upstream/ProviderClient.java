@@ -1,6 +1,7 @@
 package io.parley.upstream;
 
 import io.parley.config.ParleyConfig;
+import io.parley.metrics.Metrics;
 import io.parley.protocol.ApiError;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -27,9 +28,11 @@ final class ProviderClient {
   private final HttpClientAgent client;
   private final RequestOptions template;
   private final String basePath;
+  private final Metrics metrics;
 
-  ProviderClient(Vertx vertx, ParleyConfig config) {
+  ProviderClient(Vertx vertx, ParleyConfig config, Metrics metrics) {
     this.vertx = vertx;
+    this.metrics = metrics;
     URI base = URI.create(config.upstreamUrl());
     boolean tls = "https".equals(base.getScheme());
     int port = base.getPort() != -1 ? base.getPort() : tls ? 443 : 80;
@@ -52,31 +55,42 @@ final class ProviderClient {
   }
 
   /** POSTs JSON and returns the JSON object answered. */
-  Future<JsonObject> post(String path, JsonObject body) {
-    return send(path, body, "application/json")
+  Future<JsonObject> post(String path, JsonObject body, Forwarded forwarded) {
+    UpstreamCall metered = new UpstreamCall(metrics);
+    return send(path, body, "application/json", forwarded)
         .compose(call -> call.response().body())
         .map(ProviderClient::jsonObject)
-        .recover(err -> Future.failedFuture(UpstreamErrors.map(err)));
+        .onSuccess(json -> metered.succeeded())
+        .recover(err -> {
+          metered.failed(err);
+          return Future.failedFuture(UpstreamErrors.map(err));
+        });
   }
 
   /** POSTs JSON and returns the answered event stream, paused until a handler is set. */
-  Future<ChunkStream> postStream(String path, JsonObject body) {
-    return send(path, body, "text/event-stream")
-        .<ChunkStream>map(call -> new SseChunkStream(vertx, call.request(), call.response(), template.getIdleTimeout()))
-        .recover(err -> Future.failedFuture(UpstreamErrors.map(err)));
+  Future<ChunkStream> postStream(String path, JsonObject body, Forwarded forwarded) {
+    UpstreamCall metered = new UpstreamCall(metrics);
+    return send(path, body, "text/event-stream", forwarded)
+        .<ChunkStream>map(call -> new SseChunkStream(vertx, call.request(), call.response(), template.getIdleTimeout(),
+            metered))
+        .recover(err -> {
+          metered.failed(err);
+          return Future.failedFuture(UpstreamErrors.map(err));
+        });
   }
 
   private record Call(HttpClientRequest request, HttpClientResponse response) {
   }
 
-  private Future<Call> send(String path, JsonObject body, String accept) {
+  private Future<Call> send(String path, JsonObject body, String accept, Forwarded forwarded) {
     RequestOptions options = new RequestOptions(template).setURI(basePath + path).putHeader(HttpHeaders.ACCEPT, accept);
+    forwarded.applyTo(options);
     return client.request(options)
         .compose(request -> request.send(body.toBuffer()).map(response -> new Call(request, response)))
         .compose(call -> call.response().statusCode() / 100 == 2
             ? Future.succeededFuture(call)
             : call.response().body().compose(error ->
-                Future.failedFuture(UpstreamErrors.fromStatus(call.response().statusCode(), error))));
+                Future.failedFuture(new ProviderStatusException(call.response().statusCode(), error))));
   }
 
   private static JsonObject jsonObject(Buffer body) {
