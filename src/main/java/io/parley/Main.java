@@ -9,7 +9,13 @@ import io.vertx.core.VertxOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** {@code java -jar parley.jar}: read the configuration once, start, and stop the process if that fails. */
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code java -jar parley.jar}: read the configuration once, start, and stop the process if that fails.
+ * SIGTERM (and Ctrl-C) run {@link Parley#shutdown()} from a JVM shutdown hook, which the JVM waits for.
+ */
 public final class Main {
 
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
@@ -35,12 +41,31 @@ public final class Main {
       LOG.warn("NO CLIENT API KEYS ARE CONFIGURED (PARLEY_API_KEYS / PARLEY_API_KEYS_FILE): anyone who can reach "
           + "this port can use the provider and read every stored response.");
     }
+    Set<String> unknown = ConfigLoader.unknownVariables(System.getenv());
+    if (!unknown.isEmpty()) {
+      LOG.warn("ignoring environment variables that name no configuration key: {}", unknown);
+    }
     Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.eventLoops()));
     Parley.start(vertx, config)
-        .onSuccess(parley -> LOG.info("Parley listening on {}:{} ({})", config.host(), parley.port(), config))
+        .onSuccess(parley -> {
+          Runtime.getRuntime().addShutdownHook(new Thread(() -> stopGracefully(parley), "parley-shutdown"));
+          LOG.info("Parley listening on {}:{} ({})", config.host(), parley.port(), config);
+        })
         .onFailure(err -> {
           LOG.error("Parley failed to start: {}", err.getMessage(), err);
           vertx.close().onComplete(v -> System.exit(1));
         });
+  }
+
+  /** Runs on the JVM's shutdown-hook thread (never an event loop), so it may block until the drain ends. */
+  private static void stopGracefully(Parley parley) {
+    ParleyConfig config = parley.config();
+    long budgetMs = config.shutdownDelay().toMillis() + config.shutdownGrace().toMillis() + 10_000;
+    try {
+      parley.shutdown().await(budgetMs, TimeUnit.MILLISECONDS);
+      LOG.info("Parley stopped");
+    } catch (Exception e) {
+      LOG.warn("Parley did not stop cleanly within {} ms: {}", budgetMs, e.toString());
+    }
   }
 }

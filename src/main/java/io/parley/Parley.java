@@ -2,6 +2,8 @@ package io.parley;
 
 import io.parley.config.ParleyConfig;
 import io.parley.http.GatewayVerticle;
+import io.parley.http.Lifecycle;
+import io.parley.metrics.Metrics;
 import io.parley.mock.MockUpstreamVerticle;
 import io.parley.limit.MemoryRateLimiter;
 import io.parley.limit.RedisRateLimiter;
@@ -10,11 +12,15 @@ import io.parley.state.MemoryConversationStore;
 import io.parley.state.MemoryResponseStore;
 import io.parley.state.RedisConversationStore;
 import io.parley.state.RedisConnections;
+import io.parley.state.MeteredResponseStore;
 import io.parley.state.RedisResponseStore;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.RedisOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -26,12 +32,16 @@ import java.util.function.Function;
  */
 public final class Parley {
 
+  private static final Logger LOG = LoggerFactory.getLogger(Parley.class);
   private static final long SWEEP_INTERVAL_MS = 60_000;
 
   private final Vertx vertx;
   private final ParleyConfig config;
+  private final Metrics metrics = new Metrics();
+  private final Lifecycle lifecycle = new Lifecycle();
   private final List<GatewayVerticle> gateways = new CopyOnWriteArrayList<>();
   private long sweepTimer = -1;
+  private Future<Void> shutdown;
 
   private Parley(Vertx vertx, ParleyConfig config) {
     this.vertx = vertx;
@@ -57,7 +67,7 @@ public final class Parley {
     Function<Vertx, Backends> backends = backendsFactory(resolved);
     DeploymentOptions options = new DeploymentOptions().setInstances(resolved.eventLoops());
     return vertx.deployVerticle(() -> {
-      GatewayVerticle gateway = new GatewayVerticle(resolved, backends);
+      GatewayVerticle gateway = new GatewayVerticle(resolved, backends, metrics, lifecycle);
       gateways.add(gateway);
       return gateway;
     }, options);
@@ -70,12 +80,13 @@ public final class Parley {
   private Function<Vertx, Backends> backendsFactory(ParleyConfig resolved) {
     if (resolved.redisState()) {
       RedisOptions redis = RedisConnections.options(resolved);
-      return v -> new Backends(new RedisResponseStore(v, redis, resolved.stateTtl()),
+      return v -> new Backends(new MeteredResponseStore(new RedisResponseStore(v, redis, resolved.stateTtl()), "redis", metrics),
           new RedisConversationStore(v, redis, resolved.stateTtl()), new RedisRateLimiter(v, redis));
     }
     MemoryResponseStore responses = new MemoryResponseStore(resolved.stateTtl(), resolved.memoryMaxEntries());
     sweepTimer = vertx.setPeriodic(SWEEP_INTERVAL_MS, id -> responses.sweep());
-    Backends shared = new Backends(responses, new MemoryConversationStore(resolved.stateTtl()), new MemoryRateLimiter());
+    Backends shared = new Backends(new MeteredResponseStore(responses, "memory", metrics),
+        new MemoryConversationStore(resolved.stateTtl()), new MemoryRateLimiter());
     return v -> shared;
   }
 
@@ -87,10 +98,43 @@ public final class Parley {
     return config;
   }
 
+  /**
+   * The graceful stop that SIGTERM runs: {@code /readyz} answers 503 at once; after the shutdown delay
+   * the listeners close (no new connections) while in-flight requests and streams go on for up to the
+   * shutdown grace; then provider and Redis clients close. Calling it again returns the same future.
+   */
+  public synchronized Future<Void> shutdown() {
+    if (shutdown == null) {
+      lifecycle.startDraining();
+      LOG.info("shutting down: /readyz answers 503; listeners close in {} ms, then in-flight requests get up to {} ms",
+          config.shutdownDelay().toMillis(), config.shutdownGrace().toMillis());
+      Promise<Void> delayed = Promise.promise();
+      vertx.setTimer(Math.max(1, config.shutdownDelay().toMillis()), id -> delayed.complete());
+      long[] drainStart = new long[1];
+      shutdown = delayed.future()
+          .compose(v -> {
+            LOG.info("listeners closed; waiting for in-flight requests and streams");
+            drainStart[0] = System.nanoTime();
+            return Future.join(gateways.stream().map(g -> g.drain(config.shutdownGrace())).toList());
+          })
+          .transform(drained -> {
+            long tookMs = (System.nanoTime() - drainStart[0]) / 1_000_000;
+            if (tookMs >= config.shutdownGrace().toMillis()) {
+              LOG.warn("shutdown grace of {} ms ran out; closed the connections still open", tookMs);
+            } else {
+              LOG.info("in-flight requests finished in {} ms; closing provider and store clients", tookMs);
+            }
+            return close();
+          });
+    }
+    return shutdown;
+  }
+
+  /** Stops at once: open connections are closed, clients too. Tests use it; SIGTERM uses {@link #shutdown()}. */
   public Future<Void> close() {
     if (sweepTimer >= 0) {
       vertx.cancelTimer(sweepTimer);
     }
-    return vertx.close();
+    return vertx.close().andThen(v -> metrics.close());
   }
 }

@@ -8,8 +8,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
 
 /**
@@ -20,6 +23,13 @@ import java.util.function.Function;
 public final class ConfigLoader {
 
   public static final String CONFIG_PATH_ENV = "PARLEY_CONFIG";
+
+  /** Every conf key Parley reads; {@code PARLEY_<KEY>} is its variable. Reading any other key is a bug. */
+  public static final List<String> KEYS = List.of("host", "port", "event_loops", "upstream_url", "upstream_kind",
+      "upstream_api_key", "upstream_connect_timeout", "upstream_idle_timeout", "upstream_max_connections",
+      "redis_url", "redis_type", "redis_master_name", "state_ttl", "memory_max_entries", "max_body_bytes",
+      "shutdown_delay", "shutdown_grace", "api_keys", "api_keys_file", "upstream_auth", "rate_limit_rpm",
+      "rate_limit_tpm");
   private static final String DEFAULT_PATH = "conf/parley.json";
 
   private final JsonObject file;
@@ -88,7 +98,9 @@ public final class ConfigLoader {
         integer("memory_max_entries", 100_000, 1, Integer.MAX_VALUE),
         longValue("max_body_bytes", 20L * 1024 * 1024, 1024, Integer.MAX_VALUE),
         ApiKeysLoader.load(string("api_keys", null), string("api_keys_file", null), string("upstream_auth", null)),
-        new Limits(longValue("rate_limit_rpm", 0, 0, Long.MAX_VALUE), longValue("rate_limit_tpm", 0, 0, Long.MAX_VALUE)));
+        new Limits(longValue("rate_limit_rpm", 0, 0, Long.MAX_VALUE), longValue("rate_limit_tpm", 0, 0, Long.MAX_VALUE)),
+        duration("shutdown_delay", Duration.ofSeconds(5), true),
+        duration("shutdown_grace", Duration.ofSeconds(30), true));
   }
 
   private String redisType() {
@@ -97,6 +109,21 @@ public final class ConfigLoader {
       throw invalid("redis_type", "must be 'standalone', 'sentinel' or 'cluster'");
     }
     return type;
+  }
+
+  /**
+   * {@code PARLEY_*} variables that name no configuration key (typically a typo), for a start-up warning.
+   * {@code PARLEY_CONFIG} names the file and is not a key.
+   */
+  public static Set<String> unknownVariables(Map<String, String> env) {
+    Set<String> unknown = new TreeSet<>();
+    for (String name : env.keySet()) {
+      if (name.startsWith("PARLEY_") && !name.equals(CONFIG_PATH_ENV)
+          && !KEYS.contains(name.substring("PARLEY_".length()).toLowerCase(Locale.ROOT))) {
+        unknown.add(name);
+      }
+    }
+    return unknown;
   }
 
   private String upstreamKind(String upstreamUrl) {
@@ -127,6 +154,9 @@ public final class ConfigLoader {
   }
 
   private String raw(String key) {
+    if (!KEYS.contains(key)) {
+      throw new IllegalStateException("configuration key '" + key + "' is missing from ConfigLoader.KEYS");
+    }
     String fromEnv = env.get("PARLEY_" + key.toUpperCase(Locale.ROOT));
     if (fromEnv != null) {
       return fromEnv;
@@ -155,7 +185,11 @@ public final class ConfigLoader {
   }
 
   private Duration duration(String key, Duration fallback) {
-    return parse(key, fallback, ConfigLoader::parseDuration);
+    return duration(key, fallback, false);
+  }
+
+  private Duration duration(String key, Duration fallback, boolean zeroAllowed) {
+    return parse(key, fallback, s -> zeroAllowed && s.matches("0+(ms|s|m|h|d)?") ? Duration.ZERO : parseDuration(s));
   }
 
   private <T> T parse(String key, T fallback, Function<String, T> parser) {

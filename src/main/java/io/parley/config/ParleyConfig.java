@@ -12,6 +12,8 @@ import java.time.Duration;
  * @param upstreamUrl OpenAI-compatible base URL ending in {@code /v1}; {@code null} means the built-in mock
  * @param upstreamKind {@code chat} (Chat Completions) or {@code responses} (the provider speaks the Responses API)
  * @param redisUrl    {@code null} means the in-memory store
+ * @param shutdownDelay how long {@code /readyz} answers 503 before the listeners close, on SIGTERM
+ * @param shutdownGrace how long in-flight requests and streams may take to finish once the listeners are closed
  */
 public record ParleyConfig(
     String host,
@@ -30,7 +32,9 @@ public record ParleyConfig(
     int memoryMaxEntries,
     long maxBodyBytes,
     ApiKeys apiKeys,
-    Limits defaultLimits) {
+    Limits defaultLimits,
+    Duration shutdownDelay,
+    Duration shutdownGrace) {
 
   public boolean mockUpstream() {
     return upstreamUrl == null;
@@ -43,7 +47,7 @@ public record ParleyConfig(
   public ParleyConfig withUpstreamUrl(String url) {
     return new ParleyConfig(host, port, eventLoops, url, upstreamKind, upstreamApiKey, upstreamConnectTimeout,
         upstreamIdleTimeout, upstreamMaxConnections, redisUrl, redisType, redisMasterName, stateTtl, memoryMaxEntries,
-        maxBodyBytes, apiKeys, defaultLimits);
+        maxBodyBytes, apiKeys, defaultLimits, shutdownDelay, shutdownGrace);
   }
 
   /** The API key is a secret: never let a log line of the config print it. */
@@ -54,6 +58,7 @@ public record ParleyConfig(
         + ", upstreamApiKey=" + (upstreamApiKey == null ? "unset" : "set")
         + ", state=" + (redisUrl == null ? "memory" : "redis")
         + ", stateTtl=" + stateTtl + ", maxBodyBytes=" + maxBodyBytes
-        + ", clientKeys=" + (apiKeys.passthrough() ? "passthrough" : apiKeys.tenantsByHash().size()) + "]";
+        + ", clientKeys=" + (apiKeys.passthrough() ? "passthrough" : apiKeys.tenantsByHash().size())
+        + ", shutdownDelay=" + shutdownDelay + ", shutdownGrace=" + shutdownGrace + "]";
   }
 }

@@ -7,6 +7,7 @@ import io.parley.protocol.ModelOutput;
 import io.parley.protocol.ModelRequest;
 import io.parley.protocol.RequestParser;
 import io.parley.protocol.ResponseObject;
+import io.parley.upstream.Forwarded;
 import io.parley.upstream.Upstream;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -37,11 +38,11 @@ final class CompactionApi {
     CreateRequest request = RequestParser.parse(body, upstream.hostedTools());
     return turns.start(ctx, request)
         .map(Turn::modelRequest)
-        .compose(model -> compact(model, ctx.get(Authenticator.PROVIDER_KEY)))
+        .compose(model -> compact(model, ctx.get(Authenticator.PROVIDER_KEY), Exchange.of(ctx).forwarded))
         .compose(result -> ctx.response().putHeader("content-type", "application/json").end(result.toBuffer()));
   }
 
-  private Future<JsonObject> compact(ModelRequest model, String providerKey) {
+  private Future<JsonObject> compact(ModelRequest model, String providerKey, Forwarded forwarded) {
     JsonArray window = Compaction.window(model.history(), model.request().input());
     int keepFrom = Compaction.keepFrom(window);
     if (keepFrom == 0) {
@@ -49,7 +50,7 @@ final class CompactionApi {
     }
     JsonArray older = new JsonArray(window.getList().subList(0, keepFrom));
     CreateRequest summary = RequestParser.parse(Compaction.summaryRequest(model.request().model(), older));
-    return upstream.complete(ModelRequest.of(summary, List.of(), providerKey))
+    return upstream.complete(ModelRequest.of(summary, List.of(), providerKey), forwarded)
         .map(output -> result(Compaction.compacted(ResponseObject.outputText(output.output()), window, keepFrom), output));
   }
 

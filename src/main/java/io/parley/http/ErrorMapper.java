@@ -21,11 +21,13 @@ final class ErrorMapper {
   private ErrorMapper() {
   }
 
-  static ApiError toApiError(Throwable failure) {
+  static ApiError toApiError(Throwable failure, String requestId) {
     if (failure instanceof ApiError apiError) {
       return apiError;
     }
-    String requestId = "req_" + UUID.randomUUID().toString().replace("-", "");
+    if (requestId == null) {
+      requestId = "req_" + UUID.randomUUID().toString().replace("-", "");
+    }
     LOG.error("unexpected failure, request_id={}", requestId, failure);
     return new ApiError(500, "server_error", "internal_error", null,
         "The server had an error while processing your request (request id " + requestId + ").");
@@ -33,7 +35,10 @@ final class ErrorMapper {
 
   /** Router failure handler: failures and status-only failures (413 from the body handler, 400 bad path). */
   static void handle(RoutingContext ctx, long maxBodyBytes) {
-    ApiError error = ctx.failure() != null ? toApiError(ctx.failure()) : fromStatus(ctx, maxBodyBytes);
+    Exchange exchange = Exchange.of(ctx);
+    ApiError error = ctx.failure() != null
+        ? toApiError(ctx.failure(), exchange == null ? null : exchange.requestId)
+        : fromStatus(ctx, maxBodyBytes);
     if (ctx.response().headWritten()) {
       ctx.response().reset();
       return;

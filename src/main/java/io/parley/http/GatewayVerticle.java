@@ -1,12 +1,14 @@
 package io.parley.http;
 
 import io.parley.config.ParleyConfig;
+import io.parley.metrics.Metrics;
 import io.parley.protocol.ApiError;
 import io.parley.state.Backends;
 import io.parley.upstream.ChatCompletionsUpstream;
 import io.parley.upstream.ResponsesUpstream;
 import io.parley.upstream.Upstream;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -15,6 +17,8 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 
+import java.time.Duration;
+import java.util.List;
 import java.util.function.Function;
 
 /**
@@ -23,23 +27,34 @@ import java.util.function.Function;
  */
 public final class GatewayVerticle extends VerticleBase {
 
+  /** Route templates, the only paths that appear in metrics and logs (raw paths hold ids). */
+  private static final List<String> ROUTES = List.of("/v1/responses", "/v1/responses/input_tokens",
+      "/v1/responses/compact", "/v1/responses/:id", "/v1/responses/:id/input_items", "/v1/conversations",
+      "/v1/conversations/:id", "/v1/conversations/:id/items", "/v1/conversations/:id/items/:itemId",
+      "/healthz", "/readyz", "/metrics");
+
   private final ParleyConfig config;
   private final Function<Vertx, Backends> backendsFactory;
+  private final Metrics metrics;
+  private final Lifecycle lifecycle;
   private Backends backends;
   private Upstream upstream;
   private HttpServer server;
 
-  public GatewayVerticle(ParleyConfig config, Function<Vertx, Backends> backendsFactory) {
+  public GatewayVerticle(ParleyConfig config, Function<Vertx, Backends> backendsFactory, Metrics metrics,
+      Lifecycle lifecycle) {
     this.config = config;
     this.backendsFactory = backendsFactory;
+    this.metrics = metrics;
+    this.lifecycle = lifecycle;
   }
 
   @Override
   public Future<?> start() {
     backends = backendsFactory.apply(vertx);
     upstream = config.upstreamKind().equals("responses")
-        ? new ResponsesUpstream(vertx, config)
-        : new ChatCompletionsUpstream(vertx, config);
+        ? new ResponsesUpstream(vertx, config, metrics)
+        : new ChatCompletionsUpstream(vertx, config, metrics);
     HttpServerOptions options = new HttpServerOptions()
         .setMaxInitialLineLength(16 * 1024)
         .setMaxHeaderSize(32 * 1024)
@@ -47,20 +62,25 @@ public final class GatewayVerticle extends VerticleBase {
     RateLimitHandler limits = new RateLimitHandler(config, backends.limiter());
     TurnLoader turns = new TurnLoader(backends.responses(), backends.conversations());
     ResponsesApi responses = new ResponsesApi(backends.responses(), backends.conversations(), turns, upstream,
-        limits::recordTokens);
+        limits::recordTokens, metrics);
+    RequestObserver observer = new RequestObserver(metrics);
     Router router = router(responses, new ConversationsApi(backends.conversations()), new InputTokensApi(turns),
-        new CompactionApi(turns, upstream), limits);
+        new CompactionApi(turns, upstream), limits, new Probes(backends.responses(), lifecycle, metrics), observer);
     server = vertx.createHttpServer(options)
         .requestHandler(request -> {
           // Vert.x Web answers a malformed %-escape with a bare "Bad Request"; answer it in the OpenAI shape.
           if (PathCheck.wellFormed(request.path())) {
             router.handle(request);
           } else {
+            observer.observeUnrouted(request);
             ErrorMapper.send(request.response(), ApiError.badRequest("invalid_url", null,
                 "The request path is not a valid URL: malformed %-escape."));
           }
         })
-        .invalidRequestHandler(ErrorMapper::invalidRequest);
+        .invalidRequestHandler(request -> {
+          observer.observeUnrouted(request);
+          ErrorMapper.invalidRequest(request);
+        });
     return server.listen(config.port(), config.host());
   }
 
@@ -69,8 +89,12 @@ public final class GatewayVerticle extends VerticleBase {
   }
 
   private Router router(ResponsesApi api, ConversationsApi conversations, InputTokensApi tokens,
-      CompactionApi compaction, RateLimitHandler limits) {
+      CompactionApi compaction, RateLimitHandler limits, Probes probes, RequestObserver observer) {
     Router router = Router.router(vertx);
+    router.route().handler(observer::handle);
+    for (String route : ROUTES) {
+      router.route(route).handler(named(route));
+    }
     router.route("/v1/*").handler(new Authenticator(config.apiKeys()));
     BodyHandler body = BodyHandler.create(false).setBodyLimit(config.maxBodyBytes());
     router.post("/v1/responses")
@@ -90,10 +114,21 @@ public final class GatewayVerticle extends VerticleBase {
     router.post("/v1/conversations/:id/items").handler(body).handler(ctx -> run(ctx, conversations::addItems));
     router.get("/v1/conversations/:id/items/:itemId").handler(ctx -> run(ctx, conversations::getItem));
     router.delete("/v1/conversations/:id/items/:itemId").handler(ctx -> run(ctx, conversations::deleteItem));
+    router.get("/healthz").handler(ctx -> run(ctx, probes::healthz));
+    router.get("/readyz").handler(ctx -> run(ctx, probes::readyz));
+    router.get("/metrics").handler(ctx -> run(ctx, probes::metrics));
     router.route().failureHandler(ctx -> ErrorMapper.handle(ctx, config.maxBodyBytes()));
     router.errorHandler(404, ctx -> ErrorMapper.handle(ctx, config.maxBodyBytes()));
     router.errorHandler(405, ctx -> ErrorMapper.handle(ctx, config.maxBodyBytes()));
     return router;
+  }
+
+  /** Labels the request with its route template (never the raw path, which holds ids) for metrics and logs. */
+  private static io.vertx.core.Handler<RoutingContext> named(String route) {
+    return ctx -> {
+      Exchange.of(ctx).route = route;
+      ctx.next();
+    };
   }
 
   /** Runs a handler whose synchronous throws and failed futures both reach the failure handler. */
@@ -106,6 +141,16 @@ public final class GatewayVerticle extends VerticleBase {
       return;
     }
     result.onFailure(ctx::fail);
+  }
+
+  /**
+   * Stops accepting connections now; open connections close once their in-flight request (or stream)
+   * is answered, or when {@code grace} runs out.
+   */
+  public Future<Void> drain(Duration grace) {
+    Promise<Void> drained = Promise.promise();
+    context.runOnContext(v -> server.shutdown(grace).onComplete(drained));
+    return drained.future();
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.parley.http;
 
+import io.parley.metrics.Metrics;
 import io.parley.protocol.ApiError;
 import io.parley.protocol.CreateRequest;
 import io.parley.protocol.Ids;
@@ -26,33 +27,41 @@ final class ResponsesApi {
   private final TurnLoader turns;
   private final Upstream upstream;
   private final BiConsumer<String, Long> tokenMeter;
+  private final Metrics metrics;
 
   /** @param tokenMeter told each finished response's total tokens, per tenant (for token rate limits) */
   ResponsesApi(ResponseStore store, ConversationStore conversations, TurnLoader turns, Upstream upstream,
-      BiConsumer<String, Long> tokenMeter) {
+      BiConsumer<String, Long> tokenMeter, Metrics metrics) {
     this.store = store;
     this.conversations = conversations;
     this.turns = turns;
     this.upstream = upstream;
     this.tokenMeter = tokenMeter;
+    this.metrics = metrics;
   }
 
   Future<Void> create(RoutingContext ctx) {
+    Exchange exchange = Exchange.of(ctx);
     CreateRequest request = RequestParser.parse(RequestParser.parseJsonObject(ctx.body().buffer()), upstream.hostedTools());
-    return turns.start(ctx, request).compose(turn -> request.stream() ? stream(ctx, turn) : complete(ctx, turn));
+    exchange.model = request.model();
+    exchange.stream = request.stream();
+    return turns.start(ctx, request)
+        .onSuccess(turn -> exchange.response(turn.response()))
+        .compose(turn -> request.stream() ? stream(ctx, turn, exchange) : complete(ctx, turn, exchange));
   }
 
-  private Future<Void> complete(RoutingContext ctx, Turn turn) {
-    return upstream.complete(turn.modelRequest())
+  private Future<Void> complete(RoutingContext ctx, Turn turn, Exchange exchange) {
+    return upstream.complete(turn.modelRequest(), exchange.forwarded)
         .map(output -> ResponseObject.finish(turn.response(), output, System.currentTimeMillis() / 1000))
+        .onSuccess(exchange::response)
         .compose(response -> save(turn).map(response))
         .compose(response -> json(ctx, response));
   }
 
-  private Future<Void> stream(RoutingContext ctx, Turn turn) {
-    return upstream.stream(turn.modelRequest(), turn.response())
+  private Future<Void> stream(RoutingContext ctx, Turn turn, Exchange exchange) {
+    return upstream.stream(turn.modelRequest(), turn.response(), exchange.forwarded)
         .compose(stream -> StreamRelay.relay(ctx.response(), stream.chunks(), stream.translation(),
-            finished -> save(turn)));
+            finished -> save(turn), exchange, metrics));
   }
 
   /**
@@ -72,7 +81,10 @@ final class ResponsesApi {
 
   Future<Void> retrieve(RoutingContext ctx) {
     String id = ctx.pathParam("id");
-    return find(ctx, id).compose(stored -> json(ctx, stored.response()));
+    return find(ctx, id).compose(stored -> {
+      Exchange.of(ctx).response(stored.response());
+      return json(ctx, stored.response());
+    });
   }
 
   Future<Void> delete(RoutingContext ctx) {

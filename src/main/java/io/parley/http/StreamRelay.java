@@ -1,5 +1,6 @@
 package io.parley.http;
 
+import io.parley.metrics.Metrics;
 import io.parley.protocol.ApiError;
 import io.parley.protocol.SseFrames;
 import io.parley.protocol.StreamTranslation;
@@ -24,27 +25,35 @@ final class StreamRelay {
   private final ChunkStream chunks;
   private final StreamTranslation translator;
   private final Function<JsonObject, Future<?>> store;
+  private final Exchange exchange;
+  private final Metrics metrics;
   private final Promise<Void> done = Promise.promise();
   private boolean finished;
+  private boolean firstOutput;
 
   private StreamRelay(HttpServerResponse client, ChunkStream chunks, StreamTranslation translator,
-      Function<JsonObject, Future<?>> store) {
+      Function<JsonObject, Future<?>> store, Exchange exchange, Metrics metrics) {
     this.client = client;
     this.chunks = chunks;
     this.translator = translator;
     this.store = store;
+    this.exchange = exchange;
+    this.metrics = metrics;
   }
 
   /**
    * @param store persists the finished response (a no-op for {@code store:false}); the terminal event
    *              waits for it
+   * @param exchange the request being served: its start time (for time to first token) and its log facts
    */
   static Future<Void> relay(HttpServerResponse client, ChunkStream chunks, StreamTranslation translator,
-      Function<JsonObject, Future<?>> store) {
-    return new StreamRelay(client, chunks, translator, store).start();
+      Function<JsonObject, Future<?>> store, Exchange exchange, Metrics metrics) {
+    return new StreamRelay(client, chunks, translator, store, exchange, metrics).start();
   }
 
   private Future<Void> start() {
+    metrics.streamStarted();
+    done.future().onComplete(v -> metrics.streamEnded());
     client.setChunked(true)
         .putHeader("content-type", "text/event-stream; charset=utf-8")
         .putHeader("cache-control", "no-cache")
@@ -55,7 +64,12 @@ final class StreamRelay {
     chunks.exceptionHandler(err -> fail(err instanceof ApiError e ? e : ApiError.upstream(err.getMessage())));
     chunks.endHandler(v -> complete());
     chunks.handler(chunk -> {
-      write(translator.onChunk(chunk));
+      List<JsonObject> events = translator.onChunk(chunk);
+      if (!firstOutput && events.stream().anyMatch(StreamRelay::isOutputDelta)) {
+        firstOutput = true;
+        metrics.timeToFirstToken(exchange.elapsedNanos());
+      }
+      write(events);
       if (client.writeQueueFull()) {
         chunks.pause();
       }
@@ -75,7 +89,7 @@ final class StreamRelay {
     }
     store.apply(translator.response())
         .onSuccess(v -> end(translator.terminalEvent()))
-        .onFailure(err -> end(translator.failedEvent(ErrorMapper.toApiError(err))));
+        .onFailure(err -> end(translator.failedEvent(ErrorMapper.toApiError(err, exchange.requestId))));
   }
 
   private void fail(ApiError error) {
@@ -86,6 +100,7 @@ final class StreamRelay {
 
   private void end(JsonObject terminal) {
     finished = true;
+    exchange.response(translator.response());
     client.write(SseFrames.event(terminal));
     client.end(SseFrames.DONE);
     done.tryComplete();
@@ -97,6 +112,11 @@ final class StreamRelay {
       chunks.cancel();
       done.tryComplete();
     }
+  }
+
+  /** Model output reaching the client: text, refusal, reasoning or tool-call argument deltas. */
+  private static boolean isOutputDelta(JsonObject event) {
+    return event.getValue("type") instanceof String type && type.endsWith(".delta");
   }
 
   private void write(List<JsonObject> events) {

@@ -105,6 +105,11 @@ public final class MemoryResponseStore implements ResponseStore {
   }
 
   @Override
+  public Future<Void> ping() {
+    return Future.succeededFuture();
+  }
+
+  @Override
   public Future<Void> close() {
     return Future.succeededFuture();
   }

@@ -73,6 +73,11 @@ public final class RedisResponseStore implements ResponseStore {
   }
 
   @Override
+  public Future<Void> ping() {
+    return redis.send(Request.cmd(Command.PING)).mapEmpty();
+  }
+
+  @Override
   public Future<Void> close() {
     return redis.close();
   }

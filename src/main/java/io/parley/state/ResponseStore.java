@@ -28,5 +28,8 @@ public interface ResponseStore {
    */
   Future<List<StoredResponse>> loadChain(String tenant, String id);
 
+  /** Succeeds when the backend answers (Redis: one {@code PING}); used by {@code /readyz}. */
+  Future<Void> ping();
+
   Future<Void> close();
 }

@@ -1,6 +1,7 @@
 package io.parley.upstream;
 
 import io.parley.config.ParleyConfig;
+import io.parley.metrics.Metrics;
 import io.parley.protocol.ChatCompletionMapper;
 import io.parley.protocol.ChatRequestBuilder;
 import io.parley.protocol.ModelOutput;
@@ -15,19 +16,19 @@ public final class ChatCompletionsUpstream implements Upstream {
 
   private final ProviderClient client;
 
-  public ChatCompletionsUpstream(Vertx vertx, ParleyConfig config) {
-    this.client = new ProviderClient(vertx, config);
+  public ChatCompletionsUpstream(Vertx vertx, ParleyConfig config, Metrics metrics) {
+    this.client = new ProviderClient(vertx, config, metrics);
   }
 
   @Override
-  public Future<ModelOutput> complete(ModelRequest request) {
-    return client.post("/chat/completions", ChatRequestBuilder.build(request.request(), request.history()), request.providerKey())
+  public Future<ModelOutput> complete(ModelRequest request, Forwarded forwarded) {
+    return client.post("/chat/completions", ChatRequestBuilder.build(request.request(), request.history()), request.providerKey(), forwarded)
         .map(completion -> ChatCompletionMapper.fromCompletion(completion, request.policy()));
   }
 
   @Override
-  public Future<ProviderStream> stream(ModelRequest request, JsonObject response) {
-    return client.postStream("/chat/completions", ChatRequestBuilder.build(request.request(), request.history()), request.providerKey())
+  public Future<ProviderStream> stream(ModelRequest request, JsonObject response, Forwarded forwarded) {
+    return client.postStream("/chat/completions", ChatRequestBuilder.build(request.request(), request.history()), request.providerKey(), forwarded)
         .map(chunks -> new ProviderStream(chunks, new StreamTranslator(response, request.policy())));
   }
 

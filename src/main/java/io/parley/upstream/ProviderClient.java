@@ -1,6 +1,7 @@
 package io.parley.upstream;
 
 import io.parley.config.ParleyConfig;
+import io.parley.metrics.Metrics;
 import io.parley.protocol.ApiError;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -27,9 +28,11 @@ final class ProviderClient {
   private final HttpClientAgent client;
   private final RequestOptions template;
   private final String basePath;
+  private final Metrics metrics;
 
-  ProviderClient(Vertx vertx, ParleyConfig config) {
+  ProviderClient(Vertx vertx, ParleyConfig config, Metrics metrics) {
     this.vertx = vertx;
+    this.metrics = metrics;
     URI base = URI.create(config.upstreamUrl());
     boolean tls = "https".equals(base.getScheme());
     int port = base.getPort() != -1 ? base.getPort() : tls ? 443 : 80;
@@ -52,26 +55,37 @@ final class ProviderClient {
   }
 
   /** POSTs JSON and returns the JSON object answered. */
-  Future<JsonObject> post(String path, JsonObject body, String key) {
-    return send(path, body, "application/json", key)
+  Future<JsonObject> post(String path, JsonObject body, String key, Forwarded forwarded) {
+    UpstreamCall metered = new UpstreamCall(metrics);
+    return send(path, body, "application/json", key, forwarded)
         .compose(call -> call.response().body())
         .map(ProviderClient::jsonObject)
-        .recover(err -> Future.failedFuture(UpstreamErrors.map(err)));
+        .onSuccess(json -> metered.succeeded())
+        .recover(err -> {
+          metered.failed(err);
+          return Future.failedFuture(UpstreamErrors.map(err));
+        });
   }
 
   /** POSTs JSON and returns the answered event stream, paused until a handler is set. */
-  Future<ChunkStream> postStream(String path, JsonObject body, String key) {
-    return send(path, body, "text/event-stream", key)
-        .<ChunkStream>map(call -> new SseChunkStream(vertx, call.request(), call.response(), template.getIdleTimeout()))
-        .recover(err -> Future.failedFuture(UpstreamErrors.map(err)));
+  Future<ChunkStream> postStream(String path, JsonObject body, String key, Forwarded forwarded) {
+    UpstreamCall metered = new UpstreamCall(metrics);
+    return send(path, body, "text/event-stream", key, forwarded)
+        .<ChunkStream>map(call -> new SseChunkStream(vertx, call.request(), call.response(), template.getIdleTimeout(),
+            metered))
+        .recover(err -> {
+          metered.failed(err);
+          return Future.failedFuture(UpstreamErrors.map(err));
+        });
   }
 
   private record Call(HttpClientRequest request, HttpClientResponse response) {
   }
 
   /** @param key the client's own provider key (pass-through mode), or {@code null} for the configured one */
-  private Future<Call> send(String path, JsonObject body, String accept, String key) {
+  private Future<Call> send(String path, JsonObject body, String accept, String key, Forwarded forwarded) {
     RequestOptions options = new RequestOptions(template).setURI(basePath + path).putHeader(HttpHeaders.ACCEPT, accept);
+    forwarded.applyTo(options);
     if (key != null) {
       options.putHeader(HttpHeaders.AUTHORIZATION, "Bearer " + key);
     }
@@ -80,7 +94,7 @@ final class ProviderClient {
         .compose(call -> call.response().statusCode() / 100 == 2
             ? Future.succeededFuture(call)
             : call.response().body().compose(error ->
-                Future.failedFuture(UpstreamErrors.fromStatus(call.response().statusCode(), error))));
+                Future.failedFuture(new ProviderStatusException(call.response().statusCode(), error))));
   }
 
   private static JsonObject jsonObject(Buffer body) {

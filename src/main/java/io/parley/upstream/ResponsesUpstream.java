@@ -1,6 +1,7 @@
 package io.parley.upstream;
 
 import io.parley.config.ParleyConfig;
+import io.parley.metrics.Metrics;
 import io.parley.protocol.ModelOutput;
 import io.parley.protocol.ModelRequest;
 import io.parley.protocol.ResponsesEventRelay;
@@ -14,18 +15,18 @@ public final class ResponsesUpstream implements Upstream {
 
   private final ProviderClient client;
 
-  public ResponsesUpstream(Vertx vertx, ParleyConfig config) {
-    this.client = new ProviderClient(vertx, config);
+  public ResponsesUpstream(Vertx vertx, ParleyConfig config, Metrics metrics) {
+    this.client = new ProviderClient(vertx, config, metrics);
   }
 
   @Override
-  public Future<ModelOutput> complete(ModelRequest request) {
-    return client.post("/responses", ResponsesProtocol.request(request, false), request.providerKey()).map(ResponsesProtocol::output);
+  public Future<ModelOutput> complete(ModelRequest request, Forwarded forwarded) {
+    return client.post("/responses", ResponsesProtocol.request(request, false), request.providerKey(), forwarded).map(ResponsesProtocol::output);
   }
 
   @Override
-  public Future<ProviderStream> stream(ModelRequest request, JsonObject response) {
-    return client.postStream("/responses", ResponsesProtocol.request(request, true), request.providerKey())
+  public Future<ProviderStream> stream(ModelRequest request, JsonObject response, Forwarded forwarded) {
+    return client.postStream("/responses", ResponsesProtocol.request(request, true), request.providerKey(), forwarded)
         .map(chunks -> new ProviderStream(chunks, new ResponsesEventRelay(response)));
   }
 

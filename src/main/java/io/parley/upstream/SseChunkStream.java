@@ -33,9 +33,12 @@ final class SseChunkStream implements ChunkStream {
   private Handler<Throwable> exceptionHandler;
   private Handler<Void> endHandler;
   private boolean ended;
+  private final UpstreamCall metered;
 
-  SseChunkStream(Vertx vertx, HttpClientRequest request, HttpClientResponse response, long idleTimeoutMs) {
+  SseChunkStream(Vertx vertx, HttpClientRequest request, HttpClientResponse response, long idleTimeoutMs,
+      UpstreamCall metered) {
     this.vertx = vertx;
+    this.metered = metered;
     this.request = request;
     this.idleTimeoutMs = idleTimeoutMs;
     this.lines = RecordParser.newDelimited("\n", response).maxRecordSize(MAX_LINE_BYTES);
@@ -110,6 +113,7 @@ final class SseChunkStream implements ChunkStream {
     }
     ended = true;
     vertx.cancelTimer(watchdog);
+    metered.succeeded();
     if (endHandler != null) {
       endHandler.handle(null);
     }
@@ -121,6 +125,7 @@ final class SseChunkStream implements ChunkStream {
     }
     ended = true;
     vertx.cancelTimer(watchdog);
+    metered.failed(cause);
     request.reset();
     if (exceptionHandler != null) {
       exceptionHandler.handle(UpstreamErrors.map(cause));
@@ -132,6 +137,7 @@ final class SseChunkStream implements ChunkStream {
     if (!ended) {
       ended = true;
       vertx.cancelTimer(watchdog);
+      metered.cancelled();
       request.reset();
     }
   }

@@ -12,8 +12,8 @@ import io.vertx.core.json.JsonObject;
  */
 public interface Upstream {
 
-  /** A non-streaming call. */
-  Future<ModelOutput> complete(ModelRequest request);
+  /** A non-streaming call; {@code forwarded} carries the client's request id and trace context. */
+  Future<ModelOutput> complete(ModelRequest request, Forwarded forwarded);
 
   /**
    * A streaming call. Completes once the provider has answered with a success status, so errors that
@@ -21,7 +21,7 @@ public interface Upstream {
    *
    * @param response the in-progress response object the events describe
    */
-  Future<ProviderStream> stream(ModelRequest request, JsonObject response);
+  Future<ProviderStream> stream(ModelRequest request, JsonObject response, Forwarded forwarded);
 
   /** Whether hosted tools ({@code web_search}, {@code file_search}, ...) can be passed to this provider. */
   boolean hostedTools();

@@ -38,14 +38,35 @@ final class UpstreamErrors {
     if (cause instanceof ApiError apiError) {
       return apiError;
     }
-    if (cause instanceof TimeoutException || cause instanceof io.netty.handler.timeout.TimeoutException
-        || String.valueOf(cause.getMessage()).contains("timeout")) {
+    if (cause instanceof ProviderStatusException status) {
+      return fromStatus(status.status(), status.body());
+    }
+    if (isTimeout(cause)) {
       return ApiError.upstream("The upstream provider timed out.");
     }
     if (cause instanceof ConnectException) {
       return ApiError.upstream("Could not connect to the upstream provider.");
     }
     return ApiError.upstream("The connection to the upstream provider failed: " + cause.getClass().getSimpleName());
+  }
+
+  /** The {@code kind} label of {@code parley_upstream_errors_total} for a failure before mapping. */
+  static String kind(Throwable cause) {
+    if (cause instanceof ProviderStatusException status) {
+      return status.status() / 100 == 4 ? "http_4xx" : "http_5xx";
+    }
+    if (cause instanceof ApiError) {
+      return "bad_response";
+    }
+    if (isTimeout(cause)) {
+      return "timeout";
+    }
+    return cause instanceof ConnectException ? "connect" : "io";
+  }
+
+  private static boolean isTimeout(Throwable cause) {
+    return cause instanceof TimeoutException || cause instanceof io.netty.handler.timeout.TimeoutException
+        || String.valueOf(cause.getMessage()).contains("timeout");
   }
 
   private static JsonObject parse(Buffer body) {

@@ -85,4 +85,22 @@ class ConfigLoaderTest {
     assertThatThrownBy(() -> ConfigLoader.fromMap(Map.of("PARLEY_API_KEYS_FILE", "/nonexistent/keys.json")))
         .hasMessageContaining("PARLEY_API_KEYS_FILE");
   }
+
+  @Test
+  void shutdownTimingsDefaultTo5And30SecondsAndAllowZero() {
+    ParleyConfig defaults = ConfigLoader.fromMap(Map.of());
+    assertThat(defaults.shutdownDelay()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(defaults.shutdownGrace()).isEqualTo(Duration.ofSeconds(30));
+    ParleyConfig quick = ConfigLoader.fromMap(Map.of("PARLEY_SHUTDOWN_DELAY", "0", "PARLEY_SHUTDOWN_GRACE", "2m"));
+    assertThat(quick.shutdownDelay()).isZero();
+    assertThat(quick.shutdownGrace()).isEqualTo(Duration.ofMinutes(2));
+    assertThatThrownBy(() -> ConfigLoader.fromMap(Map.of("PARLEY_SHUTDOWN_GRACE", "-1s")))
+        .hasMessageContaining("PARLEY_SHUTDOWN_GRACE");
+  }
+
+  @Test
+  void unknownParleyVariablesAreReported() {
+    assertThat(ConfigLoader.unknownVariables(Map.of("PARLEY_PORT", "1", "PARLEY_CONFIG", "x", "PARLEY_REDIS_ULR", "r",
+        "HOME", "/root"))).containsExactly("PARLEY_REDIS_ULR");
+  }
 }

@@ -81,7 +81,7 @@ class RateLimitTest {
       HttpResponse<String> limited = post(gateway, null, hello);
       assertThat(limited.statusCode()).isEqualTo(429);
       assertThat(limited.headers().firstValue("retry-after")).hasValueSatisfying(v -> assertThat(Integer.parseInt(v)).isBetween(1, 60));
-      assertError(new Reply(429, limited.body(), "application/json"), 429, null, "rate_limit_exceeded");
+      assertError(new Reply(429, limited.body(), "application/json", null), 429, null, "rate_limit_exceeded");
       assertThat(new JsonObject(limited.body()).getJsonObject("error").getString("type")).isEqualTo("requests");
       assertThat(provider.requests()).hasSize(2);
     }

@@ -49,6 +49,11 @@ public abstract class ResponseStoreContract {
   }
 
   @Test
+  void aReachableStoreAnswersPing() {
+    await(store.ping());
+  }
+
+  @Test
   void putThenGetReturnsTheTurnExactly() {
     StoredResponse root = put(store, turn(null));
     StoredResponse child = put(store, turn(root));

@@ -65,6 +65,14 @@ public final class Gateway implements AutoCloseable {
         .POST(HttpRequest.BodyPublishers.ofString(body)));
   }
 
+  /** A POST with extra request headers (e.g. {@code authorization}, {@code traceparent}, {@code x-request-id}). */
+  public Reply post(String path, JsonObject body, Map<String, String> headers) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).header("content-type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body.encode()));
+    headers.forEach(request::header);
+    return send(request);
+  }
+
   public Reply get(String path) {
     return send(HttpRequest.newBuilder(uri(path)).GET());
   }
@@ -88,14 +96,15 @@ public final class Gateway implements AutoCloseable {
     try {
       HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(30)).build(),
           HttpResponse.BodyHandlers.ofString());
-      return new Reply(response.statusCode(), response.body(), response.headers().firstValue("content-type").orElse(""));
+      return new Reply(response.statusCode(), response.body(), response.headers().firstValue("content-type").orElse(""),
+          response.headers().firstValue("x-request-id").orElse(null));
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
   }
 
   /** A reply from the gateway. */
-  public record Reply(int status, String body, String contentType) {
+  public record Reply(int status, String body, String contentType, String requestId) {
     public JsonObject json() {
       return new JsonObject(body);
     }
@@ -112,5 +121,10 @@ public final class Gateway implements AutoCloseable {
 
   public Vertx vertx() {
     return vertx;
+  }
+
+  /** The running gateway itself, e.g. to start the graceful shutdown that SIGTERM starts. */
+  public Parley parley() {
+    return parley;
   }
 }

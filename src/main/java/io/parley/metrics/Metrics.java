@@ -1,0 +1,110 @@
+package io.parley.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Parley's Prometheus series, one registry per running gateway (shared by its event loops; Micrometer
+ * meters are thread-safe). Gateway code reports plain facts here; only this class knows Micrometer.
+ * Labels are bounded: routes are templates, statuses and outcomes are small fixed sets.
+ */
+public final class Metrics implements AutoCloseable {
+
+  /** Histogram buckets for request, provider and store latencies: 1 ms to 5 min. */
+  private static final Duration[] BUCKETS = {
+      Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
+      Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
+      Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10),
+      Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ofSeconds(120), Duration.ofSeconds(300)};
+
+  public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final JvmGcMetrics gc = new JvmGcMetrics();
+  private final AtomicInteger activeStreams = new AtomicInteger();
+
+  public Metrics() {
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+    gc.bindTo(registry);
+    Gauge.builder("parley.active.streams", activeStreams, AtomicInteger::get)
+        .description("Responses streams being relayed to clients right now")
+        .register(registry);
+  }
+
+  /** One finished HTTP exchange; {@code route} is a template such as {@code /v1/responses/:id}. */
+  public void httpRequest(String route, String method, int status, long nanos) {
+    Counter.builder("parley.http.requests")
+        .description("HTTP requests answered, by route template, method and status")
+        .tags("route", route, "method", method, "status", Integer.toString(status))
+        .register(registry).increment();
+    timer("parley.http.request.duration", "Time from request to the last byte of the response (streams included)")
+        .tags("route", route, "method", method)
+        .register(registry).record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** One provider call, from sending it to the end of its body or stream; outcome {@code ok}, {@code client_error}, {@code error}, {@code cancelled}. */
+  public void upstreamRequest(String outcome, long nanos) {
+    timer("parley.upstream.request.duration", "Provider calls, from request to the end of the answer or stream")
+        .tags("outcome", outcome)
+        .register(registry).record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** A failed provider call; kind is one of {@code http_4xx}, {@code http_5xx}, {@code timeout}, {@code connect}, {@code bad_response}, {@code io}. */
+  public void upstreamError(String kind) {
+    Counter.builder("parley.upstream.errors")
+        .description("Failed provider calls by kind")
+        .tags("kind", kind)
+        .register(registry).increment();
+  }
+
+  /** From the request's arrival to the first model output written to the client. */
+  public void timeToFirstToken(long nanos) {
+    timer("parley.stream.time.to.first.token", "Time from a streaming request's arrival to its first output delta")
+        .register(registry).record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  public void streamStarted() {
+    activeStreams.incrementAndGet();
+  }
+
+  public void streamEnded() {
+    activeStreams.decrementAndGet();
+  }
+
+  /** One store call; backend {@code memory} or {@code redis}, outcome {@code ok}, {@code miss} or {@code error}. */
+  public void storeOperation(String backend, String op, String outcome, long nanos) {
+    timer("parley.store.operation.duration", "Response store calls by backend, operation and outcome")
+        .tags("backend", backend, "op", op, "outcome", outcome)
+        .register(registry).record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** The Prometheus text exposition of every series. */
+  public String scrape() {
+    return registry.scrape();
+  }
+
+  private static Timer.Builder timer(String name, String description) {
+    return Timer.builder(name).description(description).serviceLevelObjectives(BUCKETS);
+  }
+
+  @Override
+  public void close() {
+    gc.close();
+    registry.close();
+  }
+}
