@@ -1,5 +1,7 @@
 package io.parley;
 
+import io.parley.background.MemoryRunLog;
+import io.parley.background.RedisRunLog;
 import io.parley.config.ParleyConfig;
 import io.parley.http.GatewayVerticle;
 import io.parley.http.Lifecycle;
@@ -81,12 +83,13 @@ public final class Parley {
     if (resolved.redisState()) {
       RedisOptions redis = RedisConnections.options(resolved);
       return v -> new Backends(new MeteredResponseStore(new RedisResponseStore(v, redis, resolved.stateTtl()), "redis", metrics),
-          new RedisConversationStore(v, redis, resolved.stateTtl()), new RedisRateLimiter(v, redis));
+          new RedisConversationStore(v, redis, resolved.stateTtl()), new RedisRateLimiter(v, redis),
+          new RedisRunLog(v, redis, resolved.stateTtl()));
     }
     MemoryResponseStore responses = new MemoryResponseStore(resolved.stateTtl(), resolved.memoryMaxEntries());
     sweepTimer = vertx.setPeriodic(SWEEP_INTERVAL_MS, id -> responses.sweep());
     Backends shared = new Backends(new MeteredResponseStore(responses, "memory", metrics),
-        new MemoryConversationStore(resolved.stateTtl()), new MemoryRateLimiter());
+        new MemoryConversationStore(resolved.stateTtl()), new MemoryRateLimiter(), new MemoryRunLog());
     return v -> shared;
   }
 

@@ -29,7 +29,7 @@ public final class ConfigLoader {
       "upstream_api_key", "upstream_connect_timeout", "upstream_idle_timeout", "upstream_max_connections",
       "redis_url", "redis_type", "redis_master_name", "state_ttl", "memory_max_entries", "max_body_bytes",
       "shutdown_delay", "shutdown_grace", "api_keys", "api_keys_file", "upstream_auth", "rate_limit_rpm",
-      "rate_limit_tpm");
+      "rate_limit_tpm", "background_lease");
   private static final String DEFAULT_PATH = "conf/parley.json";
 
   private final JsonObject file;
@@ -100,7 +100,8 @@ public final class ConfigLoader {
         ApiKeysLoader.load(string("api_keys", null), string("api_keys_file", null), string("upstream_auth", null)),
         new Limits(longValue("rate_limit_rpm", 0, 0, Long.MAX_VALUE), longValue("rate_limit_tpm", 0, 0, Long.MAX_VALUE)),
         duration("shutdown_delay", Duration.ofSeconds(5), true),
-        duration("shutdown_grace", Duration.ofSeconds(30), true));
+        duration("shutdown_grace", Duration.ofSeconds(30), true),
+        duration("background_lease", Duration.ofSeconds(30)));
   }
 
   private String redisType() {

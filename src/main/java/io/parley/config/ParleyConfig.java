@@ -34,7 +34,8 @@ public record ParleyConfig(
     ApiKeys apiKeys,
     Limits defaultLimits,
     Duration shutdownDelay,
-    Duration shutdownGrace) {
+    Duration shutdownGrace,
+    Duration backgroundLease) {
 
   public boolean mockUpstream() {
     return upstreamUrl == null;
@@ -47,7 +48,7 @@ public record ParleyConfig(
   public ParleyConfig withUpstreamUrl(String url) {
     return new ParleyConfig(host, port, eventLoops, url, upstreamKind, upstreamApiKey, upstreamConnectTimeout,
         upstreamIdleTimeout, upstreamMaxConnections, redisUrl, redisType, redisMasterName, stateTtl, memoryMaxEntries,
-        maxBodyBytes, apiKeys, defaultLimits, shutdownDelay, shutdownGrace);
+        maxBodyBytes, apiKeys, defaultLimits, shutdownDelay, shutdownGrace, backgroundLease);
   }
 
   /** The API key is a secret: never let a log line of the config print it. */

@@ -29,7 +29,7 @@ public final class GatewayVerticle extends VerticleBase {
 
   /** Route templates, the only paths that appear in metrics and logs (raw paths hold ids). */
   private static final List<String> ROUTES = List.of("/v1/responses", "/v1/responses/input_tokens",
-      "/v1/responses/compact", "/v1/responses/:id", "/v1/responses/:id/input_items", "/v1/conversations",
+      "/v1/responses/compact", "/v1/responses/:id", "/v1/responses/:id/input_items", "/v1/responses/:id/cancel", "/v1/conversations",
       "/v1/conversations/:id", "/v1/conversations/:id/items", "/v1/conversations/:id/items/:itemId",
       "/healthz", "/readyz", "/metrics");
 
@@ -61,11 +61,13 @@ public final class GatewayVerticle extends VerticleBase {
         .setTcpNoDelay(true);
     RateLimitHandler limits = new RateLimitHandler(config, backends.limiter());
     TurnLoader turns = new TurnLoader(backends.responses(), backends.conversations());
+    BackgroundApi background = new BackgroundApi(backends.responses(), backends.runs());
     ResponsesApi responses = new ResponsesApi(backends.responses(), backends.conversations(), turns, upstream,
-        limits::recordTokens, metrics);
+        limits::recordTokens, metrics, background, backends.runs(), config.backgroundLease(), vertx);
     RequestObserver observer = new RequestObserver(metrics);
-    Router router = router(responses, new ConversationsApi(backends.conversations()), new InputTokensApi(turns),
-        new CompactionApi(turns, upstream), limits, new Probes(backends.responses(), lifecycle, metrics), observer);
+    Router router = router(responses, background, new ConversationsApi(backends.conversations()),
+        new InputTokensApi(turns), new CompactionApi(turns, upstream), limits,
+        new Probes(backends.responses(), lifecycle, metrics), observer);
     server = vertx.createHttpServer(options)
         .requestHandler(request -> {
           // Vert.x Web answers a malformed %-escape with a bare "Bad Request"; answer it in the OpenAI shape.
@@ -88,7 +90,7 @@ public final class GatewayVerticle extends VerticleBase {
     return server.actualPort();
   }
 
-  private Router router(ResponsesApi api, ConversationsApi conversations, InputTokensApi tokens,
+  private Router router(ResponsesApi api, BackgroundApi background, ConversationsApi conversations, InputTokensApi tokens,
       CompactionApi compaction, RateLimitHandler limits, Probes probes, RequestObserver observer) {
     Router router = Router.router(vertx);
     router.route().handler(observer::handle);
@@ -105,6 +107,7 @@ public final class GatewayVerticle extends VerticleBase {
     router.post("/v1/responses/compact").handler(body).handler(limits).handler(ctx -> run(ctx, compaction::compact));
     router.get("/v1/responses/:id").handler(ctx -> run(ctx, api::retrieve));
     router.delete("/v1/responses/:id").handler(ctx -> run(ctx, api::delete));
+    router.post("/v1/responses/:id/cancel").handler(ctx -> run(ctx, background::cancel));
     router.get("/v1/responses/:id/input_items").handler(ctx -> run(ctx, api::inputItems));
     router.post("/v1/conversations").handler(body).handler(ctx -> run(ctx, conversations::create));
     router.get("/v1/conversations/:id").handler(ctx -> run(ctx, conversations::retrieve));

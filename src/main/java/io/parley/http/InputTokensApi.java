@@ -33,7 +33,7 @@ final class InputTokensApi {
     CreateRequest request = RequestParser.parse(body, true);
     return turns.start(ctx, request)
         .map(Turn::modelRequest)
-        .map(model -> ChatRequestBuilder.build(model.request(), model.history()))
+        .map(model -> ChatRequestBuilder.build(model.request(), model.history(), false))
         .compose(chat -> ctx.vertx().executeBlocking(() -> TokenCounter.countChatRequest(chat), false))
         .compose(tokens -> ctx.response().putHeader("content-type", "application/json")
             .end(new JsonObject().put("object", "response.input_tokens").put("input_tokens", tokens).toBuffer()));

@@ -1,5 +1,6 @@
 package io.parley.http;
 
+import io.parley.background.RunLog;
 import io.parley.metrics.Metrics;
 import io.parley.protocol.ApiError;
 import io.parley.protocol.CreateRequest;
@@ -11,9 +12,11 @@ import io.parley.state.ResponseStore;
 import io.parley.state.StoredResponse;
 import io.parley.upstream.Upstream;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
+import java.time.Duration;
 import java.util.function.BiConsumer;
 
 /**
@@ -28,16 +31,22 @@ final class ResponsesApi {
   private final Upstream upstream;
   private final BiConsumer<String, Long> tokenMeter;
   private final Metrics metrics;
+  private final BackgroundApi background;
+  private final BackgroundRunner runner;
 
   /** @param tokenMeter told each finished response's total tokens, per tenant (for token rate limits) */
   ResponsesApi(ResponseStore store, ConversationStore conversations, TurnLoader turns, Upstream upstream,
-      BiConsumer<String, Long> tokenMeter, Metrics metrics) {
+      BiConsumer<String, Long> tokenMeter, Metrics metrics, BackgroundApi background, RunLog runs, Duration lease,
+      Vertx vertx) {
     this.store = store;
     this.conversations = conversations;
     this.turns = turns;
     this.upstream = upstream;
     this.tokenMeter = tokenMeter;
     this.metrics = metrics;
+    this.background = background;
+    this.runner = new BackgroundRunner(vertx, upstream, runs, lease, this::save,
+        turn -> store.put(turn.tenant(), turn.toStored()));
   }
 
   Future<Void> create(RoutingContext ctx) {
@@ -47,7 +56,15 @@ final class ResponsesApi {
     exchange.stream = request.stream();
     return turns.start(ctx, request)
         .onSuccess(turn -> exchange.response(turn.response()))
-        .compose(turn -> request.stream() ? stream(ctx, turn, exchange) : complete(ctx, turn, exchange));
+        .compose(turn -> request.background() ? startInBackground(ctx, turn, exchange)
+            : request.stream() ? stream(ctx, turn, exchange) : complete(ctx, turn, exchange));
+  }
+
+  /** Answers at once with the queued response (or follows its stream) while the run goes on detached. */
+  private Future<Void> startInBackground(RoutingContext ctx, Turn turn, Exchange exchange) {
+    return runner.start(turn, exchange.forwarded).compose(queued -> turn.request().stream()
+        ? background.follow(ctx, turn.tenant(), turn.id(), -1)
+        : json(ctx, queued));
   }
 
   private Future<Void> complete(RoutingContext ctx, Turn turn, Exchange exchange) {
@@ -81,7 +98,10 @@ final class ResponsesApi {
 
   Future<Void> retrieve(RoutingContext ctx) {
     String id = ctx.pathParam("id");
-    return find(ctx, id).compose(stored -> {
+    if ("true".equals(ctx.queryParams().get("stream"))) {
+      return background.follow(ctx, id);
+    }
+    return find(ctx, id).compose(found -> background.current(Authenticator.tenant(ctx), found)).compose(stored -> {
       Exchange.of(ctx).response(stored.response());
       return json(ctx, stored.response());
     });

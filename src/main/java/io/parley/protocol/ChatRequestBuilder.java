@@ -16,8 +16,9 @@ public final class ChatRequestBuilder {
 
   /**
    * @param history the items of every earlier turn, oldest first (each turn's input items, then its output items)
+   * @param stream  whether the provider is asked to stream (a background run streams even when its client does not)
    */
-  public static JsonObject build(CreateRequest request, List<JsonArray> history) {
+  public static JsonObject build(CreateRequest request, List<JsonArray> history, boolean stream) {
     JsonArray messages = new JsonArray();
     if (request.instructions() != null) {
       messages.add(new JsonObject().put("role", "system").put("content", request.instructions()));
@@ -50,7 +51,7 @@ public final class ChatRequestBuilder {
     if (format != null) {
       chat.put("response_format", format);
     }
-    if (request.stream()) {
+    if (stream) {
       chat.put("stream", true).put("stream_options", new JsonObject().put("include_usage", true));
     }
     return chat;

@@ -21,6 +21,10 @@ public record CreateRequest(
     boolean stream,
     JsonObject metadata) {
 
+  public boolean background() {
+    return raw.getBoolean("background", false);
+  }
+
   /** Whether {@code include} asks for this extra output data. */
   public boolean includes(String what) {
     return raw.getValue("include") instanceof JsonArray include && include.contains(what);

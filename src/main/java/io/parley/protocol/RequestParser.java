@@ -73,8 +73,8 @@ public final class RequestParser {
     if (body.getValue("reasoning") != null && !(body.getValue("reasoning") instanceof JsonObject)) {
       throw ApiError.invalidType("reasoning", "an object", body.getValue("reasoning"));
     }
-    if (optionalBoolean(body, "background", false)) {
-      throw ApiError.invalidValue("background", "Background responses are not supported by this gateway yet.");
+    if (optionalBoolean(body, "background", false) && !store) {
+      throw ApiError.invalidValue("background", "Background responses must be stored: set 'store' to true (or leave it out).");
     }
     String conversation = conversationId(body.getValue("conversation"));
     if (conversation != null && previous != null) {
