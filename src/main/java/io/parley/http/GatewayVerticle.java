@@ -8,6 +8,7 @@ import io.parley.upstream.ChatCompletionsUpstream;
 import io.parley.upstream.ResponsesUpstream;
 import io.parley.upstream.Upstream;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
@@ -127,7 +128,7 @@ public final class GatewayVerticle extends VerticleBase {
   }
 
   /** Labels the request with its route template (never the raw path, which holds ids) for metrics and logs. */
-  private static io.vertx.core.Handler<RoutingContext> named(String route) {
+  private static Handler<RoutingContext> named(String route) {
     return ctx -> {
       Exchange.of(ctx).route = route;
       ctx.next();

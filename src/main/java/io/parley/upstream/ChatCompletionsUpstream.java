@@ -22,13 +22,15 @@ public final class ChatCompletionsUpstream implements Upstream {
 
   @Override
   public Future<ModelOutput> complete(ModelRequest request, Forwarded forwarded) {
-    return client.post("/chat/completions", ChatRequestBuilder.build(request.request(), request.history(), false), request.providerKey(), forwarded)
+    return client.post("/chat/completions", ChatRequestBuilder.build(request.request(), request.history(), false),
+        request.providerKey(), forwarded)
         .map(completion -> ChatCompletionMapper.fromCompletion(completion, request.policy()));
   }
 
   @Override
   public Future<ProviderStream> stream(ModelRequest request, JsonObject response, Forwarded forwarded) {
-    return client.postStream("/chat/completions", ChatRequestBuilder.build(request.request(), request.history(), true), request.providerKey(), forwarded)
+    return client.postStream("/chat/completions", ChatRequestBuilder.build(request.request(), request.history(), true),
+        request.providerKey(), forwarded)
         .map(chunks -> new ProviderStream(chunks, new StreamTranslator(response, request.policy())));
   }
 

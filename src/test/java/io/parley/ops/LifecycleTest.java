@@ -19,6 +19,8 @@ import org.junit.jupiter.api.Test;
 import redis.embedded.RedisServer;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.net.ConnectException;
 import java.net.ServerSocket;
 import java.net.http.HttpClient;
@@ -141,6 +143,24 @@ class LifecycleTest {
       store.close().await();
     } finally {
       vertx.close().await();
+    }
+  }
+
+  @Test
+  void anIdleKeepAliveConnectionIsClosedWhenTheListenersClose() throws Exception {
+    start(Map.of("PARLEY_SHUTDOWN_DELAY", "0s", "PARLEY_SHUTDOWN_GRACE", "20s"));
+    try (Socket socket = new Socket("127.0.0.1", gateway.port())) {
+      socket.setSoTimeout(5000);
+      socket.getOutputStream().write("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      InputStream in = socket.getInputStream();
+      byte[] buffer = new byte[4096];
+      assertThat(new String(buffer, 0, in.read(buffer), StandardCharsets.US_ASCII)).startsWith("HTTP/1.1 200");
+
+      long start = System.nanoTime();
+      Future<Void> stopping = gateway.parley().shutdown();
+      assertThat(in.read(buffer)).as("the idle connection is closed, not kept for the grace period").isEqualTo(-1);
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+      stopping.await(10, TimeUnit.SECONDS);
     }
   }
 
