@@ -29,7 +29,7 @@ public final class ConfigLoader {
       "upstream_api_key", "upstream_connect_timeout", "upstream_idle_timeout", "upstream_max_connections",
       "redis_url", "redis_type", "redis_master_name", "state_ttl", "memory_max_entries", "max_body_bytes",
       "shutdown_delay", "shutdown_grace", "api_keys", "api_keys_file", "upstream_auth", "rate_limit_rpm",
-      "rate_limit_tpm", "background_lease");
+      "rate_limit_tpm", "background_lease", "websocket_max_age");
   private static final String DEFAULT_PATH = "conf/parley.json";
 
   private final JsonObject file;
@@ -101,7 +101,8 @@ public final class ConfigLoader {
         new Limits(longValue("rate_limit_rpm", 0, 0, Long.MAX_VALUE), longValue("rate_limit_tpm", 0, 0, Long.MAX_VALUE)),
         duration("shutdown_delay", Duration.ofSeconds(5), true),
         duration("shutdown_grace", Duration.ofSeconds(30), true),
-        duration("background_lease", Duration.ofSeconds(30)));
+        duration("background_lease", Duration.ofSeconds(30)),
+        duration("websocket_max_age", Duration.ofMinutes(60)));
   }
 
   private String redisType() {

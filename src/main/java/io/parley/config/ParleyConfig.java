@@ -35,7 +35,8 @@ public record ParleyConfig(
     Limits defaultLimits,
     Duration shutdownDelay,
     Duration shutdownGrace,
-    Duration backgroundLease) {
+    Duration backgroundLease,
+    Duration websocketMaxAge) {
 
   public boolean mockUpstream() {
     return upstreamUrl == null;
@@ -48,7 +49,7 @@ public record ParleyConfig(
   public ParleyConfig withUpstreamUrl(String url) {
     return new ParleyConfig(host, port, eventLoops, url, upstreamKind, upstreamApiKey, upstreamConnectTimeout,
         upstreamIdleTimeout, upstreamMaxConnections, redisUrl, redisType, redisMasterName, stateTtl, memoryMaxEntries,
-        maxBodyBytes, apiKeys, defaultLimits, shutdownDelay, shutdownGrace, backgroundLease);
+        maxBodyBytes, apiKeys, defaultLimits, shutdownDelay, shutdownGrace, backgroundLease, websocketMaxAge);
   }
 
   /** The API key is a secret: never let a log line of the config print it. */

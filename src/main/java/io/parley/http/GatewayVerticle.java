@@ -39,6 +39,7 @@ public final class GatewayVerticle extends VerticleBase {
   private final Metrics metrics;
   private final Lifecycle lifecycle;
   private Backends backends;
+  private TurnLoader turns;
   private Upstream upstream;
   private HttpServer server;
 
@@ -61,7 +62,7 @@ public final class GatewayVerticle extends VerticleBase {
         .setMaxHeaderSize(32 * 1024)
         .setTcpNoDelay(true);
     RateLimitHandler limits = new RateLimitHandler(config, backends.limiter());
-    TurnLoader turns = new TurnLoader(backends.responses(), backends.conversations());
+    turns = new TurnLoader(backends.responses(), backends.conversations());
     BackgroundApi background = new BackgroundApi(backends.responses(), backends.runs());
     ResponsesApi responses = new ResponsesApi(backends.responses(), backends.conversations(), turns, upstream,
         limits::recordTokens, metrics, background, backends.runs(), config.backgroundLease(), vertx);
@@ -100,6 +101,7 @@ public final class GatewayVerticle extends VerticleBase {
     }
     router.route("/v1/*").handler(new Authenticator(config.apiKeys()));
     BodyHandler body = BodyHandler.create(false).setBodyLimit(config.maxBodyBytes());
+    router.get("/v1/responses").handler(ctx -> run(ctx, c -> webSocket(c, api, limits)));
     router.post("/v1/responses")
         .handler(body)
         .handler(limits)
@@ -133,6 +135,21 @@ public final class GatewayVerticle extends VerticleBase {
       Exchange.of(ctx).route = route;
       ctx.next();
     };
+  }
+
+  /** {@code GET /v1/responses} upgraded to a WebSocket: one {@link WebSocketSession} per connection. */
+  private Future<Void> webSocket(RoutingContext ctx, ResponsesApi api, RateLimitHandler limits) {
+    if (!ctx.request().canUpgradeToWebSocket()) {
+      return Future.failedFuture(ApiError.badRequest("invalid_request", null,
+          "GET /v1/responses is the WebSocket transport: send a WebSocket upgrade request."));
+    }
+    String tenant = Authenticator.tenant(ctx);
+    String providerKey = ctx.get(Authenticator.PROVIDER_KEY);
+    return ctx.request().toWebSocket().map(socket -> {
+      new WebSocketSession(socket, tenant, providerKey, turns, upstream, limits, api::save)
+          .start(vertx, config.websocketMaxAge());
+      return null;
+    });
   }
 
   /** Runs a handler whose synchronous throws and failed futures both reach the failure handler. */

@@ -3,6 +3,7 @@ package io.parley.http;
 import io.parley.config.ParleyConfig;
 import io.parley.limit.Limits;
 import io.parley.limit.RateLimiter;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
@@ -50,6 +51,18 @@ final class RateLimitHandler implements Handler<RoutingContext> {
           LOG.warn("rate limiter unavailable, admitting request: {}", err.getMessage());
           ctx.next();
         });
+  }
+
+  /** Admits one request of the tenant outside HTTP routing (a WebSocket turn); fails with the 429 error. */
+  Future<Void> admit(String tenant) {
+    Limits limits = limitsFor(tenant);
+    if (limits.unlimited()) {
+      return Future.succeededFuture();
+    }
+    return limiter.acquire(tenant, limits)
+        .recover(err -> Future.succeededFuture(null))
+        .compose(decision -> decision == null || decision.allowed() ? Future.<Void>succeededFuture()
+            : Future.failedFuture(decision.error()));
   }
 
   /** Counts a finished response's tokens when the tenant has a token limit. */

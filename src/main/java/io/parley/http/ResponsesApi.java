@@ -85,7 +85,7 @@ final class ResponsesApi {
    * Counts the turn's tokens, stores it (unless {@code store:false}) and appends its items to its
    * conversation, all before the client hears that the response is complete.
    */
-  private Future<Void> save(Turn turn) {
+  Future<Void> save(Turn turn) {
     JsonObject usage = turn.response().getJsonObject("usage");
     if (usage != null) {
       tokenMeter.accept(turn.tenant(), usage.getLong("total_tokens", 0L));

@@ -29,8 +29,10 @@ final class TurnLoader {
   }
 
   Future<Turn> start(RoutingContext ctx, CreateRequest request) {
-    String tenant = Authenticator.tenant(ctx);
-    String providerKey = ctx.get(Authenticator.PROVIDER_KEY);
+    return start(Authenticator.tenant(ctx), ctx.get(Authenticator.PROVIDER_KEY), request);
+  }
+
+  Future<Turn> start(String tenant, String providerKey, CreateRequest request) {
     return request.conversationId() != null
         ? conversationItems(tenant, request.conversationId())
             .map(items -> Turn.start(tenant, providerKey, request, List.of(), items))
