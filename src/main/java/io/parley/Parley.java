@@ -4,6 +4,7 @@ import io.parley.background.MemoryRunLog;
 import io.parley.background.RedisRunLog;
 import io.parley.config.ParleyConfig;
 import io.parley.http.GatewayVerticle;
+import io.parley.http.StreamSlots;
 import io.parley.http.Lifecycle;
 import io.parley.metrics.Metrics;
 import io.parley.mock.MockUpstreamVerticle;
@@ -67,9 +68,10 @@ public final class Parley {
 
   private Future<String> deployGateways(ParleyConfig resolved) {
     Function<Vertx, Backends> backends = backendsFactory(resolved);
+    StreamSlots slots = new StreamSlots(resolved.maxStreamsPerTenant());
     DeploymentOptions options = new DeploymentOptions().setInstances(resolved.eventLoops());
     return vertx.deployVerticle(() -> {
-      GatewayVerticle gateway = new GatewayVerticle(resolved, backends, metrics, lifecycle);
+      GatewayVerticle gateway = new GatewayVerticle(resolved, backends, metrics, lifecycle, slots);
       gateways.add(gateway);
       return gateway;
     }, options);

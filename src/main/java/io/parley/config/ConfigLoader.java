@@ -29,7 +29,8 @@ public final class ConfigLoader {
       "upstream_api_key", "upstream_connect_timeout", "upstream_idle_timeout", "upstream_max_connections",
       "redis_url", "redis_type", "redis_master_name", "state_ttl", "memory_max_entries", "max_body_bytes",
       "shutdown_delay", "shutdown_grace", "api_keys", "api_keys_file", "upstream_auth", "rate_limit_rpm",
-      "rate_limit_tpm", "background_lease", "websocket_max_age");
+      "rate_limit_tpm", "background_lease", "websocket_max_age",
+      "max_streams_per_tenant");
   private static final String DEFAULT_PATH = "conf/parley.json";
 
   private final JsonObject file;
@@ -102,7 +103,8 @@ public final class ConfigLoader {
         duration("shutdown_delay", Duration.ofSeconds(5), true),
         duration("shutdown_grace", Duration.ofSeconds(30), true),
         duration("background_lease", Duration.ofSeconds(30)),
-        duration("websocket_max_age", Duration.ofMinutes(60)));
+        duration("websocket_max_age", Duration.ofMinutes(60)),
+        integer("max_streams_per_tenant", 0, 0, 1_000_000));
   }
 
   private String redisType() {

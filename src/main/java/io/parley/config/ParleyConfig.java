@@ -36,7 +36,8 @@ public record ParleyConfig(
     Duration shutdownDelay,
     Duration shutdownGrace,
     Duration backgroundLease,
-    Duration websocketMaxAge) {
+    Duration websocketMaxAge,
+    int maxStreamsPerTenant) {
 
   public boolean mockUpstream() {
     return upstreamUrl == null;
@@ -49,7 +50,7 @@ public record ParleyConfig(
   public ParleyConfig withUpstreamUrl(String url) {
     return new ParleyConfig(host, port, eventLoops, url, upstreamKind, upstreamApiKey, upstreamConnectTimeout,
         upstreamIdleTimeout, upstreamMaxConnections, redisUrl, redisType, redisMasterName, stateTtl, memoryMaxEntries,
-        maxBodyBytes, apiKeys, defaultLimits, shutdownDelay, shutdownGrace, backgroundLease, websocketMaxAge);
+        maxBodyBytes, apiKeys, defaultLimits, shutdownDelay, shutdownGrace, backgroundLease, websocketMaxAge, maxStreamsPerTenant);
   }
 
   /** The API key is a secret: never let a log line of the config print it. */

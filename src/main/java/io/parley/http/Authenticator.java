@@ -24,8 +24,7 @@ final class Authenticator implements Handler<RoutingContext> {
   @Override
   public void handle(RoutingContext ctx) {
     if (keys.open()) {
-      ctx.put(TENANT, ApiKeys.OPEN_TENANT);
-      ctx.next();
+      admit(ctx, ApiKeys.OPEN_TENANT);
       return;
     }
     String key = bearer(ctx.request().getHeader("authorization"));
@@ -40,9 +39,18 @@ final class Authenticator implements Handler<RoutingContext> {
       ctx.fail(new ApiError(401, "invalid_request_error", "invalid_api_key", null, "Incorrect API key provided."));
       return;
     }
-    ctx.put(TENANT, tenant);
     if (keys.passthrough()) {
       ctx.put(PROVIDER_KEY, key);
+    }
+    admit(ctx, tenant);
+  }
+
+  private void admit(RoutingContext ctx, String tenant) {
+    ctx.put(TENANT, tenant);
+    Exchange exchange = Exchange.of(ctx);
+    if (exchange != null) {
+      exchange.tenant = tenant;
+      exchange.tenantLabel = keys.passthrough() ? "passthrough" : tenant;
     }
     ctx.next();
   }

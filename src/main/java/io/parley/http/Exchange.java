@@ -19,6 +19,9 @@ final class Exchange {
   final long startNanos = System.nanoTime();
   final Forwarded forwarded;
   String route = UNMATCHED;
+  /** The tenant, and its label for metrics (one label for all pass-through keys, to bound cardinality). */
+  String tenant;
+  String tenantLabel = "none";
   String responseId;
   String model;
   Integer inputTokens;

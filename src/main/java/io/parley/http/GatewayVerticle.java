@@ -38,13 +38,15 @@ public final class GatewayVerticle extends VerticleBase {
   private final Function<Vertx, Backends> backendsFactory;
   private final Metrics metrics;
   private final Lifecycle lifecycle;
+  private final StreamSlots slots;
   private Backends backends;
   private TurnLoader turns;
   private Upstream upstream;
   private HttpServer server;
 
   public GatewayVerticle(ParleyConfig config, Function<Vertx, Backends> backendsFactory, Metrics metrics,
-      Lifecycle lifecycle) {
+      Lifecycle lifecycle, StreamSlots slots) {
+    this.slots = slots;
     this.config = config;
     this.backendsFactory = backendsFactory;
     this.metrics = metrics;
@@ -61,11 +63,11 @@ public final class GatewayVerticle extends VerticleBase {
         .setMaxInitialLineLength(16 * 1024)
         .setMaxHeaderSize(32 * 1024)
         .setTcpNoDelay(true);
-    RateLimitHandler limits = new RateLimitHandler(config, backends.limiter());
+    RateLimitHandler limits = new RateLimitHandler(config, backends.limiter(), metrics);
     turns = new TurnLoader(backends.responses(), backends.conversations());
     BackgroundApi background = new BackgroundApi(backends.responses(), backends.runs());
     ResponsesApi responses = new ResponsesApi(backends.responses(), backends.conversations(), turns, upstream,
-        limits::recordTokens, metrics, background, backends.runs(), config.backgroundLease(), vertx);
+        limits::recordTokens, metrics, background, backends.runs(), config.backgroundLease(), vertx, slots);
     RequestObserver observer = new RequestObserver(metrics);
     Router router = router(responses, background, new ConversationsApi(backends.conversations()),
         new InputTokensApi(turns), new CompactionApi(turns, upstream), limits,
@@ -146,7 +148,7 @@ public final class GatewayVerticle extends VerticleBase {
     String tenant = Authenticator.tenant(ctx);
     String providerKey = ctx.get(Authenticator.PROVIDER_KEY);
     return ctx.request().toWebSocket().map(socket -> {
-      new WebSocketSession(socket, tenant, providerKey, turns, upstream, limits, api::save)
+      new WebSocketSession(socket, tenant, providerKey, turns, upstream, limits, api::save, slots)
           .start(vertx, config.websocketMaxAge());
       return null;
     });

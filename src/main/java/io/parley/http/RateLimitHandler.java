@@ -3,6 +3,7 @@ package io.parley.http;
 import io.parley.config.ParleyConfig;
 import io.parley.limit.Limits;
 import io.parley.limit.RateLimiter;
+import io.parley.metrics.Metrics;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
@@ -20,10 +21,17 @@ final class RateLimitHandler implements Handler<RoutingContext> {
 
   private final ParleyConfig config;
   private final RateLimiter limiter;
+  private final Metrics metrics;
 
-  RateLimitHandler(ParleyConfig config, RateLimiter limiter) {
+  RateLimitHandler(ParleyConfig config, RateLimiter limiter, Metrics metrics) {
     this.config = config;
     this.limiter = limiter;
+    this.metrics = metrics;
+  }
+
+  /** The tenant as a metrics label: one label for all pass-through keys, to bound cardinality. */
+  String label(String tenant) {
+    return config.apiKeys().passthrough() ? "passthrough" : tenant;
   }
 
   Limits limitsFor(String tenant) {
@@ -44,6 +52,7 @@ final class RateLimitHandler implements Handler<RoutingContext> {
           if (decision.allowed()) {
             ctx.next();
           } else {
+            metrics.rateLimited(label(tenant), decision.error().type());
             ctx.fail(decision.error());
           }
         })
@@ -61,8 +70,13 @@ final class RateLimitHandler implements Handler<RoutingContext> {
     }
     return limiter.acquire(tenant, limits)
         .recover(err -> Future.succeededFuture(null))
-        .compose(decision -> decision == null || decision.allowed() ? Future.<Void>succeededFuture()
-            : Future.failedFuture(decision.error()));
+        .compose(decision -> {
+          if (decision == null || decision.allowed()) {
+            return Future.<Void>succeededFuture();
+          }
+          metrics.rateLimited(label(tenant), decision.error().type());
+          return Future.failedFuture(decision.error());
+        });
   }
 
   /** Counts a finished response's tokens when the tenant has a token limit. */

@@ -58,7 +58,7 @@ final class RequestObserver {
 
   private void finish(Exchange exchange, int status, boolean completed) {
     long nanos = exchange.elapsedNanos();
-    metrics.httpRequest(exchange.route, exchange.method, status, nanos);
+    metrics.httpRequest(exchange.route, exchange.method, status, exchange.tenantLabel, nanos);
     Level level = QUIET_ROUTES.contains(exchange.route) ? Level.DEBUG : Level.INFO;
     if (!ACCESS.isEnabledForLevel(level)) {
       return;
@@ -70,6 +70,7 @@ final class RequestObserver {
         .addKeyValue("route", exchange.route)
         .addKeyValue("status", status)
         .addKeyValue("duration_ms", millis);
+    optional(line, "tenant", exchange.tenant);
     optional(line, "trace_id", exchange.forwarded.traceId());
     optional(line, "response_id", exchange.responseId);
     optional(line, "model", exchange.model);

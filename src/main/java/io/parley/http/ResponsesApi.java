@@ -33,11 +33,12 @@ final class ResponsesApi {
   private final Metrics metrics;
   private final BackgroundApi background;
   private final BackgroundRunner runner;
+  private final StreamSlots slots;
 
   /** @param tokenMeter told each finished response's total tokens, per tenant (for token rate limits) */
   ResponsesApi(ResponseStore store, ConversationStore conversations, TurnLoader turns, Upstream upstream,
       BiConsumer<String, Long> tokenMeter, Metrics metrics, BackgroundApi background, RunLog runs, Duration lease,
-      Vertx vertx) {
+      Vertx vertx, StreamSlots slots) {
     this.store = store;
     this.conversations = conversations;
     this.turns = turns;
@@ -45,6 +46,7 @@ final class ResponsesApi {
     this.tokenMeter = tokenMeter;
     this.metrics = metrics;
     this.background = background;
+    this.slots = slots;
     this.runner = new BackgroundRunner(vertx, upstream, runs, lease, this::save,
         turn -> store.put(turn.tenant(), turn.toStored()));
   }
@@ -76,9 +78,16 @@ final class ResponsesApi {
   }
 
   private Future<Void> stream(RoutingContext ctx, Turn turn, Exchange exchange) {
+    try {
+      slots.acquire(turn.tenant());
+    } catch (ApiError e) {
+      metrics.rateLimited(exchange.tenantLabel, "streams");
+      return Future.failedFuture(e);
+    }
     return upstream.stream(turn.modelRequest(), turn.response(), exchange.forwarded)
         .compose(stream -> StreamRelay.relay(ctx.response(), stream.chunks(), stream.translation(),
-            finished -> save(turn), exchange, metrics));
+            finished -> save(turn), exchange, metrics))
+        .onComplete(v -> slots.release(turn.tenant()));
   }
 
   /**

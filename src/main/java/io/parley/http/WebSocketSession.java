@@ -36,6 +36,7 @@ final class WebSocketSession {
   private final Upstream upstream;
   private final RateLimitHandler limits;
   private final Function<Turn, Future<Void>> save;
+  private final StreamSlots slots;
   private final Queue<String> pending = new ArrayDeque<>();
   private String latestId;
   private List<StoredResponse> latestChain;
@@ -46,7 +47,7 @@ final class WebSocketSession {
   private boolean closed;
 
   WebSocketSession(ServerWebSocket socket, String tenant, String providerKey, TurnLoader turns, Upstream upstream,
-      RateLimitHandler limits, Function<Turn, Future<Void>> save) {
+      RateLimitHandler limits, Function<Turn, Future<Void>> save, StreamSlots slots) {
     this.socket = socket;
     this.tenant = tenant;
     this.providerKey = providerKey;
@@ -54,6 +55,7 @@ final class WebSocketSession {
     this.upstream = upstream;
     this.limits = limits;
     this.save = save;
+    this.slots = slots;
   }
 
   void start(io.vertx.core.Vertx vertx, Duration maxAge) {
@@ -143,6 +145,7 @@ final class WebSocketSession {
   }
 
   private Future<Void> run(Turn turn) {
+    slots.acquire(tenant);
     return upstream.stream(turn.modelRequest(), turn.response(), Forwarded.NONE).compose(stream -> {
       Promise<Void> done = Promise.promise();
       StreamTranslation translation = stream.translation();
@@ -183,7 +186,7 @@ final class WebSocketSession {
         }
       });
       return done.future();
-    });
+    }).onComplete(v -> slots.release(tenant));
   }
 
   private void remember(Turn turn) {

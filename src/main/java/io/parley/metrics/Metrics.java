@@ -47,14 +47,22 @@ public final class Metrics implements AutoCloseable {
   }
 
   /** One finished HTTP exchange; {@code route} is a template such as {@code /v1/responses/:id}. */
-  public void httpRequest(String route, String method, int status, long nanos) {
+  public void httpRequest(String route, String method, int status, String tenant, long nanos) {
     Counter.builder("parley.http.requests")
-        .description("HTTP requests answered, by route template, method and status")
-        .tags("route", route, "method", method, "status", Integer.toString(status))
+        .description("HTTP requests answered, by route template, method, status and tenant")
+        .tags("route", route, "method", method, "status", Integer.toString(status), "tenant", tenant)
         .register(registry).increment();
     timer("parley.http.request.duration", "Time from request to the last byte of the response (streams included)")
         .tags("route", route, "method", method)
         .register(registry).record(nanos, TimeUnit.NANOSECONDS);
+  }
+
+  /** A request refused by a tenant's limits; {@code kind} is {@code requests}, {@code tokens} or {@code streams}. */
+  public void rateLimited(String tenant, String kind) {
+    Counter.builder("parley.rate.limit.rejections")
+        .description("Requests refused by per-tenant limits")
+        .tags("tenant", tenant, "kind", kind)
+        .register(registry).increment();
   }
 
   /** One provider call, from sending it to the end of its body or stream; outcome {@code ok}, {@code client_error}, {@code error}, {@code cancelled}. */

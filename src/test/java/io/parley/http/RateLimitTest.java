@@ -1,6 +1,7 @@
 package io.parley.http;
 
 import io.parley.auth.ApiKeys;
+import io.parley.testing.Chunks;
 import io.parley.testing.Gateway;
 import io.parley.testing.Gateway.Reply;
 import io.parley.testing.RecordingUpstream;
@@ -122,6 +123,55 @@ class RateLimitTest {
       assertThat(limited.statusCode()).isEqualTo(429);
       assertThat(limited.headers().firstValue("x-ratelimit-remaining-requests")).hasValue("0");
       assertThat(post(a, "sk-" + tenant, hello).statusCode()).isEqualTo(429);
+    }
+  }
+
+  @Test
+  void rejectionsAreCountedInTheMetricsByTenant() throws Exception {
+    try (Gateway gateway = gateway(Map.of("PARLEY_RATE_LIMIT_RPM", "1"))) {
+      post(gateway, null, hello);
+      assertThat(post(gateway, null, hello).statusCode()).isEqualTo(429);
+      String metrics = gateway.get("/metrics").body();
+      assertThat(metrics).containsPattern("parley_rate_limit_rejections_total\\{kind=\"requests\",tenant=\"default\"} 1\\.0");
+      assertThat(metrics).containsPattern("parley_http_requests_total\\{[^}]*status=\"429\",tenant=\"default\"}");
+    }
+  }
+
+  @Test
+  void aTenantCannotHoldMoreStreamsThanItsCap() throws Exception {
+    // Streams hang open (one delta, never finished); plain requests are answered at once.
+    provider.behave((body, response) -> {
+      if (body.getBoolean("stream", false)) {
+        Chunks.sse(response);
+        Chunks.write(response, Chunks.delta("waiting "));
+      } else {
+        RecordingUpstream.text("done", body, response);
+      }
+    });
+    try (Gateway gateway = gateway(Map.of("PARLEY_MAX_STREAMS_PER_TENANT", "1"))) {
+      JsonObject stream = hello.copy().put("stream", true);
+      HttpRequest request = HttpRequest.newBuilder(URI.create(gateway.baseUrl() + "/responses"))
+          .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(stream.encode())).build();
+      HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+      HttpResponse<java.io.InputStream> open = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+      assertThat(open.statusCode()).isEqualTo(200);
+      assertThat(open.body().read()).isPositive();
+
+      HttpResponse<String> refused = post(gateway, null, stream);
+      assertThat(refused.statusCode()).isEqualTo(429);
+      assertThat(new JsonObject(refused.body()).getJsonObject("error").getString("code")).isEqualTo("too_many_concurrent_streams");
+      assertThat(post(gateway, null, hello).statusCode()).as("non-stream requests are not capped").isEqualTo(200);
+      assertThat(gateway.get("/metrics").body()).contains("kind=\"streams\"");
+
+      open.body().close();
+      long deadline = System.currentTimeMillis() + 5000;
+      HttpResponse<java.io.InputStream> again = null;
+      while ((again == null || again.statusCode() == 429) && System.currentTimeMillis() < deadline) {
+        Thread.sleep(100);
+        again = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+      }
+      assertThat(again.statusCode()).as("the slot is free once the first stream is gone").isEqualTo(200);
+      again.body().close();
     }
   }
 }
