@@ -27,7 +27,7 @@ class ConfigLoaderTest {
         "PARLEY_UPSTREAM_URL", "http://vllm:8000/v1/", "PARLEY_REDIS_URL", "redis://r:6379")).build();
     assertThat(config.port()).isEqualTo(9100);
     assertThat(config.stateTtl()).isEqualTo(Duration.ofHours(1));
-    assertThat(config.upstreamUrl()).isEqualTo("http://vllm:8000/v1");
+    assertThat(config.upstreamUrls()).containsExactly("http://vllm:8000/v1");
     assertThat(config.redisUrl()).isEqualTo("redis://r:6379");
   }
 
