@@ -4,6 +4,7 @@ import io.parley.config.ParleyConfig;
 import io.parley.metrics.Metrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClosedException;
 
 import java.net.ConnectException;
 import java.util.ArrayList;
@@ -54,9 +55,12 @@ final class ReplicaRouter {
     });
   }
 
-  /** The replica, not the request, is at fault: it could not be reached or it broke. */
+  /**
+   * The replica, not the request, is at fault: it could not be reached, it broke (5xx), or it closed the
+   * connection before answering (a replica shutting down closes its kept-alive connections).
+   */
   private static boolean retryable(Throwable err) {
-    return err instanceof ConnectException
+    return err instanceof ConnectException || err instanceof HttpClosedException
         || err instanceof ProviderStatusException status && status.status() >= 500;
   }
 
