@@ -32,10 +32,12 @@ final class MockReply {
     String last = "";
     int promptTokens = 0;
     int[] tokens = new int[messages.size()];
+    List<String> seen = new ArrayList<>(messages.size() + 1);
     for (int i = 0; i < messages.size(); i++) {
       JsonObject message = messages.getJsonObject(i);
       String text = text(message.getValue("content"));
       tokens[i] = tokens(message, text);
+      seen.add(canonical(message.getString("role"), text, message.getValue("tool_calls"), message.getValue("tool_call_id")));
       promptTokens += tokens[i];
       if ("user".equals(message.getString("role"))) {
         first = first == null ? text : first;
@@ -51,7 +53,19 @@ final class MockReply {
       words = new ArrayList<>(words.subList(0, max));
       finish = "length";
     }
-    return new MockReply(words, finish, promptTokens, cache.lookUpAndRemember(messages, tokens));
+    int cached = cache.cachedTokens(seen, tokens);
+    seen.add(canonical("assistant", String.join("", words), null, null));
+    cache.remember(seen);
+    return new MockReply(words, finish, promptTokens, cached);
+  }
+
+  /**
+   * A message as the model sees it (its role, text and tool calls), whatever JSON spelling it came in:
+   * what a chat template would render, so the reply the mock gave matches the assistant message sent back.
+   */
+  private static String canonical(String role, String text, Object toolCalls, Object toolCallId) {
+    return role + '\u0000' + text + '\u0000' + (toolCalls == null ? "" : toolCalls.toString()) + '\u0000'
+        + (toolCallId == null ? "" : toolCallId);
   }
 
   /** About four characters a token, plus a few for the message's framing (and its tool calls, if any). */
