@@ -195,6 +195,30 @@ class ReplicaRoutingTest {
   }
 
   @Test
+  void aFailingHealthCheckTakesAReplicaOutUntilItPassesAgain() throws InterruptedException {
+    start(2, Map.of("PARLEY_UPSTREAM_HEALTH_INTERVAL", "100ms"));
+    Sent last = turn("hello", null);
+    int home = last.replica();
+    replicas.get(home).modelsStatus(503);
+    last = untilCacheHeader(last, "moved; reason=down");
+    assertThat(last.replica()).isEqualTo(1 - home);
+
+    replicas.get(home).modelsStatus(200);
+    last = untilCacheHeader(last, "affinity-hit");
+    assertThat(last.replica()).isEqualTo(home);
+  }
+
+  /** Continues the chain until a turn's header says {@code expected} (the health check runs on its own timer). */
+  private Sent untilCacheHeader(Sent last, String expected) throws InterruptedException {
+    for (int i = 0; i < 300 && !expected.equals(last.cache()); i++) {
+      Thread.sleep(50);
+      last = turn("again " + i, last.id());
+    }
+    assertThat(last.cache()).isEqualTo(expected);
+    return last;
+  }
+
+  @Test
   void whenEveryReplicaFailsTheClientGetsOne502AfterOneRetry() {
     start(3, Map.of());
     replicas.forEach(r -> r.replyStatus(500, "{\"error\":{\"message\":\"boom\"}}"));
