@@ -17,6 +17,8 @@ import io.parley.state.RedisConversationStore;
 import io.parley.state.RedisConnections;
 import io.parley.state.MeteredResponseStore;
 import io.parley.state.RedisResponseStore;
+import io.parley.upstream.ReplicaHealthVerticle;
+import io.parley.upstream.ReplicaPicker;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -25,13 +27,14 @@ import io.vertx.redis.client.RedisOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 
 /**
- * A running gateway: deploys the built-in mock (when no provider is configured), then one gateway
- * verticle per event loop, failing fast if any of them does not start. Used by {@link Main} and by tests.
+ * A running gateway: deploys the built-in mock (when no provider is configured), the replicas' health check
+ * (when there are several), then one gateway verticle per event loop, failing fast if any of them does not start. Used by {@link Main} and by tests.
  */
 public final class Parley {
 
@@ -53,25 +56,48 @@ public final class Parley {
 
   public static Future<Parley> start(Vertx vertx, ParleyConfig config) {
     Parley parley = new Parley(vertx, config);
-    return parley.deployMock()
-        .compose(upstreamUrl -> parley.deployGateways(config.withUpstreamUrl(upstreamUrl)))
+    return parley.deployMocks()
+        .map(config::withUpstreamUrls)
+        .compose(resolved -> parley.deployHealthCheck(resolved, ReplicaPicker.of(resolved.upstreamUrls(), resolved.upstreamRouting())))
+        .compose(parley::deployGateways)
         .map(parley);
   }
 
-  private Future<String> deployMock() {
+  /** The built-in mock, as {@code mock_replicas} replicas with a prefix cache each, when no provider is configured. */
+  private Future<List<String>> deployMocks() {
     if (!config.mockUpstream()) {
-      return Future.succeededFuture(config.upstreamUrl());
+      return Future.succeededFuture(config.upstreamUrls());
     }
-    MockUpstreamVerticle mock = new MockUpstreamVerticle();
-    return vertx.deployVerticle(mock).map(id -> "http://127.0.0.1:" + mock.actualPort() + "/v1");
+    List<MockUpstreamVerticle> mocks = new ArrayList<>();
+    List<Future<String>> deployed = new ArrayList<>();
+    for (int i = 0; i < config.mockReplicas(); i++) {
+      MockUpstreamVerticle mock = new MockUpstreamVerticle();
+      mocks.add(mock);
+      deployed.add(vertx.deployVerticle(mock));
+    }
+    return Future.all(deployed).map(all -> mocks.stream().map(m -> "http://127.0.0.1:" + m.actualPort() + "/v1").toList());
   }
 
-  private Future<String> deployGateways(ParleyConfig resolved) {
+  private record Resolved(ParleyConfig config, ReplicaPicker replicas) {
+  }
+
+  /** With several replicas, one verticle checks their health for all event loops. */
+  private Future<Resolved> deployHealthCheck(ParleyConfig resolved, ReplicaPicker replicas) {
+    Resolved both = new Resolved(resolved, replicas);
+    if (replicas.replicas().size() < 2) {
+      return Future.succeededFuture(both);
+    }
+    return vertx.deployVerticle(new ReplicaHealthVerticle(replicas.replicas(), resolved)).map(both);
+  }
+
+  private Future<String> deployGateways(Resolved resolvedConfig) {
+    ParleyConfig resolved = resolvedConfig.config();
     Function<Vertx, Backends> backends = backendsFactory(resolved);
     StreamSlots slots = new StreamSlots(resolved.maxStreamsPerTenant());
     DeploymentOptions options = new DeploymentOptions().setInstances(resolved.eventLoops());
     return vertx.deployVerticle(() -> {
-      GatewayVerticle gateway = new GatewayVerticle(resolved, backends, metrics, lifecycle, slots);
+      GatewayVerticle gateway = new GatewayVerticle(resolved, backends, resolvedConfig.replicas(), metrics, lifecycle,
+          slots);
       gateways.add(gateway);
       return gateway;
     }, options);

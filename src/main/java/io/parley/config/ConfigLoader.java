@@ -2,12 +2,14 @@ package io.parley.config;
 
 import io.vertx.core.json.DecodeException;
 import io.parley.limit.Limits;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -29,8 +31,8 @@ public final class ConfigLoader {
       "upstream_api_key", "upstream_connect_timeout", "upstream_idle_timeout", "upstream_max_connections",
       "redis_url", "redis_type", "redis_master_name", "state_ttl", "memory_max_entries", "max_body_bytes",
       "shutdown_delay", "shutdown_grace", "api_keys", "api_keys_file", "upstream_auth", "rate_limit_rpm",
-      "rate_limit_tpm", "background_lease", "websocket_max_age",
-      "max_streams_per_tenant");
+      "rate_limit_tpm", "background_lease", "websocket_max_age", "max_streams_per_tenant", "upstream_routing",
+      "upstream_max_load_factor", "upstream_health_interval", "mock_replicas");
   private static final String DEFAULT_PATH = "conf/parley.json";
 
   private final JsonObject file;
@@ -63,13 +65,7 @@ public final class ConfigLoader {
   }
 
   ParleyConfig build() {
-    String upstream = string("upstream_url", null);
-    if (upstream != null && (upstream.isBlank() || upstream.equalsIgnoreCase("mock"))) {
-      upstream = null;
-    }
-    if (upstream != null) {
-      upstream = validUpstreamUrl(upstream);
-    }
+    List<String> upstreams = upstreamUrls();
     String redis = string("redis_url", null);
     if (redis != null && redis.isBlank()) {
       redis = null;
@@ -86,8 +82,9 @@ public final class ConfigLoader {
         string("host", "0.0.0.0"),
         integer("port", 8080, 0, 65535),
         integer("event_loops", Runtime.getRuntime().availableProcessors(), 1, 1024),
-        upstream,
-        upstreamKind(upstream),
+        upstreams,
+        routing(),
+        upstreamKind(upstreams),
         string("upstream_api_key", null),
         duration("upstream_connect_timeout", Duration.ofSeconds(10)),
         duration("upstream_idle_timeout", Duration.ofSeconds(300)),
@@ -104,7 +101,56 @@ public final class ConfigLoader {
         duration("shutdown_grace", Duration.ofSeconds(30), true),
         duration("background_lease", Duration.ofSeconds(30)),
         duration("websocket_max_age", Duration.ofMinutes(60)),
-        integer("max_streams_per_tenant", 0, 0, 1_000_000));
+        integer("max_streams_per_tenant", 0, 0, 1_000_000),
+
+        integer("mock_replicas", 1, 1, 64));
+  }
+
+  /**
+   * One URL, several comma-separated ones (replicas of one model server), or a JSON list in the file;
+   * unset, blank or {@code mock} means the built-in mock.
+   */
+  private List<String> upstreamUrls() {
+    String fromEnv = env.get("PARLEY_UPSTREAM_URL");
+    Object value = fromEnv != null ? fromEnv : file.getValue("upstream_url");
+    List<String> urls = new ArrayList<>();
+    if (value instanceof JsonArray list) {
+      for (Object url : list) {
+        if (!(url instanceof String s)) {
+          throw invalid("upstream_url", "a list must hold URL strings");
+        }
+        urls.add(s.trim());
+      }
+    } else if (value != null) {
+      for (String url : value.toString().split(",")) {
+        urls.add(url.trim());
+      }
+    }
+    urls.removeIf(String::isBlank);
+    if (urls.size() == 1 && urls.get(0).equalsIgnoreCase("mock")) {
+      return List.of();
+    }
+    List<String> valid = urls.stream().map(ConfigLoader::validUpstreamUrl).distinct().toList();
+    if (valid.size() != urls.size()) {
+      throw invalid("upstream_url", "lists the same URL twice");
+    }
+    return valid;
+  }
+
+  private UpstreamRouting routing() {
+    String mode = string("upstream_routing", "affinity").toLowerCase(Locale.ROOT);
+    if (!mode.equals("affinity") && !mode.equals("round_robin")) {
+      throw invalid("upstream_routing", "must be 'affinity' or 'round_robin'");
+    }
+    double factor = parse("upstream_max_load_factor", UpstreamRouting.DEFAULT.maxLoadFactor(), s -> {
+      double v = Double.parseDouble(s);
+      if (!(v >= 1.0 && v <= 100.0)) {
+        throw new IllegalArgumentException("must be between 1.0 and 100");
+      }
+      return v;
+    });
+    return new UpstreamRouting(mode.equals("affinity"), factor,
+        duration("upstream_health_interval", UpstreamRouting.DEFAULT.healthInterval()));
   }
 
   private String redisType() {
@@ -130,12 +176,12 @@ public final class ConfigLoader {
     return unknown;
   }
 
-  private String upstreamKind(String upstreamUrl) {
+  private String upstreamKind(List<String> upstreamUrls) {
     String kind = string("upstream_kind", "chat").toLowerCase(Locale.ROOT);
     if (!kind.equals("chat") && !kind.equals("responses")) {
       throw invalid("upstream_kind", "must be 'chat' or 'responses'");
     }
-    if (upstreamUrl == null && kind.equals("responses")) {
+    if (upstreamUrls.isEmpty() && kind.equals("responses")) {
       throw invalid("upstream_kind", "the built-in mock speaks Chat Completions only; set PARLEY_UPSTREAM_URL");
     }
     return kind;

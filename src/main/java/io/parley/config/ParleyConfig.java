@@ -4,12 +4,16 @@ import io.parley.auth.ApiKeys;
 import io.parley.limit.Limits;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Everything Parley reads from {@code conf/parley.json} and {@code PARLEY_*} variables, parsed and
  * validated once at start-up and passed by constructor from then on.
  *
- * @param upstreamUrl OpenAI-compatible base URL ending in {@code /v1}; {@code null} means the built-in mock
+ * @param upstreamUrls OpenAI-compatible base URLs ending in {@code /v1}, one per replica of one model server;
+ *                     empty means the built-in mock
+ * @param upstreamRouting how requests are spread over the replicas
+ * @param mockReplicas how many built-in mock replicas to start when no provider is configured
  * @param upstreamKind {@code chat} (Chat Completions) or {@code responses} (the provider speaks the Responses API)
  * @param redisUrl    {@code null} means the in-memory store
  * @param shutdownDelay how long {@code /readyz} answers 503 before the listeners close, on SIGTERM
@@ -19,7 +23,8 @@ public record ParleyConfig(
     String host,
     int port,
     int eventLoops,
-    String upstreamUrl,
+    List<String> upstreamUrls,
+    UpstreamRouting upstreamRouting,
     String upstreamKind,
     String upstreamApiKey,
     Duration upstreamConnectTimeout,
@@ -37,27 +42,34 @@ public record ParleyConfig(
     Duration shutdownGrace,
     Duration backgroundLease,
     Duration websocketMaxAge,
-    int maxStreamsPerTenant) {
+    int maxStreamsPerTenant,
+    int mockReplicas) {
+
+  public ParleyConfig {
+    upstreamUrls = List.copyOf(upstreamUrls);
+  }
 
   public boolean mockUpstream() {
-    return upstreamUrl == null;
+    return upstreamUrls.isEmpty();
   }
 
   public boolean redisState() {
     return redisUrl != null;
   }
 
-  public ParleyConfig withUpstreamUrl(String url) {
-    return new ParleyConfig(host, port, eventLoops, url, upstreamKind, upstreamApiKey, upstreamConnectTimeout,
+  public ParleyConfig withUpstreamUrls(List<String> urls) {
+    return new ParleyConfig(host, port, eventLoops, urls, upstreamRouting, upstreamKind, upstreamApiKey, upstreamConnectTimeout,
         upstreamIdleTimeout, upstreamMaxConnections, redisUrl, redisType, redisMasterName, stateTtl, memoryMaxEntries,
-        maxBodyBytes, apiKeys, defaultLimits, shutdownDelay, shutdownGrace, backgroundLease, websocketMaxAge, maxStreamsPerTenant);
+        maxBodyBytes, apiKeys, defaultLimits, shutdownDelay, shutdownGrace, backgroundLease, websocketMaxAge,
+        maxStreamsPerTenant, mockReplicas);
   }
 
   /** The API key is a secret: never let a log line of the config print it. */
   @Override
   public String toString() {
     return "ParleyConfig[host=" + host + ", port=" + port + ", eventLoops=" + eventLoops
-        + ", upstream=" + (upstreamUrl == null ? "mock" : upstreamUrl) + " (" + upstreamKind + ")"
+        + ", upstream=" + (upstreamUrls.isEmpty() ? "mock x" + mockReplicas : String.join(",", upstreamUrls))
+        + " (" + upstreamKind + (upstreamUrls.size() > 1 ? ", " + upstreamRouting.mode() : "") + ")"
         + ", upstreamApiKey=" + (upstreamApiKey == null ? "unset" : "set")
         + ", state=" + (redisUrl == null ? "memory" : "redis")
         + ", stateTtl=" + stateTtl + ", maxBodyBytes=" + maxBodyBytes

@@ -51,6 +51,7 @@ final class CompactionApi {
     JsonArray older = new JsonArray(window.getList().subList(0, keepFrom));
     CreateRequest summary = RequestParser.parse(Compaction.summaryRequest(model.request().model(), older));
     return upstream.complete(ModelRequest.of(summary, List.of(), providerKey), forwarded)
+        .map(Upstream.Answer::output)
         .map(output -> result(Compaction.compacted(ResponseObject.outputText(output.output()), window, keepFrom), output));
   }
 

@@ -4,8 +4,7 @@ import io.parley.config.ParleyConfig;
 import io.parley.metrics.Metrics;
 import io.parley.protocol.ApiError;
 import io.parley.state.Backends;
-import io.parley.upstream.ChatCompletionsUpstream;
-import io.parley.upstream.ResponsesUpstream;
+import io.parley.upstream.ReplicaPicker;
 import io.parley.upstream.Upstream;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -39,15 +38,18 @@ public final class GatewayVerticle extends VerticleBase {
   private final Metrics metrics;
   private final Lifecycle lifecycle;
   private final StreamSlots slots;
+  private final ReplicaPicker replicas;
   private Backends backends;
   private TurnLoader turns;
   private Upstream upstream;
   private HttpServer server;
 
-  public GatewayVerticle(ParleyConfig config, Function<Vertx, Backends> backendsFactory, Metrics metrics,
-      Lifecycle lifecycle, StreamSlots slots) {
+  /** @param replicas the provider's replicas and how to choose among them, shared by every event loop */
+  public GatewayVerticle(ParleyConfig config, Function<Vertx, Backends> backendsFactory, ReplicaPicker replicas,
+      Metrics metrics, Lifecycle lifecycle, StreamSlots slots) {
     this.slots = slots;
     this.config = config;
+    this.replicas = replicas;
     this.backendsFactory = backendsFactory;
     this.metrics = metrics;
     this.lifecycle = lifecycle;
@@ -56,9 +58,7 @@ public final class GatewayVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     backends = backendsFactory.apply(vertx);
-    upstream = config.upstreamKind().equals("responses")
-        ? new ResponsesUpstream(vertx, config, metrics)
-        : new ChatCompletionsUpstream(vertx, config, metrics);
+    upstream = Upstream.create(vertx, config, replicas, metrics);
     HttpServerOptions options = new HttpServerOptions()
         .setMaxInitialLineLength(16 * 1024)
         .setMaxHeaderSize(32 * 1024)

@@ -10,6 +10,7 @@ import io.parley.protocol.ResponseObject;
 import io.parley.state.ConversationStore;
 import io.parley.state.ResponseStore;
 import io.parley.state.StoredResponse;
+import io.parley.upstream.Placement;
 import io.parley.upstream.Upstream;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -24,6 +25,8 @@ import java.util.function.BiConsumer;
  * store → reply. The HTTP layer sees only the {@link ResponseStore} and {@link Upstream} interfaces.
  */
 final class ResponsesApi {
+
+  static final String CACHE_HEADER = "x-parley-cache";
 
   private final ResponseStore store;
   private final ConversationStore conversations;
@@ -71,7 +74,8 @@ final class ResponsesApi {
 
   private Future<Void> complete(RoutingContext ctx, Turn turn, Exchange exchange) {
     return upstream.complete(turn.modelRequest(), exchange.forwarded)
-        .map(output -> ResponseObject.finish(turn.response(), output, System.currentTimeMillis() / 1000))
+        .onSuccess(answer -> placed(ctx, answer.placement()))
+        .map(answer -> ResponseObject.finish(turn.response(), answer.output(), System.currentTimeMillis() / 1000))
         .onSuccess(exchange::response)
         .compose(response -> save(turn).map(response))
         .compose(response -> json(ctx, response));
@@ -85,9 +89,15 @@ final class ResponsesApi {
       return Future.failedFuture(e);
     }
     return upstream.stream(turn.modelRequest(), turn.response(), exchange.forwarded)
+        .onSuccess(stream -> placed(ctx, stream.placement()))
         .compose(stream -> StreamRelay.relay(ctx.response(), stream.chunks(), stream.translation(),
             finished -> save(turn), exchange, metrics))
         .onComplete(v -> slots.release(turn.tenant()));
+  }
+
+  /** Tells the client whether the call reached the replica holding its chain's prompt cache. */
+  private static void placed(RoutingContext ctx, Placement placement) {
+    ctx.response().putHeader(CACHE_HEADER, placement.header());
   }
 
   /**

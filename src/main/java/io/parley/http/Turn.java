@@ -45,7 +45,16 @@ record Turn(String tenant, String providerKey, CreateRequest request, List<Store
       history.add(turn.input());
       history.add(turn.output());
     }
-    return ModelRequest.of(request, history, providerKey);
+    return ModelRequest.of(request, history, providerKey, chainKey());
+  }
+
+  /**
+   * Shared by every turn of this turn's chain: the conversation, or the chain tag that all response ids of a
+   * {@code previous_response_id} chain carry (a first turn's own id starts its chain).
+   */
+  String chainKey() {
+    String conversation = request.conversationId();
+    return conversation != null ? conversation : Ids.chainTag(id());
   }
 
   /** What this turn adds to its conversation: its input items, then its output items. */

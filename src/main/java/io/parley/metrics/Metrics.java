@@ -80,6 +80,14 @@ public final class Metrics implements AutoCloseable {
         .register(registry).increment();
   }
 
+  /** Where one answered provider call went: {@code affinity-hit}, {@code moved} or {@code miss} (see {@code Placement}). */
+  public void upstreamAffinity(String result) {
+    Counter.builder("parley.upstream.affinity")
+        .description("Provider calls by whether they reached the replica holding their chain's prompt cache")
+        .tags("result", result)
+        .register(registry).increment();
+  }
+
   /** From the request's arrival to the first model output written to the client. */
   public void timeToFirstToken(long nanos) {
     timer("parley.stream.time.to.first.token", "Time from a streaming request's arrival to its first output delta")

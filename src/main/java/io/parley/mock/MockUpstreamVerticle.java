@@ -12,10 +12,14 @@ import io.vertx.ext.web.handler.BodyHandler;
 
 /**
  * A built-in OpenAI-compatible {@code /v1/chat/completions} on a loopback port, used when no provider is
- * configured, so Parley runs with nothing else installed. Streams one chunk per word.
+ * configured, so Parley runs with nothing else installed. Streams one chunk per word. Each instance is one
+ * replica with its own simulated prefix cache ({@code usage.prompt_tokens_details.cached_tokens}).
  */
 public final class MockUpstreamVerticle extends VerticleBase {
 
+  private static final int PREFIX_CACHE_ENTRIES = 200_000;
+
+  private final PrefixCache cache = new PrefixCache(PREFIX_CACHE_ENTRIES);
   private HttpServer server;
 
   @Override
@@ -45,7 +49,7 @@ public final class MockUpstreamVerticle extends VerticleBase {
               .put("type", "invalid_request_error").put("param", "messages").put("code", null)).encode());
       return;
     }
-    MockReply reply = MockReply.to(request);
+    MockReply reply = MockReply.to(request, cache);
     String id = "chatcmpl-mock" + Long.toHexString(System.nanoTime());
     String model = request.getString("model", "mock");
     if (request.getBoolean("stream", false)) {

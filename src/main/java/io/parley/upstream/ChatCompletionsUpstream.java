@@ -1,37 +1,38 @@
 package io.parley.upstream;
 
-import io.parley.config.ParleyConfig;
-import io.parley.metrics.Metrics;
 import io.parley.protocol.ChatCompletionMapper;
 import io.parley.protocol.ChatRequestBuilder;
-import io.parley.protocol.ModelOutput;
 import io.parley.protocol.ModelRequest;
 import io.parley.protocol.StreamTranslator;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 
 /** An OpenAI-compatible {@code /chat/completions} provider: Parley translates both ways. */
 public final class ChatCompletionsUpstream implements Upstream {
 
-  private final ProviderClient client;
+  private final ReplicaRouter router;
 
-  public ChatCompletionsUpstream(Vertx vertx, ParleyConfig config, Metrics metrics) {
-    this.client = new ProviderClient(vertx, config, metrics);
+  ChatCompletionsUpstream(ReplicaRouter router) {
+    this.router = router;
   }
 
   @Override
-  public Future<ModelOutput> complete(ModelRequest request, Forwarded forwarded) {
-    return client.post("/chat/completions", ChatRequestBuilder.build(request.request(), request.history(), false),
-        request.providerKey(), forwarded)
-        .map(completion -> ChatCompletionMapper.fromCompletion(completion, request.policy()));
+  public Future<Answer> complete(ModelRequest request, Forwarded forwarded) {
+    Buffer body = body(request, false);
+    return router.call(request.routingKey(), client -> client.post("/chat/completions", body, request.providerKey(), forwarded))
+        .map(routed -> new Answer(ChatCompletionMapper.fromCompletion(routed.value(), request.policy()), routed.placement()));
   }
 
   @Override
   public Future<ProviderStream> stream(ModelRequest request, JsonObject response, Forwarded forwarded) {
-    return client.postStream("/chat/completions", ChatRequestBuilder.build(request.request(), request.history(), true),
-        request.providerKey(), forwarded)
-        .map(chunks -> new ProviderStream(chunks, new StreamTranslator(response, request.policy())));
+    Buffer body = body(request, true);
+    return router.call(request.routingKey(), client -> client.postStream("/chat/completions", body, request.providerKey(), forwarded))
+        .map(routed -> new ProviderStream(routed.value(), new StreamTranslator(response, request.policy()), routed.placement()));
+  }
+
+  private static Buffer body(ModelRequest request, boolean stream) {
+    return ChatRequestBuilder.build(request.request(), request.history(), stream).toBuffer();
   }
 
   @Override
@@ -41,6 +42,6 @@ public final class ChatCompletionsUpstream implements Upstream {
 
   @Override
   public Future<Void> close() {
-    return client.close();
+    return router.close();
   }
 }

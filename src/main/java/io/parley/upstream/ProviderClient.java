@@ -19,8 +19,9 @@ import io.vertx.core.json.JsonObject;
 import java.net.URI;
 
 /**
- * The HTTP side of talking to a provider, whatever its protocol: a pooled keep-alive client, the API key,
- * timeouts, and the mapping of failures to client errors. A non-2xx answer fails with the mapped error.
+ * The HTTP side of talking to one provider replica, whatever its protocol: a pooled keep-alive client,
+ * the API key, timeouts, and the replica's in-flight count. Failures are left unmapped (a non-2xx answer
+ * is a {@link ProviderStatusException}) so that {@link ReplicaRouter} can tell which ones to retry elsewhere.
  */
 final class ProviderClient {
 
@@ -29,11 +30,13 @@ final class ProviderClient {
   private final RequestOptions template;
   private final String basePath;
   private final Metrics metrics;
+  private final Replica replica;
 
-  ProviderClient(Vertx vertx, ParleyConfig config, Metrics metrics) {
+  ProviderClient(Vertx vertx, ParleyConfig config, Replica replica, Metrics metrics) {
     this.vertx = vertx;
     this.metrics = metrics;
-    URI base = URI.create(config.upstreamUrl());
+    this.replica = replica;
+    URI base = URI.create(replica.url());
     boolean tls = "https".equals(base.getScheme());
     int port = base.getPort() != -1 ? base.getPort() : tls ? 443 : 80;
     this.client = vertx.httpClientBuilder()
@@ -55,42 +58,36 @@ final class ProviderClient {
   }
 
   /** POSTs JSON and returns the JSON object answered. */
-  Future<JsonObject> post(String path, JsonObject body, String key, Forwarded forwarded) {
-    UpstreamCall metered = new UpstreamCall(metrics);
+  Future<JsonObject> post(String path, Buffer body, String key, Forwarded forwarded) {
+    UpstreamCall metered = new UpstreamCall(metrics, replica);
     return send(path, body, "application/json", key, forwarded)
         .compose(call -> call.response().body())
         .map(ProviderClient::jsonObject)
         .onSuccess(json -> metered.succeeded())
-        .recover(err -> {
-          metered.failed(err);
-          return Future.failedFuture(UpstreamErrors.map(err));
-        });
+        .onFailure(metered::failed);
   }
 
   /** POSTs JSON and returns the answered event stream, paused until a handler is set. */
-  Future<ChunkStream> postStream(String path, JsonObject body, String key, Forwarded forwarded) {
-    UpstreamCall metered = new UpstreamCall(metrics);
+  Future<ChunkStream> postStream(String path, Buffer body, String key, Forwarded forwarded) {
+    UpstreamCall metered = new UpstreamCall(metrics, replica);
     return send(path, body, "text/event-stream", key, forwarded)
         .<ChunkStream>map(call -> new SseChunkStream(vertx, call.request(), call.response(), template.getIdleTimeout(),
             metered))
-        .recover(err -> {
-          metered.failed(err);
-          return Future.failedFuture(UpstreamErrors.map(err));
-        });
+        .onFailure(metered::failed);
   }
 
   private record Call(HttpClientRequest request, HttpClientResponse response) {
   }
 
   /** @param key the client's own provider key (pass-through mode), or {@code null} for the configured one */
-  private Future<Call> send(String path, JsonObject body, String accept, String key, Forwarded forwarded) {
+  private Future<Call> send(String path, Buffer body, String accept, String key, Forwarded forwarded) {
     RequestOptions options = new RequestOptions(template).setURI(basePath + path).putHeader(HttpHeaders.ACCEPT, accept);
     forwarded.applyTo(options);
     if (key != null) {
       options.putHeader(HttpHeaders.AUTHORIZATION, "Bearer " + key);
     }
     return client.request(options)
-        .compose(request -> request.send(body.toBuffer()).map(response -> new Call(request, response)))
+        .compose(request -> request.send(body).map(response -> new Call(request, response)))
         .compose(call -> call.response().statusCode() / 100 == 2
             ? Future.succeededFuture(call)
             : call.response().body().compose(error ->

@@ -1,33 +1,33 @@
 package io.parley.upstream;
 
-import io.parley.config.ParleyConfig;
-import io.parley.metrics.Metrics;
-import io.parley.protocol.ModelOutput;
 import io.parley.protocol.ModelRequest;
 import io.parley.protocol.ResponsesEventRelay;
 import io.parley.protocol.ResponsesProtocol;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 
 /** A provider that speaks the Responses API ({@code /responses}); Parley keeps the state and sends {@code store:false}. */
 public final class ResponsesUpstream implements Upstream {
 
-  private final ProviderClient client;
+  private final ReplicaRouter router;
 
-  public ResponsesUpstream(Vertx vertx, ParleyConfig config, Metrics metrics) {
-    this.client = new ProviderClient(vertx, config, metrics);
+  ResponsesUpstream(ReplicaRouter router) {
+    this.router = router;
   }
 
   @Override
-  public Future<ModelOutput> complete(ModelRequest request, Forwarded forwarded) {
-    return client.post("/responses", ResponsesProtocol.request(request, false), request.providerKey(), forwarded).map(ResponsesProtocol::output);
+  public Future<Answer> complete(ModelRequest request, Forwarded forwarded) {
+    Buffer body = ResponsesProtocol.request(request, false).toBuffer();
+    return router.call(request.routingKey(), client -> client.post("/responses", body, request.providerKey(), forwarded))
+        .map(routed -> new Answer(ResponsesProtocol.output(routed.value()), routed.placement()));
   }
 
   @Override
   public Future<ProviderStream> stream(ModelRequest request, JsonObject response, Forwarded forwarded) {
-    return client.postStream("/responses", ResponsesProtocol.request(request, true), request.providerKey(), forwarded)
-        .map(chunks -> new ProviderStream(chunks, new ResponsesEventRelay(response)));
+    Buffer body = ResponsesProtocol.request(request, true).toBuffer();
+    return router.call(request.routingKey(), client -> client.postStream("/responses", body, request.providerKey(), forwarded))
+        .map(routed -> new ProviderStream(routed.value(), new ResponsesEventRelay(response), routed.placement()));
   }
 
   @Override
@@ -37,6 +37,6 @@ public final class ResponsesUpstream implements Upstream {
 
   @Override
   public Future<Void> close() {
-    return client.close();
+    return router.close();
   }
 }

@@ -1,19 +1,28 @@
 package io.parley.upstream;
 
+import io.parley.config.ParleyConfig;
+import io.parley.metrics.Metrics;
 import io.parley.protocol.ModelOutput;
 import io.parley.protocol.ModelRequest;
 import io.parley.protocol.StreamTranslation;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 
 /**
- * The model provider, in whatever protocol it speaks. Failures are {@link io.parley.protocol.ApiError}s
- * already mapped for the client.
+ * The model provider, in whatever protocol it speaks, over one or several replicas. Failures are
+ * {@link io.parley.protocol.ApiError}s already mapped for the client.
  */
 public interface Upstream {
 
+  /** The provider for one event loop: the configured protocol, routed over the picker's replicas. */
+  static Upstream create(Vertx vertx, ParleyConfig config, ReplicaPicker picker, Metrics metrics) {
+    ReplicaRouter router = new ReplicaRouter(vertx, config, picker, metrics);
+    return config.upstreamKind().equals("responses") ? new ResponsesUpstream(router) : new ChatCompletionsUpstream(router);
+  }
+
   /** A non-streaming call; {@code forwarded} carries the client's request id and trace context. */
-  Future<ModelOutput> complete(ModelRequest request, Forwarded forwarded);
+  Future<Answer> complete(ModelRequest request, Forwarded forwarded);
 
   /**
    * A streaming call. Completes once the provider has answered with a success status, so errors that
@@ -28,7 +37,11 @@ public interface Upstream {
 
   Future<Void> close();
 
-  /** The provider's parsed stream and the translation of its data into Responses events. */
-  record ProviderStream(ChunkStream chunks, StreamTranslation translation) {
+  /** A finished non-streaming call, and where it went. */
+  record Answer(ModelOutput output, Placement placement) {
+  }
+
+  /** The provider's parsed stream, the translation of its data into Responses events, and where it went. */
+  record ProviderStream(ChunkStream chunks, StreamTranslation translation, Placement placement) {
   }
 }

@@ -3,17 +3,20 @@ package io.parley.upstream;
 import io.parley.metrics.Metrics;
 
 /**
- * The metrics of one provider call: its duration by outcome, and its failure kind. Finishes once; all
- * of a call's callbacks run on one event loop.
+ * The metrics of one provider call: its duration by outcome, its failure kind, and its place in its
+ * replica's in-flight count. Finishes once; all of a call's callbacks run on one event loop.
  */
 final class UpstreamCall {
 
   private final Metrics metrics;
+  private final Replica replica;
   private final long start = System.nanoTime();
   private boolean finished;
 
-  UpstreamCall(Metrics metrics) {
+  UpstreamCall(Metrics metrics, Replica replica) {
     this.metrics = metrics;
+    this.replica = replica;
+    replica.callStarted();
   }
 
   void succeeded() {
@@ -37,6 +40,7 @@ final class UpstreamCall {
   private void finish(String outcome) {
     if (!finished) {
       finished = true;
+      replica.callFinished();
       metrics.upstreamRequest(outcome, System.nanoTime() - start);
     }
   }

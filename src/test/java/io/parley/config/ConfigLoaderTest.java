@@ -27,8 +27,33 @@ class ConfigLoaderTest {
         "PARLEY_UPSTREAM_URL", "http://vllm:8000/v1/", "PARLEY_REDIS_URL", "redis://r:6379")).build();
     assertThat(config.port()).isEqualTo(9100);
     assertThat(config.stateTtl()).isEqualTo(Duration.ofHours(1));
-    assertThat(config.upstreamUrl()).isEqualTo("http://vllm:8000/v1");
+    assertThat(config.upstreamUrls()).containsExactly("http://vllm:8000/v1");
     assertThat(config.redisUrl()).isEqualTo("redis://r:6379");
+  }
+
+  @Test
+  void severalUpstreamUrlsAreReplicasOfOneServer() {
+    ParleyConfig fromEnv = ConfigLoader.fromMap(Map.of("PARLEY_UPSTREAM_URL", "http://a:8000/v1, http://b:8000/v1/",
+        "PARLEY_UPSTREAM_ROUTING", "round_robin"));
+    assertThat(fromEnv.upstreamUrls()).containsExactly("http://a:8000/v1", "http://b:8000/v1");
+    assertThat(fromEnv.upstreamRouting().affinity()).isFalse();
+
+    JsonObject file = new JsonObject().put("upstream_url", new io.vertx.core.json.JsonArray().add("http://a/v1").add("http://b/v1"))
+        .put("upstream_max_load_factor", 1.5).put("upstream_health_interval", "2s");
+    ParleyConfig fromFile = new ConfigLoader(file, Map.of()).build();
+    assertThat(fromFile.upstreamUrls()).containsExactly("http://a/v1", "http://b/v1");
+    assertThat(fromFile.upstreamRouting()).isEqualTo(new UpstreamRouting(true, 1.5, Duration.ofSeconds(2)));
+    assertThat(ConfigLoader.fromMap(Map.of()).upstreamRouting()).isEqualTo(UpstreamRouting.DEFAULT);
+    assertThat(ConfigLoader.fromMap(Map.of("PARLEY_MOCK_REPLICAS", "4")).mockReplicas()).isEqualTo(4);
+
+    assertThatThrownBy(() -> ConfigLoader.fromMap(Map.of("PARLEY_UPSTREAM_URL", "http://a/v1,http://a/v1")))
+        .hasMessageContaining("PARLEY_UPSTREAM_URL");
+    assertThatThrownBy(() -> ConfigLoader.fromMap(Map.of("PARLEY_UPSTREAM_ROUTING", "random")))
+        .hasMessageContaining("PARLEY_UPSTREAM_ROUTING");
+    assertThatThrownBy(() -> ConfigLoader.fromMap(Map.of("PARLEY_UPSTREAM_MAX_LOAD_FACTOR", "0.5")))
+        .hasMessageContaining("PARLEY_UPSTREAM_MAX_LOAD_FACTOR");
+    assertThatThrownBy(() -> ConfigLoader.fromMap(Map.of("PARLEY_MOCK_REPLICAS", "0")))
+        .hasMessageContaining("PARLEY_MOCK_REPLICAS");
   }
 
   @Test

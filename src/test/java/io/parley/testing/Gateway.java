@@ -12,6 +12,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -97,14 +98,25 @@ public final class Gateway implements AutoCloseable {
       HttpResponse<String> response = http.send(request.timeout(Duration.ofSeconds(30)).build(),
           HttpResponse.BodyHandlers.ofString());
       return new Reply(response.statusCode(), response.body(), response.headers().firstValue("content-type").orElse(""),
-          response.headers().firstValue("x-request-id").orElse(null));
+          response.headers().firstValue("x-request-id").orElse(null), response.headers().map());
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
   }
 
   /** A reply from the gateway. */
-  public record Reply(int status, String body, String contentType, String requestId) {
+  public record Reply(int status, String body, String contentType, String requestId, Map<String, List<String>> headers) {
+
+    public Reply(int status, String body, String contentType, String requestId) {
+      this(status, body, contentType, requestId, Map.of());
+    }
+
+    /** The first value of a response header (names are lower case), or {@code null}. */
+    public String header(String name) {
+      List<String> values = headers.get(name);
+      return values == null || values.isEmpty() ? null : values.get(0);
+    }
+
     public JsonObject json() {
       return new JsonObject(body);
     }

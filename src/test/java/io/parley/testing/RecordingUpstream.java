@@ -28,6 +28,7 @@ public final class RecordingUpstream implements AutoCloseable {
   private final List<Recorded> requests = new CopyOnWriteArrayList<>();
   private final AtomicInteger closedEarly = new AtomicInteger();
   private volatile BiConsumer<JsonObject, HttpServerResponse> behaviour = RecordingUpstream::answer;
+  private volatile int modelsStatus = 200;
 
   public RecordingUpstream(Vertx vertx) {
     this.vertx = vertx;
@@ -64,6 +65,11 @@ public final class RecordingUpstream implements AutoCloseable {
     this.behaviour = behaviour;
   }
 
+  /** What {@code GET /models} (the gateway's health check) answers from now on. */
+  public void modelsStatus(int status) {
+    modelsStatus = status;
+  }
+
   public void reset() {
     requests.clear();
     closedEarly.set(0);
@@ -71,6 +77,12 @@ public final class RecordingUpstream implements AutoCloseable {
   }
 
   private void handle(HttpServerRequest request) {
+    if (request.method() == io.vertx.core.http.HttpMethod.GET && request.path().endsWith("/models")) {
+      // The gateway's replica health check: answered, not recorded.
+      request.response().setStatusCode(modelsStatus).putHeader("content-type", "application/json")
+          .end("{\"object\":\"list\",\"data\":[]}");
+      return;
+    }
     request.body().onSuccess(raw -> {
       JsonObject body = raw.toJsonObject();
       requests.add(new Recorded(body, raw, request.headers(), request.path()));
