@@ -2,6 +2,7 @@ package io.parley.config;
 
 import io.vertx.core.json.DecodeException;
 import io.parley.limit.Limits;
+import io.parley.protocol.ContextWindows;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -32,7 +33,8 @@ public final class ConfigLoader {
       "redis_url", "redis_type", "redis_master_name", "state_ttl", "memory_max_entries", "max_body_bytes",
       "shutdown_delay", "shutdown_grace", "api_keys", "api_keys_file", "upstream_auth", "rate_limit_rpm",
       "rate_limit_tpm", "background_lease", "websocket_max_age", "max_streams_per_tenant", "upstream_routing",
-      "upstream_max_load_factor", "upstream_health_interval", "mock_replicas");
+      "upstream_max_load_factor", "upstream_health_interval", "mock_replicas",
+      "context_windows", "default_context_window");
   private static final String DEFAULT_PATH = "conf/parley.json";
 
   private final JsonObject file;
@@ -103,7 +105,8 @@ public final class ConfigLoader {
         duration("websocket_max_age", Duration.ofMinutes(60)),
         integer("max_streams_per_tenant", 0, 0, 1_000_000),
 
-        integer("mock_replicas", 1, 1, 64));
+        integer("mock_replicas", 1, 1, 64),
+        contextWindows());
   }
 
   /**
@@ -151,6 +154,27 @@ public final class ConfigLoader {
     });
     return new UpstreamRouting(mode.equals("affinity"), factor,
         duration("upstream_health_interval", UpstreamRouting.DEFAULT.healthInterval()));
+  }
+
+  /** {@code model=tokens,model=tokens}; a name also covers the models it is a prefix of. */
+  private ContextWindows contextWindows() {
+    Map<String, Integer> windows = new java.util.HashMap<>();
+    String listed = string("context_windows", null);
+    if (listed != null && !listed.isBlank()) {
+      for (String pair : listed.split(",")) {
+        int eq = pair.lastIndexOf('=');
+        try {
+          int tokens = Integer.parseInt(pair.substring(eq + 1).trim());
+          if (eq <= 0 || tokens <= 0) {
+            throw new NumberFormatException();
+          }
+          windows.put(pair.substring(0, eq).trim(), tokens);
+        } catch (RuntimeException e) {
+          throw invalid("context_windows", "expected model=tokens pairs separated by commas (got '" + pair + "')");
+        }
+      }
+    }
+    return new ContextWindows(windows, integer("default_context_window", 0, 0, Integer.MAX_VALUE));
   }
 
   private String redisType() {

@@ -2,6 +2,7 @@ package io.parley.config;
 
 import io.parley.auth.ApiKeys;
 import io.parley.limit.Limits;
+import io.parley.protocol.ContextWindows;
 
 import java.time.Duration;
 import java.util.List;
@@ -43,7 +44,8 @@ public record ParleyConfig(
     Duration backgroundLease,
     Duration websocketMaxAge,
     int maxStreamsPerTenant,
-    int mockReplicas) {
+    int mockReplicas,
+    ContextWindows contextWindows) {
 
   public ParleyConfig {
     upstreamUrls = List.copyOf(upstreamUrls);
@@ -61,7 +63,7 @@ public record ParleyConfig(
     return new ParleyConfig(host, port, eventLoops, urls, upstreamRouting, upstreamKind, upstreamApiKey, upstreamConnectTimeout,
         upstreamIdleTimeout, upstreamMaxConnections, redisUrl, redisType, redisMasterName, stateTtl, memoryMaxEntries,
         maxBodyBytes, apiKeys, defaultLimits, shutdownDelay, shutdownGrace, backgroundLease, websocketMaxAge,
-        maxStreamsPerTenant, mockReplicas);
+        maxStreamsPerTenant, mockReplicas, contextWindows);
   }
 
   /** The API key is a secret: never let a log line of the config print it. */

@@ -16,7 +16,7 @@ import java.util.List;
  * object that is filled in as the provider answers.
  */
 record Turn(String tenant, String providerKey, CreateRequest request, List<StoredResponse> chain,
-    JsonArray conversationItems, JsonObject response) {
+    JsonArray conversationItems, JsonObject response, List<JsonArray> fittedHistory) {
 
   /** A turn continuing a {@code previous_response_id} chain (or starting one). */
   static Turn start(String tenant, String providerKey, CreateRequest request, List<StoredResponse> chain) {
@@ -28,7 +28,13 @@ record Turn(String tenant, String providerKey, CreateRequest request, List<Store
       JsonArray conversationItems) {
     String id = Ids.newResponseId(request.previousResponseId());
     long now = System.currentTimeMillis() / 1000;
-    return new Turn(tenant, providerKey, request, chain, conversationItems, ResponseObject.inProgress(request, id, now));
+    return new Turn(tenant, providerKey, request, chain, conversationItems, ResponseObject.inProgress(request, id, now),
+        null);
+  }
+
+  /** The same turn, sending only {@code history} (what fits the context window). */
+  Turn fitted(List<JsonArray> history) {
+    return new Turn(tenant, providerKey, request, chain, conversationItems, response, history);
   }
 
   String id() {
@@ -37,6 +43,11 @@ record Turn(String tenant, String providerKey, CreateRequest request, List<Store
 
   /** What the provider call is built from: every earlier turn's input and output items, in order, then this input. */
   ModelRequest modelRequest() {
+    return ModelRequest.of(request, fittedHistory != null ? fittedHistory : history(), providerKey, chainKey());
+  }
+
+  /** Every earlier item, oldest first: the conversation's items, or each chain turn's input then output. */
+  List<JsonArray> history() {
     List<JsonArray> history = new ArrayList<>(chain.size() * 2 + 1);
     if (!conversationItems.isEmpty()) {
       history.add(conversationItems);
@@ -45,7 +56,7 @@ record Turn(String tenant, String providerKey, CreateRequest request, List<Store
       history.add(turn.input());
       history.add(turn.output());
     }
-    return ModelRequest.of(request, history, providerKey, chainKey());
+    return history;
   }
 
   /**

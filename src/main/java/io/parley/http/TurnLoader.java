@@ -1,7 +1,12 @@
 package io.parley.http;
 
 import io.parley.protocol.ApiError;
+import io.parley.protocol.ContextWindows;
 import io.parley.protocol.CreateRequest;
+import io.parley.protocol.Truncation;
+import io.parley.tokens.TokenCounter;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import io.parley.protocol.Ids;
 import io.parley.state.ConversationStore;
 import io.parley.state.MissingTurnException;
@@ -22,10 +27,14 @@ final class TurnLoader {
 
   private final ResponseStore store;
   private final ConversationStore conversations;
+  private final ContextWindows windows;
+  private final Vertx vertx;
 
-  TurnLoader(ResponseStore store, ConversationStore conversations) {
+  TurnLoader(ResponseStore store, ConversationStore conversations, ContextWindows windows, Vertx vertx) {
     this.store = store;
     this.conversations = conversations;
+    this.windows = windows;
+    this.vertx = vertx;
   }
 
   Future<Turn> start(RoutingContext ctx, CreateRequest request) {
@@ -33,10 +42,31 @@ final class TurnLoader {
   }
 
   Future<Turn> start(String tenant, String providerKey, CreateRequest request) {
+    return load(tenant, providerKey, request).compose(this::fit);
+  }
+
+  /** The turn with its whole history, not fitted to the context window (for counting it). */
+  Future<Turn> load(String tenant, String providerKey, CreateRequest request) {
     return request.conversationId() != null
         ? conversationItems(tenant, request.conversationId())
             .map(items -> Turn.start(tenant, providerKey, request, List.of(), items))
         : loadChain(tenant, request).map(chain -> Turn.start(tenant, providerKey, request, chain));
+  }
+
+  /** Checks the turn against its model's context window (tokenizing off the event loop), truncating if asked. */
+  private Future<Turn> fit(Turn turn) {
+    int window = windows.windowFor(turn.request().model());
+    if (window <= 0) {
+      return Future.succeededFuture(turn);
+    }
+    return vertx.executeBlocking(() -> Truncation.fit(turn.request(), turn.history(), window,
+            TokenCounter::countChatRequest), false)
+        .map(fitted -> {
+          if (fitted.dropped() > 0) {
+            turn.response().put("x-parley-truncation", new JsonObject().put("dropped_items", fitted.dropped()));
+          }
+          return turn.fitted(fitted.history());
+        });
   }
 
   private Future<JsonArray> conversationItems(String tenant, String conversationId) {
