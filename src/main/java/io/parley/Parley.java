@@ -2,6 +2,7 @@ package io.parley;
 
 import io.parley.background.MemoryRunLog;
 import io.parley.background.RedisRunLog;
+import io.parley.cache.ChainCache;
 import io.parley.config.ParleyConfig;
 import io.parley.http.GatewayVerticle;
 import io.parley.http.StreamSlots;
@@ -94,10 +95,12 @@ public final class Parley {
     ParleyConfig resolved = resolvedConfig.config();
     Function<Vertx, Backends> backends = backendsFactory(resolved);
     StreamSlots slots = new StreamSlots(resolved.maxStreamsPerTenant());
+    // The in-memory store is its own cache; with Redis, chains are held here to spare history reads.
+    ChainCache cache = new ChainCache(resolved.redisState() ? resolved.contextCacheBytes() : 0);
     DeploymentOptions options = new DeploymentOptions().setInstances(resolved.eventLoops());
     return vertx.deployVerticle(() -> {
       GatewayVerticle gateway = new GatewayVerticle(resolved, backends, resolvedConfig.replicas(), metrics, lifecycle,
-          slots);
+          slots, cache);
       gateways.add(gateway);
       return gateway;
     }, options);

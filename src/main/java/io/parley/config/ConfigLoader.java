@@ -34,7 +34,7 @@ public final class ConfigLoader {
       "shutdown_delay", "shutdown_grace", "api_keys", "api_keys_file", "upstream_auth", "rate_limit_rpm",
       "rate_limit_tpm", "background_lease", "websocket_max_age", "max_streams_per_tenant", "upstream_routing",
       "upstream_max_load_factor", "upstream_health_interval", "mock_replicas",
-      "context_windows", "default_context_window");
+      "context_windows", "default_context_window", "context_cache_bytes");
   private static final String DEFAULT_PATH = "conf/parley.json";
 
   private final JsonObject file;
@@ -106,7 +106,8 @@ public final class ConfigLoader {
         integer("max_streams_per_tenant", 0, 0, 1_000_000),
 
         integer("mock_replicas", 1, 1, 64),
-        contextWindows());
+        contextWindows(),
+        longValue("context_cache_bytes", 64L * 1024 * 1024, 0, Long.MAX_VALUE));
   }
 
   /**

@@ -45,7 +45,8 @@ public record ParleyConfig(
     Duration websocketMaxAge,
     int maxStreamsPerTenant,
     int mockReplicas,
-    ContextWindows contextWindows) {
+    ContextWindows contextWindows,
+    long contextCacheBytes) {
 
   public ParleyConfig {
     upstreamUrls = List.copyOf(upstreamUrls);
@@ -63,7 +64,7 @@ public record ParleyConfig(
     return new ParleyConfig(host, port, eventLoops, urls, upstreamRouting, upstreamKind, upstreamApiKey, upstreamConnectTimeout,
         upstreamIdleTimeout, upstreamMaxConnections, redisUrl, redisType, redisMasterName, stateTtl, memoryMaxEntries,
         maxBodyBytes, apiKeys, defaultLimits, shutdownDelay, shutdownGrace, backgroundLease, websocketMaxAge,
-        maxStreamsPerTenant, mockReplicas, contextWindows);
+        maxStreamsPerTenant, mockReplicas, contextWindows, contextCacheBytes);
   }
 
   /** The API key is a secret: never let a log line of the config print it. */

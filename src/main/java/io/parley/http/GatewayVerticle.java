@@ -1,5 +1,6 @@
 package io.parley.http;
 
+import io.parley.cache.ChainCache;
 import io.parley.config.ParleyConfig;
 import io.parley.metrics.Metrics;
 import io.parley.protocol.ApiError;
@@ -38,6 +39,7 @@ public final class GatewayVerticle extends VerticleBase {
   private final Metrics metrics;
   private final Lifecycle lifecycle;
   private final StreamSlots slots;
+  private final ChainCache cache;
   private final ReplicaPicker replicas;
   private Backends backends;
   private TurnLoader turns;
@@ -46,8 +48,9 @@ public final class GatewayVerticle extends VerticleBase {
 
   /** @param replicas the provider's replicas and how to choose among them, shared by every event loop */
   public GatewayVerticle(ParleyConfig config, Function<Vertx, Backends> backendsFactory, ReplicaPicker replicas,
-      Metrics metrics, Lifecycle lifecycle, StreamSlots slots) {
+      Metrics metrics, Lifecycle lifecycle, StreamSlots slots, ChainCache cache) {
     this.slots = slots;
+    this.cache = cache;
     this.config = config;
     this.replicas = replicas;
     this.backendsFactory = backendsFactory;
@@ -64,7 +67,7 @@ public final class GatewayVerticle extends VerticleBase {
         .setMaxHeaderSize(32 * 1024)
         .setTcpNoDelay(true);
     RateLimitHandler limits = new RateLimitHandler(config, backends.limiter(), metrics);
-    turns = new TurnLoader(backends.responses(), backends.conversations(), config.contextWindows(), vertx);
+    turns = new TurnLoader(backends.responses(), backends.conversations(), config.contextWindows(), vertx, cache);
     BackgroundApi background = new BackgroundApi(backends.responses(), backends.runs());
     ResponsesApi responses = new ResponsesApi(backends.responses(), backends.conversations(), turns, upstream,
         limits::recordTokens, metrics, background, backends.runs(), config.backgroundLease(), vertx, slots);

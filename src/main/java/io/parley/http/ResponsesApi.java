@@ -109,7 +109,9 @@ final class ResponsesApi {
     if (usage != null) {
       tokenMeter.accept(turn.tenant(), usage.getLong("total_tokens", 0L));
     }
-    Future<Void> stored = turn.request().store() ? store.put(turn.tenant(), turn.toStored()) : Future.succeededFuture();
+    Future<Void> stored = turn.request().store()
+        ? store.put(turn.tenant(), turn.toStored()).onSuccess(v -> turns.remember(turn))
+        : Future.succeededFuture();
     String conversation = turn.request().conversationId();
     return conversation == null ? stored
         : stored.compose(v -> conversations.append(turn.tenant(), conversation, turn.newItems())).mapEmpty();
@@ -128,6 +130,7 @@ final class ResponsesApi {
 
   Future<Void> delete(RoutingContext ctx) {
     String id = ctx.pathParam("id");
+    turns.forget(Authenticator.tenant(ctx), id);
     return (Ids.isResponseId(id) ? store.delete(Authenticator.tenant(ctx), id) : Future.succeededFuture(false))
         .compose(deleted -> deleted
             ? json(ctx, new JsonObject().put("id", id).put("object", "response.deleted").put("deleted", true))

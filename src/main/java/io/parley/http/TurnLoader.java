@@ -1,5 +1,6 @@
 package io.parley.http;
 
+import io.parley.cache.ChainCache;
 import io.parley.protocol.ApiError;
 import io.parley.protocol.ContextWindows;
 import io.parley.protocol.CreateRequest;
@@ -29,8 +30,11 @@ final class TurnLoader {
   private final ConversationStore conversations;
   private final ContextWindows windows;
   private final Vertx vertx;
+  private final ChainCache cache;
 
-  TurnLoader(ResponseStore store, ConversationStore conversations, ContextWindows windows, Vertx vertx) {
+  TurnLoader(ResponseStore store, ConversationStore conversations, ContextWindows windows, Vertx vertx,
+      ChainCache cache) {
+    this.cache = cache;
     this.store = store;
     this.conversations = conversations;
     this.windows = windows;
@@ -84,8 +88,29 @@ final class TurnLoader {
     if (!Ids.isResponseId(previous)) {
       return Future.failedFuture(ApiError.previousResponseNotFound(previous));
     }
-    return store.loadChain(tenant, previous).recover(err -> Future.failedFuture(
+    List<StoredResponse> cached = cache.get(tenant, previous);
+    Future<List<StoredResponse>> chain = cached != null
+        // Held in memory: one round trip checks nothing was deleted or expired (and renews the TTLs).
+        ? store.touchChain(tenant, ids(cached)).map(cached)
+            .onFailure(err -> cache.invalidate(tenant, previous))
+        : store.loadChain(tenant, previous).onSuccess(loaded -> cache.put(tenant, loaded));
+    return chain.recover(err -> Future.failedFuture(
         err instanceof MissingTurnException missing ? chainBroken(previous, missing.missingId()) : err));
+  }
+
+  /** Remembers a just-stored turn's chain, so the next turn continues from memory. */
+  void remember(Turn turn) {
+    List<StoredResponse> chain = new java.util.ArrayList<>(turn.chain());
+    chain.add(turn.toStored());
+    cache.put(turn.tenant(), chain);
+  }
+
+  void forget(String tenant, String id) {
+    cache.invalidate(tenant, id);
+  }
+
+  private static List<String> ids(List<StoredResponse> chain) {
+    return chain.stream().map(StoredResponse::id).toList();
   }
 
   private static ApiError chainBroken(String previous, String missing) {

@@ -89,6 +89,21 @@ public final class MemoryResponseStore implements ResponseStore {
     }
   }
 
+  @Override
+  public Future<Void> touchChain(String tenant, List<String> ids) {
+    long now = clock.getAsLong();
+    synchronized (entries) {
+      for (String id : ids) {
+        Entry entry = live(key(tenant, id), now);
+        if (entry == null) {
+          return Future.failedFuture(new MissingTurnException(id));
+        }
+        entries.put(key(tenant, id), new Entry(entry.response(), now + ttlMillis));
+      }
+    }
+    return Future.succeededFuture();
+  }
+
   /** Drops expired entries; called periodically so memory is returned without waiting for reads. */
   public int sweep() {
     long now = clock.getAsLong();

@@ -46,6 +46,13 @@ public final class MeteredResponseStore implements ResponseStore {
   }
 
   @Override
+  public Future<Void> touchChain(String tenant, List<String> ids) {
+    long start = System.nanoTime();
+    return store.touchChain(tenant, ids).andThen(ar -> record("touch_chain", start,
+        ar.succeeded() ? "ok" : ar.cause() instanceof MissingTurnException ? "miss" : "error"));
+  }
+
+  @Override
   public Future<Void> ping() {
     long start = System.nanoTime();
     return timed("ping", store.ping(), start);

@@ -20,6 +20,8 @@ import java.util.List;
  */
 public final class RedisResponseStore implements ResponseStore {
 
+  private static final String TOUCH = LuaScripts.load("touch_chain.lua");
+
   private final Redis redis;
   private final long ttlMillis;
 
@@ -70,6 +72,20 @@ public final class RedisResponseStore implements ResponseStore {
         .compose(reply -> reply == null
             ? Future.failedFuture(new MissingTurnException(id))
             : loadAncestors(tenant, decode(reply)));
+  }
+
+  @Override
+  public Future<Void> touchChain(String tenant, List<String> ids) {
+    Request touch = Request.cmd(Command.EVAL).arg(TOUCH).arg(ids.size());
+    for (String id : ids) {
+      if (!Ids.isResponseId(id)) {
+        return Future.failedFuture(new MissingTurnException(id));
+      }
+      touch.arg(key(tenant, id));
+    }
+    touch.arg(ttlMillis);
+    return redis.send(touch).compose(missing -> missing.toInteger() == 0 ? Future.<Void>succeededFuture()
+        : Future.failedFuture(new MissingTurnException(ids.get(missing.toInteger() - 1))));
   }
 
   @Override

@@ -28,6 +28,12 @@ public interface ResponseStore {
    */
   Future<List<StoredResponse>> loadChain(String tenant, String id);
 
+  /**
+   * Checks that every turn of a chain the caller already holds still exists, renewing their TTLs, in one
+   * step that reads no turn. Fails with {@link MissingTurnException} naming the first id that is gone.
+   */
+  Future<Void> touchChain(String tenant, List<String> ids);
+
   /** Succeeds when the backend answers (Redis: one {@code PING}); used by {@code /readyz}. */
   Future<Void> ping();
 
