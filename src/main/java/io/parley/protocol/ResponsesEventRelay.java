@@ -17,17 +17,16 @@ public final class ResponsesEventRelay implements StreamTranslation {
   private final JsonObject response;
   private final Map<Integer, JsonObject> doneItems = new TreeMap<>();
   private JsonObject providerResponse;
-  private long sequence;
+  private final ResponseEvents events;
 
   public ResponsesEventRelay(JsonObject response) {
     this.response = response;
+    this.events = new ResponseEvents(response);
   }
 
   @Override
   public List<JsonObject> start() {
-    return List.of(
-        event("response.created").put("response", response.copy()),
-        event("response.in_progress").put("response", response.copy()));
+    return events.start();
   }
 
   @Override
@@ -47,7 +46,7 @@ public final class ResponsesEventRelay implements StreamTranslation {
       }
       case "error" -> throw ApiError.upstream("The upstream provider failed mid-stream: " + chunk.getString("message", "unknown error"));
       default -> {
-        JsonObject relayed = chunk.copy().put("sequence_number", sequence++);
+        JsonObject relayed = events.renumber(chunk.copy());
         if (type.equals("response.output_item.done") && chunk.getValue("item") instanceof JsonObject item) {
           doneItems.put(chunk.getInteger("output_index", doneItems.size()), item);
         }
@@ -76,16 +75,11 @@ public final class ResponsesEventRelay implements StreamTranslation {
 
   @Override
   public JsonObject terminalEvent() {
-    String type = "incomplete".equals(response.getString("status")) ? "response.incomplete" : "response.completed";
-    return event(type).put("response", response);
+    return events.terminal();
   }
 
   @Override
   public JsonObject failedEvent(ApiError error) {
-    return event("response.failed").put("response", ResponseObject.fail(response, error));
-  }
-
-  private JsonObject event(String type) {
-    return new JsonObject().put("type", type).put("sequence_number", sequence++);
+    return events.failed(error);
   }
 }

@@ -21,7 +21,7 @@ public final class StreamTranslator implements StreamTranslation {
   private final JsonArray output = new JsonArray();
   private final Set<Integer> droppedCalls = new HashSet<>();
   private StreamItem open;
-  private long sequence;
+  private final ResponseEvents events;
   private int calls;
   private boolean cut;
   private String finishReason;
@@ -31,6 +31,7 @@ public final class StreamTranslator implements StreamTranslation {
   public StreamTranslator(JsonObject response, OutputPolicy policy) {
     this.response = response;
     this.policy = policy;
+    this.events = new ResponseEvents(response);
   }
 
   @Override
@@ -40,9 +41,7 @@ public final class StreamTranslator implements StreamTranslation {
 
   @Override
   public List<JsonObject> start() {
-    return List.of(
-        event("response.created").put("response", response.copy()),
-        event("response.in_progress").put("response", response.copy()));
+    return events.start();
   }
 
   @Override
@@ -148,16 +147,15 @@ public final class StreamTranslator implements StreamTranslation {
   /** {@code response.completed} or {@code response.incomplete}, carrying the full response. */
   @Override
   public JsonObject terminalEvent() {
-    String type = "incomplete".equals(response.getString("status")) ? "response.incomplete" : "response.completed";
-    return event(type).put("response", response);
+    return events.terminal();
   }
 
   @Override
   public JsonObject failedEvent(ApiError error) {
-    return event("response.failed").put("response", ResponseObject.fail(response, error));
+    return events.failed(error);
   }
 
   private JsonObject event(String type) {
-    return new JsonObject().put("type", type).put("sequence_number", sequence++);
+    return events.event(type);
   }
 }

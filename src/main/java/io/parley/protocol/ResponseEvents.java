@@ -1,0 +1,44 @@
+package io.parley.protocol;
+
+import io.vertx.core.json.JsonObject;
+
+import java.util.List;
+
+/**
+ * The numbered events of one response's stream, and the lifecycle events every translation shares:
+ * {@code response.created}/{@code in_progress} at the start, then exactly one of
+ * {@code response.completed}, {@code response.incomplete} or {@code response.failed}.
+ */
+final class ResponseEvents {
+
+  private final JsonObject response;
+  private long sequence;
+
+  ResponseEvents(JsonObject response) {
+    this.response = response;
+  }
+
+  JsonObject event(String type) {
+    return new JsonObject().put("type", type).put("sequence_number", sequence++);
+  }
+
+  /** Takes the next number for an event built elsewhere (a relayed provider event). */
+  JsonObject renumber(JsonObject event) {
+    return event.put("sequence_number", sequence++);
+  }
+
+  List<JsonObject> start() {
+    return List.of(
+        event("response.created").put("response", response.copy()),
+        event("response.in_progress").put("response", response.copy()));
+  }
+
+  JsonObject terminal() {
+    String type = "incomplete".equals(response.getString("status")) ? "response.incomplete" : "response.completed";
+    return event(type).put("response", response);
+  }
+
+  JsonObject failed(ApiError error) {
+    return event("response.failed").put("response", ResponseObject.fail(response, error));
+  }
+}
