@@ -31,7 +31,7 @@ final class InputTokensApi {
       body.put("input", new JsonArray());
     }
     CreateRequest request = RequestParser.parse(body, true);
-    return turns.load(Authenticator.tenant(ctx), ctx.get(Authenticator.PROVIDER_KEY), request)
+    return turns.unfitted(Authenticator.tenant(ctx), ctx.get(Authenticator.PROVIDER_KEY), request)
         .map(Turn::modelRequest)
         .map(model -> ChatRequestBuilder.build(model.request(), model.history(), false))
         .compose(chat -> ctx.vertx().executeBlocking(() -> TokenCounter.countChatRequest(chat), false))

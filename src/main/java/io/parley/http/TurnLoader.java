@@ -46,10 +46,37 @@ final class TurnLoader {
   }
 
   Future<Turn> start(String tenant, String providerKey, CreateRequest request) {
-    return load(tenant, providerKey, request).compose(this::fit);
+    return resolveReferences(tenant, request.input())
+        .compose(v -> load(tenant, providerKey, request))
+        .compose(this::fit);
   }
 
-  /** The turn with its whole history, not fitted to the context window (for counting it). */
+  /** Replaces each {@code item_reference} in the input by the stored item it names (400 if there is none). */
+  private Future<Void> resolveReferences(String tenant, JsonArray input) {
+    List<Future<?>> lookups = new java.util.ArrayList<>();
+    for (int i = 0; i < input.size(); i++) {
+      JsonObject item = input.getJsonObject(i);
+      if ("item_reference".equals(item.getString("type"))) {
+        int at = i;
+        String id = item.getString("id");
+        lookups.add(store.findItem(tenant, id).map(found -> {
+          if (found == null) {
+            throw ApiError.badRequest("invalid_value", "input[" + at + "].id", "Item with id '" + id + "' not found.");
+          }
+          input.set(at, found.copy());
+          return null;
+        }));
+      }
+    }
+    return lookups.isEmpty() ? Future.succeededFuture() : Future.all(lookups).mapEmpty();
+  }
+
+  /** The turn with references resolved and its whole history, not fitted to the context window (for counting it). */
+  Future<Turn> unfitted(String tenant, String providerKey, CreateRequest request) {
+    return resolveReferences(tenant, request.input()).compose(v -> load(tenant, providerKey, request));
+  }
+
+  /** The turn with its whole history as stored. */
   Future<Turn> load(String tenant, String providerKey, CreateRequest request) {
     return request.conversationId() != null
         ? conversationItems(tenant, request.conversationId())

@@ -51,6 +51,7 @@ final class InputItems {
       case "function_call" -> functionCall(item, param);
       case "function_call_output" -> functionCallOutput(item, param);
       case "reasoning" -> reasoning(item, param);
+      case "item_reference" -> new JsonObject().put("type", "item_reference").put("id", requiredString(item, "id", param));
       default -> throw ApiError.invalidValue(param + ".type",
           "Invalid value for '" + param + ".type': item type '" + t + "' is not supported by this gateway.");
     };

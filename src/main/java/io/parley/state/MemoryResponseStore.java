@@ -23,6 +23,8 @@ public final class MemoryResponseStore implements ResponseStore {
   private final long ttlMillis;
   private final LongSupplier clock;
   private final LinkedHashMap<String, Entry> entries;
+  /** Item id → the response holding it; entries whose response is gone are dropped when looked up. */
+  private final Map<String, String> items = new java.util.HashMap<>();
 
   public MemoryResponseStore(Duration ttl, int maxEntries) {
     this(ttl, maxEntries, System::currentTimeMillis);
@@ -43,8 +45,24 @@ public final class MemoryResponseStore implements ResponseStore {
   public Future<Void> put(String tenant, StoredResponse response) {
     synchronized (entries) {
       entries.put(key(tenant, response.id()), new Entry(response, clock.getAsLong() + ttlMillis));
+      for (String itemId : response.itemIds()) {
+        items.put(key(tenant, itemId), response.id());
+      }
     }
     return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<io.vertx.core.json.JsonObject> findItem(String tenant, String itemId) {
+    synchronized (entries) {
+      String responseId = items.get(key(tenant, itemId));
+      Entry entry = responseId == null ? null : live(key(tenant, responseId), clock.getAsLong());
+      if (entry == null) {
+        items.remove(key(tenant, itemId));
+        return Future.succeededFuture();
+      }
+      return Future.succeededFuture(entry.response().item(itemId));
+    }
   }
 
   @Override
@@ -115,6 +133,8 @@ public final class MemoryResponseStore implements ResponseStore {
           removed++;
         }
       }
+      // Item ids whose response expired, was evicted or deleted.
+      items.entrySet().removeIf(e -> !entries.containsKey(e.getKey().substring(0, e.getKey().indexOf('/') + 1) + e.getValue()));
     }
     return removed;
   }

@@ -53,6 +53,13 @@ public final class MeteredResponseStore implements ResponseStore {
   }
 
   @Override
+  public Future<io.vertx.core.json.JsonObject> findItem(String tenant, String itemId) {
+    long start = System.nanoTime();
+    return store.findItem(tenant, itemId).andThen(ar -> record("find_item", start,
+        ar.failed() ? "error" : ar.result() == null ? "miss" : "ok"));
+  }
+
+  @Override
   public Future<Void> ping() {
     long start = System.nanoTime();
     return timed("ping", store.ping(), start);

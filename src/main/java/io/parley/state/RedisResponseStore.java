@@ -42,7 +42,25 @@ public final class RedisResponseStore implements ResponseStore {
     // SET ... PX writes the value and its expiry atomically: there is never a turn without a TTL.
     Request set = Request.cmd(Command.SET).arg(key(tenant, response.id())).arg(response.encode())
         .arg("PX").arg(ttlMillis);
-    return redis.send(set).mapEmpty();
+    // The item index lives in other hash slots, so its writes go out as their own (pipelined) commands.
+    List<Future<?>> writes = new ArrayList<>();
+    writes.add(redis.send(set));
+    for (String itemId : response.itemIds()) {
+      writes.add(redis.send(Request.cmd(Command.SET).arg(itemKey(tenant, itemId)).arg(response.id())
+          .arg("PX").arg(ttlMillis)));
+    }
+    return Future.all(writes).mapEmpty();
+  }
+
+  @Override
+  public Future<io.vertx.core.json.JsonObject> findItem(String tenant, String itemId) {
+    return redis.send(Request.cmd(Command.GET).arg(itemKey(tenant, itemId)))
+        .compose(owner -> owner == null ? Future.succeededFuture() : get(tenant, owner.toString()))
+        .map(stored -> stored == null ? null : stored.item(itemId));
+  }
+
+  private static String itemKey(String tenant, String itemId) {
+    return "parley:" + tenant + ":item:" + itemId;
   }
 
   @Override

@@ -15,6 +15,12 @@ public interface ResponseStore {
   /** Stores one turn (its own items only), with the TTL. */
   Future<Void> put(String tenant, StoredResponse response);
 
+  /**
+   * An item (input or output) of any stored turn of the tenant, by its id, or {@code null}: what an
+   * {@code item_reference} points to.
+   */
+  Future<io.vertx.core.json.JsonObject> findItem(String tenant, String itemId);
+
   /** The turn, or {@code null} when unknown, expired or deleted. Does not refresh the TTL. */
   Future<StoredResponse> get(String tenant, String id);
 

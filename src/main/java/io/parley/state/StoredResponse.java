@@ -26,6 +26,31 @@ public record StoredResponse(String id, String parentId, List<String> ancestors,
     return ids;
   }
 
+  /** This turn's item with that id, among its input and output items, or {@code null}. */
+  public JsonObject item(String itemId) {
+    for (JsonArray items : List.of(input, output())) {
+      for (Object o : items) {
+        if (o instanceof JsonObject item && itemId.equals(item.getString("id"))) {
+          return item;
+        }
+      }
+    }
+    return null;
+  }
+
+  /** The ids of this turn's items, input then output. */
+  public List<String> itemIds() {
+    List<String> ids = new ArrayList<>();
+    for (JsonArray items : List.of(input, output())) {
+      for (Object o : items) {
+        if (o instanceof JsonObject item && item.getValue("id") instanceof String id) {
+          ids.add(id);
+        }
+      }
+    }
+    return ids;
+  }
+
   public JsonArray output() {
     JsonArray output = response.getJsonArray("output");
     return output == null ? new JsonArray() : output;

@@ -274,4 +274,26 @@ abstract class AgenticContract extends ResponsesApiHarness {
     assertThat(provider.last().getJsonObject("tool_choice")).isEqualTo(new JsonObject().put("type", "function")
         .put("function", new JsonObject().put("name", "get_time")));
   }
+
+  @Test
+  void itemReferencesResolveToStoredItemsWithoutAPreviousResponseId() {
+    JsonObject earlier = turn("What is 2+2?", null, "It is 4.");
+    String answerId = earlier.getJsonArray("output").getJsonObject(0).getString("id");
+    String questionId = gateway.get("/v1/responses/" + earlier.getString("id") + "/input_items").json()
+        .getJsonArray("data").getJsonObject(0).getString("id");
+    provider.replyText("And 8.");
+    create(new JsonObject().put("model", "m").put("input", new JsonArray()
+        .add(new JsonObject().put("type", "item_reference").put("id", questionId))
+        .add(new JsonObject().put("type", "item_reference").put("id", answerId))
+        .add(user("And doubled?"))));
+    assertThat(provider.lastMessages()).isEqualTo(new JsonArray()
+        .add(user("What is 2+2?")).add(assistant("It is 4.")).add(user("And doubled?")));
+
+    int calls = provider.requests().size();
+    Reply missing = gateway.post("/v1/responses", new JsonObject().put("model", "m").put("input", new JsonArray()
+        .add(user("x")).add(new JsonObject().put("type", "item_reference").put("id", "msg_nope"))));
+    assertThat(missing.status()).isEqualTo(400);
+    assertThat(missing.error().getString("param")).isEqualTo("input[1].id");
+    assertThat(provider.requests()).hasSize(calls);
+  }
 }
