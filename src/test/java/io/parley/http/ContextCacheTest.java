@@ -84,7 +84,7 @@ class ContextCacheTest extends ResponsesApiHarness {
       assertThat(delta(from, to, "mget")).as("no ancestor read").isZero();
       assertThat(delta(from, to, "get")).isZero();
       assertThat(delta(from, to, "eval")).as("one validation").isEqualTo(1);
-      assertThat(delta(from, to, "set")).as("one store").isEqualTo(1);
+      assertThat(delta(from, to, "set")).as("the turn, and the index keys of its input and output item").isEqualTo(3);
     }
     long shallowBytes = delta(before, middle, "net_output_bytes");
     long deepBytes = delta(middle, after, "net_output_bytes");
