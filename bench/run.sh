@@ -112,7 +112,8 @@ trap 'exit 130' INT TERM
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 FAKE_PORT=$PORT_BASE; FLOOR_PORT=$((PORT_BASE + 1)); REDIS_PORT=$((PORT_BASE + 2))
 PMEM_PORT=$((PORT_BASE + 3)); PREDIS_PORT=$((PORT_BASE + 4)); PSSE_PORT=$((PORT_BASE + 5)); PIDLE_PORT=$((PORT_BASE + 6))
-for p in $FAKE_PORT $FLOOR_PORT $REDIS_PORT $PMEM_PORT $PREDIS_PORT $PSSE_PORT $PIDLE_PORT; do
+PSTATELESS_PORT=$((PORT_BASE + 7))
+for p in $FAKE_PORT $FLOOR_PORT $REDIS_PORT $PMEM_PORT $PREDIS_PORT $PSSE_PORT $PIDLE_PORT $PSTATELESS_PORT; do
   port_free "$p" || give_up "port $p is in use (set BENCH_PORT_BASE)"
 done
 
@@ -170,17 +171,20 @@ parley() { # name port upstream-path [redis]
   jvm_extra+=("-Xlog:gc:file=$TMP/$name-gc.log")
   start "$name" $PROXY_CPU env PARLEY_PORT="$port" PARLEY_HOST=127.0.0.1 PARLEY_EVENT_LOOPS=1 \
     PARLEY_UPSTREAM_URL="http://127.0.0.1:$FAKE_PORT/$path/v1" PARLEY_UPSTREAM_MAX_CONNECTIONS=4096 \
-    PARLEY_MEMORY_MAX_ENTRIES=10000000 ${redis:+PARLEY_REDIS_URL=redis://127.0.0.1:$REDIS_PORT} \
+    ${redis:+PARLEY_REDIS_URL=redis://127.0.0.1:$REDIS_PORT} \
     java $JAVA_OPTS "${jvm_extra[@]}" -jar "$JAR"
 }
 # All JVMs start together (they overlap their start-up); pidle stays untouched until the held-stream
-# figure, so its baseline is a fresh process.
+# figure, so its baseline is a fresh process. Stateless has its own process: the memory arms fill their
+# store (PARLEY_MEMORY_MAX_ENTRIES at its default), and its GC would otherwise be charged to stateless.
+parley pstateless "$PSTATELESS_PORT" json
 parley pmem "$PMEM_PORT" json
 [[ $HAVE_REDIS == 1 ]] && parley predis "$PREDIS_PORT" json redis
 if [[ $HAVE_ECHO == 1 ]]; then
   parley psse "$PSSE_PORT" sse
   [[ $HELD_STREAMS -gt 0 ]] && parley pidle "$PIDLE_PORT" idle
 fi
+wait_port "$PSTATELESS_PORT" pstateless
 wait_port "$PMEM_PORT" pmem
 [[ $HAVE_REDIS == 1 ]] && wait_port "$PREDIS_PORT" predis
 if [[ $HAVE_ECHO == 1 ]]; then
@@ -220,7 +224,7 @@ ARMS=()
 PM="http://127.0.0.1:$PMEM_PORT/v1/responses"; PR="http://127.0.0.1:$PREDIS_PORT/v1/responses"
 arm direct "http://127.0.0.1:$FAKE_PORT/json/v1/chat/completions" post.lua chat.json "" none
 arm floor "http://127.0.0.1:$FLOOR_PORT/json/v1/chat/completions" post.lua chat.json "" floor
-arm stateless "$PM" post.lua stateless.json "" pmem
+arm stateless "http://127.0.0.1:$PSTATELESS_PORT/v1/responses" post.lua stateless.json "" pstateless
 arm mem_first "$PM" post.lua first.json "" pmem
 arm mem_cont10 "$PM" chain.lua cont.json mem-d10.txt pmem
 if [[ $HAVE_REDIS == 1 ]]; then
@@ -239,10 +243,24 @@ redis_snap() { redis-cli -p "$REDIS_PORT" INFO all >"$1"; }
 RAW=$TMP/raw.jsonl
 : >"$RAW"
 
+# A process that dies mid-run (crash, OOM, or something outside the harness killing it) is reported, and
+# its arms are left empty rather than measured against nothing.
+declare -A GONE
+alive() { # proxy-name pids...
+  local who=$1 p; shift
+  for p in "$@"; do
+    if ! kill -0 "$p" 2>/dev/null; then
+      [[ -n ${GONE[$who]:-} ]] || { GONE[$who]=1; skip "everything after $(date +%T) on '$who': the process (pid $p) exited during the run; see its log"; }
+      return 1
+    fi
+  done
+}
+
 # run_wrk round arm kind connections seconds
 run_wrk() {
   local round=$1 a=$2 kind=$3 conns=$4 secs=$5 pids before after redis=null j
   pids=$(proxy_pids "${PROXY[$a]}")
+  alive "${PROXY[$a]}" $pids || return 0
   [[ ${REDIS_ARM[$a]} == 1 ]] && redis_snap "$TMP/rb.txt"
   before=$(cpu_ticks $pids)
   BENCH_LIB=$LIB BENCH_BODY=$TMP/${BODY[$a]} BENCH_IDS=$TMP/${IDS[$a]} "${LOAD[@]}" \
@@ -269,6 +287,7 @@ fi
 run_sse() { # round arm
   local round=$1 a=$2 pids before after j
   pids=$(proxy_pids "${SSE_PROXY[$a]}")
+  alive "${SSE_PROXY[$a]}" $pids || return 0
   before=$(cpu_ticks $pids)
   j=$("${LOAD[@]}" node "$LIB/sse-probe.mjs" --url "${SSE_URL[$a]}" --body "$TMP/${SSE_BODY[$a]}" \
     --streams "$SSE_STREAMS" --marker "${SSE_MARKER[$a]}" | sed -n 's/^BENCHJSON //p')
@@ -325,6 +344,7 @@ if [[ $HAVE_REDIS == 1 ]]; then
   redis_snap "$TMP/c1.txt"; redis_snap "$TMP/c2.txt"; redis_snap "$TMP/c3.txt"
   REDIS_OVERHEAD=$(node "$LIB/redis-delta.mjs" "$TMP/c2.txt" "$TMP/c3.txt")
   for d in $DEPTHS; do
+    alive predis "$PID_predis" || break
     redis_snap "$TMP/db.txt"
     j=$("${LOAD[@]}" node "$LIB/exact.mjs" --url "$PR" --body "$TMP/cont.json" --ids "$TMP/deep-d$d.txt" \
       --requests "$DEPTH_REQUESTS" | sed -n 's/^BENCHJSON //p')
@@ -339,6 +359,7 @@ fi
 hold_streams() { # arm url body pids-function-arg java-pid-or-empty
   local a=$1 url=$2 body=$3 who=$4 jpid=${5:-} pids before after ready=$TMP/held-$1.json hp i
   pids=$(proxy_pids "$who")
+  alive "$who" $pids || return 0
   # two short bursts first, so the connection pools and classes on this path exist before the baseline
   for ((i = 0; i < $(q 2 1); i++)); do
     "${LOAD[@]}" node "$LIB/hold.mjs" --url "$url" --body "$TMP/$body" --streams 50 --ready "$TMP/pre.json" &
@@ -373,7 +394,7 @@ gc_pauses() { # per Parley process: young/full pause count, total and longest, f
   local f
   for f in "$TMP"/p*-gc.log; do
     [[ -f $f ]] || continue
-    awk -v n="$(basename "$f" -gc.log)" '/Pause/ { ms = $NF; sub(/ms$/, "", ms); c++; t += ms; if (ms > m) m = ms }
+    awk -v n="$(basename "$f" -gc.log)" '/Pause/ { ms = $NF; sub(/ms$/, "", ms); ms += 0; c++; t += ms; if (ms > m) m = ms }
       END { printf "%s: %d pauses, %.0f ms in total, longest %.1f ms; ", n, c, t, m }' "$f"
   done
 }
