@@ -96,6 +96,7 @@ for (const arm of SSE_ARMS) {
 for (const r of rows.filter(r => r.kind === "held")) {
   const arm = r.arm === "held_floor" ? "sse_floor" : "sse_parley";
   const held = r.held?.held || 0;
+  if (!held) continue; // nothing was held (the proxy was gone): no figure rather than a zero
   results.streaming[arm] = results.streaming[arm] || { label: LABELS[arm] };
   results.streaming[arm].held_streams = {
     requested: r.streams, held, failed: r.held?.failed ?? null,
@@ -105,7 +106,7 @@ for (const r of rows.filter(r => r.kind === "held")) {
 }
 
 // ---- Redis by chain depth ----
-for (const r of rows.filter(r => r.kind === "depth")) {
+for (const r of rows.filter(r => r.kind === "depth" && r.exact && r.exact.ok > 0)) {
   const n = r.exact.ok;
   const per = (field) => n ? (r.redis[field] - (overhead ? overhead[field] : 0)) / n : null;
   const byCmd = Object.fromEntries(Object.entries(r.redis.by_cmd).map(([k, v]) => [k, v / n]));
