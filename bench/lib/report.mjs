@@ -1,0 +1,216 @@
+// Turns raw.jsonl (one line per measurement) into results.json, results.md and the chart's data files.
+// Medians over rounds, with the spread (min-max); added latency is paired per round (arm minus direct
+// measured in the same round) before taking the median; ratios are to the nginx floor of the same run.
+//   node report.mjs --raw raw.jsonl --meta meta.json --out DIR
+import { readFileSync, writeFileSync } from "node:fs";
+import { args, median } from "./common.mjs";
+
+const a = args({ raw: "", meta: "", out: "" });
+const meta = JSON.parse(readFileSync(a.meta, "utf8"));
+const rows = readFileSync(a.raw, "utf8").split("\n").filter(Boolean).map(l => JSON.parse(l));
+const tck = Number(meta.clk_tck || 100);
+const overhead = meta.redis_info_overhead && meta.redis_info_overhead !== "null" ? JSON.parse(meta.redis_info_overhead) : null;
+
+const LABELS = {
+  direct: "direct (client → fake provider)",
+  floor: "floor (nginx proxy_pass)",
+  stateless: "parley stateless (store:false)",
+  mem_first: "parley memory, first turn",
+  mem_cont10: "parley memory, 10-turn continuation",
+  redis_first: "parley Redis, first turn",
+  redis_cont10: "parley Redis, 10-turn continuation",
+  sse_direct: "stream direct",
+  sse_floor: "stream via nginx floor",
+  sse_parley: "stream via parley",
+};
+const ARMS = Object.keys(LABELS).filter(k => !k.startsWith("sse_") && rows.some(r => r.arm === k));
+const SSE_ARMS = Object.keys(LABELS).filter(k => k.startsWith("sse_") && rows.some(r => r.arm === k));
+
+const spread = (values) => {
+  const v = values.filter(x => x !== null && x !== undefined && Number.isFinite(x));
+  return v.length ? { median: median(v), min: Math.min(...v), max: Math.max(...v), n: v.length } : null;
+};
+const rps = (w) => w.requests / (w.duration_us / 1e6);
+const byRound = (arm, kind) => new Map(rows.filter(r => r.arm === arm && r.kind === kind).map(r => [r.round, r]));
+
+// ---- throughput, CPU and Redis per request at fixed concurrency ----
+const results = { meta, arms: {}, streaming: {}, redis_depth: [], targets: [] };
+for (const arm of ARMS) {
+  const tput = [...byRound(arm, "tput").values()];
+  const lat = byRound(arm, "lat");
+  const direct = byRound("direct", "lat");
+  const added = (q) => spread([...lat.entries()].map(([round, r]) =>
+    direct.has(round) ? r.wrk.latency_us[q] - direct.get(round).wrk.latency_us[q] : null));
+  const redisPer = (field) => spread(tput.map(r => r.redis
+    ? (r.redis[field] - (overhead ? overhead[field] : 0)) / r.wrk.requests : null));
+  const sweep = rows.filter(r => r.arm === arm && r.kind === "sweep");
+  const underTen = sweep.filter(r => r.wrk.latency_us.p99 < 10000 && r.wrk.errors.status === 0);
+  const best = underTen.sort((x, y) => rps(y.wrk) - rps(x.wrk))[0];
+  results.arms[arm] = {
+    label: LABELS[arm],
+    connections: Number(meta.connections),
+    rps: spread(tput.map(r => rps(r.wrk))),
+    non_2xx: tput.reduce((s, r) => s + r.wrk.errors.status, 0) + [...lat.values()].reduce((s, r) => s + r.wrk.errors.status, 0),
+    socket_errors: tput.reduce((s, r) => s + r.wrk.errors.connect + r.wrk.errors.read + r.wrk.errors.write + r.wrk.errors.timeout, 0),
+    cpu_us_per_request: spread(tput.map(r => r.cpu_ticks === null ? null : r.cpu_ticks * (1e6 / tck) / r.wrk.requests)),
+    latency_c1_us: {
+      p50: spread([...lat.values()].map(r => r.wrk.latency_us.p50)),
+      p99: spread([...lat.values()].map(r => r.wrk.latency_us.p99)),
+      p999: spread([...lat.values()].map(r => r.wrk.latency_us.p999)),
+    },
+    added_latency_c1_us: arm === "direct" ? null : { p50: added("p50"), p99: added("p99"), p999: added("p999") },
+    max_rps_p99_under_10ms: sweep.length ? (best ? { rps: rps(best.wrk), connections: best.conns, p99_us: best.wrk.latency_us.p99 } : { rps: null }) : null,
+    sweep: sweep.map(r => ({ connections: r.conns, rps: rps(r.wrk), p99_us: r.wrk.latency_us.p99, non_2xx: r.wrk.errors.status })),
+    redis_commands_per_request: redisPer("calls"),
+    redis_round_trips_per_request: redisPer("reads"),
+    redis_bytes_read_per_request: redisPer("bytes_out"),
+  };
+}
+const floor = results.arms.floor;
+for (const arm of Object.values(results.arms)) {
+  arm.rps_ratio_to_floor = arm.rps && floor?.rps ? arm.rps.median / floor.rps.median : null;
+  arm.cpu_ratio_to_floor = arm.cpu_us_per_request && floor?.cpu_us_per_request ? arm.cpu_us_per_request.median / floor.cpu_us_per_request.median : null;
+}
+
+// ---- streaming ----
+for (const arm of SSE_ARMS) {
+  const mine = byRound(arm, "sse");
+  const direct = byRound("sse_direct", "sse");
+  const field = (f, q) => spread([...mine.values()].map(r => r.sse[f][q]));
+  const added = (f, q) => spread([...mine.entries()].map(([round, r]) =>
+    direct.has(round) ? r.sse[f][q] - direct.get(round).sse[f][q] : null));
+  results.streaming[arm] = {
+    label: LABELS[arm],
+    streams: [...mine.values()].reduce((s, r) => s + r.sse.streams, 0),
+    errors: [...mine.values()].reduce((s, r) => s + r.sse.errors, 0),
+    ttfb_us: { p50: field("ttfb_us", "p50"), p99: field("ttfb_us", "p99") },
+    ttft_us: { p50: field("ttft_us", "p50"), p99: field("ttft_us", "p99") },
+    gap_us: { p50: field("gap_us", "p50"), p99: field("gap_us", "p99") },
+    added: arm === "sse_direct" ? null : {
+      ttfb_p50_us: added("ttfb_us", "p50"), ttfb_p99_us: added("ttfb_us", "p99"),
+      ttft_p50_us: added("ttft_us", "p50"), gap_p50_us: added("gap_us", "p50"), gap_p99_us: added("gap_us", "p99"),
+    },
+    cpu_us_per_stream: spread([...mine.values()].map(r => r.cpu_ticks === null ? null : r.cpu_ticks * (1e6 / tck) / (r.sse.streams + 3))),
+  };
+}
+for (const r of rows.filter(r => r.kind === "held")) {
+  const arm = r.arm === "held_floor" ? "sse_floor" : "sse_parley";
+  const held = r.held?.held || 0;
+  if (!held) continue; // nothing was held (the proxy was gone): no figure rather than a zero
+  results.streaming[arm] = results.streaming[arm] || { label: LABELS[arm] };
+  results.streaming[arm].held_streams = {
+    requested: r.streams, held, failed: r.held?.failed ?? null,
+    rss_before_kb: r.rss_before_kb, rss_after_kb: r.rss_after_kb,
+    kb_per_stream: held ? (r.rss_after_kb - r.rss_before_kb) / held : null,
+  };
+}
+
+// ---- Redis by chain depth ----
+for (const r of rows.filter(r => r.kind === "depth" && r.exact && r.exact.ok > 0)) {
+  const n = r.exact.ok;
+  const per = (field) => n ? (r.redis[field] - (overhead ? overhead[field] : 0)) / n : null;
+  const byCmd = Object.fromEntries(Object.entries(r.redis.by_cmd).map(([k, v]) => [k, v / n]));
+  const setPer = byCmd.set || 0;
+  results.redis_depth.push({
+    depth: r.depth, requests: n, failed: r.exact.failed,
+    commands_per_turn: per("calls"), commands_by_name_per_turn: byCmd,
+    round_trips_per_turn: per("reads"),
+    round_trips_loading_per_turn: per("reads") === null ? null : per("reads") - setPer,
+    bytes_read_per_turn: per("bytes_out"), bytes_written_per_turn: per("bytes_in"),
+  });
+}
+
+// ---- targets ----
+const s = results.streaming, A = results.arms;
+const target = (name, value, limit, cmp, unit, note = "") => results.targets.push({
+  target: name, value, limit, unit, note,
+  met: value === null || value === undefined ? null : cmp === "ge" ? value >= limit : value <= limit,
+});
+target("stateless non-stream throughput / floor", A.stateless?.rps_ratio_to_floor ?? null, 0.6, "ge", "×");
+target("Redis 10-turn continuation throughput / floor", A.redis_cont10?.rps_ratio_to_floor ?? null, 0.35, "ge", "×");
+target("added latency p50 at c=1 (stateless)", A.stateless?.added_latency_c1_us?.p50?.median ?? null, 300, "le", "µs");
+target("added latency p99 at c=1 (stateless)", A.stateless?.added_latency_c1_us?.p99?.median ?? null, 1000, "le", "µs");
+target("added latency p50 at c=1 (Redis 10-turn)", A.redis_cont10?.added_latency_c1_us?.p50?.median ?? null, 300, "le", "µs");
+target("added latency p99 at c=1 (Redis 10-turn)", A.redis_cont10?.added_latency_c1_us?.p99?.median ?? null, 1000, "le", "µs");
+target("streaming added time to first byte p50", s.sse_parley?.added?.ttfb_p50_us?.median ?? null, 500, "le", "µs");
+target("streaming added inter-event gap p50", s.sse_parley?.added?.gap_p50_us?.median ?? null, 50, "le", "µs");
+target("resident memory per held idle stream", s.sse_parley?.held_streams?.kb_per_stream ?? null, 30, "le", "KB");
+const worstTrips = results.redis_depth.length ? Math.max(...results.redis_depth.map(d => d.round_trips_per_turn)) : null;
+const worstLoad = results.redis_depth.length ? Math.max(...results.redis_depth.map(d => d.round_trips_loading_per_turn)) : null;
+target("Redis round trips per continued turn, load + store (worst depth)", worstTrips, 2, "le", "", "includes the SET that stores the new turn");
+target("Redis round trips per continued turn, loading the chain (worst depth)", worstLoad, 2, "le", "", "GETEX, then one pipelined MGET + PEXPIREs");
+
+writeFileSync(`${a.out}/results.json`, JSON.stringify(results, null, 2) + "\n");
+
+// ---- Markdown ----
+const f0 = (x) => x === null || x === undefined ? "—" : Math.round(x).toLocaleString("en-US");
+const f1 = (x) => x === null || x === undefined ? "—" : x.toFixed(1);
+const f2 = (x) => x === null || x === undefined ? "—" : x.toFixed(2);
+const sp = (v, fmt = f0) => v ? `${fmt(v.median)} (${fmt(v.min)}–${fmt(v.max)})` : "—";
+const ratio = (x) => x === null || x === undefined ? "—" : `${x.toFixed(2)}×`;
+const md = [];
+md.push(`# Parley benchmark — ${meta.date}`, "");
+md.push(`- machine: ${meta.cpu_model}, ${meta.cores} cores; ${meta.java}; JVM options \`${meta.java_opts}\` (GC: ${meta.gc || "?"})`);
+md.push(`- tools: nginx ${meta.nginx}, ${meta.wrk}, redis ${meta.redis || "—"}, node ${meta.node}; Parley commit ${meta.commit}`);
+md.push(`- command: \`${meta.command}\``);
+md.push(`- CPU placement: ${meta.placement}`);
+md.push(`- ${meta.rounds} interleaved rounds (arm order rotated each round) after a ${meta.warmup_s} s warm-up per Parley arm; ` +
+  `throughput ${meta.duration_s} s per arm at c=${meta.connections}; latency ${meta.lat_duration_s} s per arm at c=1 (wrk, every request recorded, µs buckets)`);
+md.push(`- figures are medians over rounds with (min–max); ratios are to the nginx floor measured in the same run; added latency is arm minus direct, paired per round`);
+if (meta.quick === "1") md.push("- **quick smoke run: durations of about a second, numbers are not meaningful**");
+md.push(`- load average (1/5/15 min) at start ${meta.loadavg_start}, at end ${meta.loadavg_end}: anything above the harness's own ~2 means other processes shared the cores and the numbers are noisy`);
+if (meta.gc_pauses) md.push(`- Parley GC pauses over the whole run (-Xlog:gc): ${meta.gc_pauses.trim()}`);
+md.push("");
+md.push("## Non-streaming", "");
+md.push("| arm | req/s at c=" + meta.connections + " | ratio to floor | max req/s with p99 < 10 ms | p50 / p99 / p99.9 at c=1 (µs) | added p50 / p99 / p99.9 (µs) | proxy CPU µs/req | CPU ratio to floor | Redis cmds/req | Redis round trips/req | non-2xx |");
+md.push("|---|---|---|---|---|---|---|---|---|---|---|");
+for (const [key, r] of Object.entries(results.arms)) {
+  const l = r.latency_c1_us, d = r.added_latency_c1_us;
+  const best = r.max_rps_p99_under_10ms;
+  md.push(`| ${r.label} | ${sp(r.rps)} | ${ratio(r.rps_ratio_to_floor)} | ${best ? (best.rps ? `${f0(best.rps)} (c=${best.connections})` : "none") : "—"} | ` +
+    `${f0(l.p50?.median)} / ${f0(l.p99?.median)} / ${f0(l.p999?.median)} | ` +
+    `${d ? `${sp(d.p50)} / ${sp(d.p99)} / ${sp(d.p999)}` : "—"} | ${key === "direct" ? "—" : sp(r.cpu_us_per_request, f1)} | ${ratio(r.cpu_ratio_to_floor)} | ` +
+    `${r.redis_commands_per_request ? f2(r.redis_commands_per_request.median) : "—"} | ${r.redis_round_trips_per_request ? f2(r.redis_round_trips_per_request.median) : "—"} | ${r.non_2xx} |`);
+}
+md.push("");
+if (Object.keys(results.streaming).length) {
+  md.push(`## Streaming (${meta.sse_chunks} chunks, ${meta.sse_gap_ms} ms apart; ${meta.sse_streams} streams per arm per round, one at a time)`, "");
+  md.push("| arm | TTFB p50 / p99 (µs) | added TTFB p50 / p99 (µs) | added time to first delta p50 (µs) | inter-delta gap p50 (µs) | added gap p50 / p99 (µs) | proxy CPU µs/stream | resident KB per held idle stream |");
+  md.push("|---|---|---|---|---|---|---|---|");
+  for (const r of Object.values(results.streaming)) {
+    const d = r.added, h = r.held_streams;
+    md.push(`| ${r.label} | ${f0(r.ttfb_us?.p50?.median)} / ${f0(r.ttfb_us?.p99?.median)} | ${d ? `${sp(d.ttfb_p50_us)} / ${sp(d.ttfb_p99_us)}` : "—"} | ` +
+      `${d ? sp(d.ttft_p50_us) : "—"} | ${f0(r.gap_us?.p50?.median)} | ${d ? `${sp(d.gap_p50_us)} / ${sp(d.gap_p99_us)}` : "—"} | ` +
+      `${r.cpu_us_per_stream ? f0(r.cpu_us_per_stream.median) : "—"} | ${h ? `${f1(h.kb_per_stream)} (${h.held}/${h.requested} held, RSS ${f0(h.rss_before_kb)} → ${f0(h.rss_after_kb)} KB)` : "—"} |`);
+  }
+  md.push("");
+}
+if (results.redis_depth.length) {
+  md.push(`## Redis per continued turn, by chain depth (${meta.depth_requests} sequential continuations each, INFO deltas)`, "");
+  md.push("| stored turns in chain | commands/turn | by command | round trips/turn (read events) | of which loading | bytes read from Redis/turn | bytes written to Redis/turn |");
+  md.push("|---|---|---|---|---|---|---|");
+  for (const d of results.redis_depth) {
+    md.push(`| ${d.depth} | ${f2(d.commands_per_turn)} | ${Object.entries(d.commands_by_name_per_turn).map(([k, v]) => `${k} ${f2(v)}`).join(", ")} | ` +
+      `${f2(d.round_trips_per_turn)} | ${f2(d.round_trips_loading_per_turn)} | ${f0(d.bytes_read_per_turn)} | ${f0(d.bytes_written_per_turn)} |`);
+  }
+  md.push("");
+}
+md.push("## Targets (issue 6)", "");
+md.push("| target | measured | limit | met |");
+md.push("|---|---|---|---|");
+for (const t of results.targets) {
+  const v = t.value === null ? "—" : t.unit === "×" ? ratio(t.value) : t.unit === "" ? f2(t.value) : `${f1(t.value)} ${t.unit}`;
+  md.push(`| ${t.target}${t.note ? ` (${t.note})` : ""} | ${v} | ${t.unit === "×" ? "≥" : "≤"} ${t.limit}${t.unit === "×" ? "×" : t.unit ? " " + t.unit : ""} | ${t.met === null ? "not measured" : t.met ? "met" : "**missed**"} |`);
+}
+md.push("");
+const skipped = (meta.skipped || "").split("\n").filter(Boolean);
+md.push("## Skipped", "", skipped.length ? skipped.map(x => `- ${x}`).join("\n") : "- nothing", "");
+md.push("Chart: `chart.png` (throughput at c=" + meta.connections + " with min–max over rounds; latency at c=1). Raw measurements: `raw.jsonl`.", "");
+writeFileSync(`${a.out}/results.md`, md.join("\n"));
+
+// ---- chart data (gnuplot reads these; run.sh removes them afterwards) ----
+const short = { direct: "direct", floor: "floor", stateless: "stateless", mem_first: "mem 1st", mem_cont10: "mem 10-turn", redis_first: "redis 1st", redis_cont10: "redis 10-turn" };
+writeFileSync(`${a.out}/chart-tput.dat`, Object.entries(results.arms).map(([k, r]) =>
+  `"${short[k]}" ${r.rps?.median ?? 0} ${r.rps?.min ?? 0} ${r.rps?.max ?? 0}`).join("\n") + "\n");
+writeFileSync(`${a.out}/chart-lat.dat`, Object.entries(results.arms).map(([k, r]) =>
+  `"${short[k]}" ${r.latency_c1_us.p50?.median ?? 0} ${r.latency_c1_us.p99?.median ?? 0} ${r.latency_c1_us.p999?.median ?? 0}`).join("\n") + "\n");

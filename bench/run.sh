@@ -1,0 +1,429 @@
+#!/usr/bin/env bash
+# Parley against the physical floor, side by side in one session (issue 6). One command:
+#
+#   bench/run.sh            full run, ~10-15 min on 2 cores; results in bench/results/<date>/
+#   bench/run.sh --quick    smoke run (well under a minute, no thresholds); exits 0, saying what it
+#                           skipped, when a tool cannot be installed
+#
+# Every knob is an environment variable (BENCH_*, listed below with its default). The harness installs
+# what it lacks with apt-get (nginx-light, libnginx-mod-http-echo, wrk, redis-server, gnuplot-nox), builds
+# the jar into target-bench/ (or uses BENCH_JAR), and sends traffic only to 127.0.0.1.
+set -euo pipefail
+
+BENCH_DIR=$(cd "$(dirname "$0")" && pwd)
+ROOT=$(dirname "$BENCH_DIR")
+LIB=$BENCH_DIR/lib
+QUICK=0
+if [[ ${1:-} == --quick ]]; then QUICK=1; shift; fi
+[[ $# -eq 0 ]] || { echo "usage: bench/run.sh [--quick]" >&2; exit 2; }
+COMMAND="$({ env | grep -E '^BENCH_' || true; } | sort | tr '\n' ' ')bench/run.sh"
+[[ $QUICK == 1 ]] && COMMAND+=" --quick"
+
+q() { [[ $QUICK == 1 ]] && echo "$2" || echo "$1"; } # full-run default, quick default
+ROUNDS=${BENCH_ROUNDS:-$(q 5 1)}                 # interleaved rounds; medians and spread over them
+DURATION=${BENCH_DURATION:-$(q 5 1)}             # seconds per throughput measurement
+LAT_DURATION=${BENCH_LAT_DURATION:-$(q 4 1)}     # seconds per c=1 latency measurement
+CONNECTIONS=${BENCH_CONNECTIONS:-64}             # fixed concurrency for throughput
+WARMUP=${BENCH_WARMUP:-$(q 10 0)}                # seconds of JIT warm-up per Parley arm
+SSE_CHUNKS=${BENCH_SSE_CHUNKS:-50}               # content chunks in the canned stream
+SSE_GAP_MS=${BENCH_SSE_GAP_MS:-1}                # gap between chunks
+SSE_STREAMS=${BENCH_SSE_STREAMS:-$(q 50 5)}      # streams per streaming arm per round
+HELD_STREAMS=${BENCH_HELD_STREAMS:-$(q 1000 50)} # idle streams held open for the memory figure (0 skips)
+SWEEP_CONNS=${BENCH_SWEEP_CONNS-$(q "4 16 64 128 256" "")} # concurrency sweep for "max req/s with p99 < 10 ms"
+SWEEP_DURATION=${BENCH_SWEEP_DURATION:-3}
+DEPTHS=${BENCH_DEPTHS:-$(q "1 10 50" "1 10")}    # chain depths for Redis bytes/commands per turn
+DEPTH_REQUESTS=${BENCH_DEPTH_REQUESTS:-$(q 200 20)}
+CHAINS=${BENCH_CHAINS:-$(q 64 4)}                # distinct chains the continuation arms cycle through
+PORT_BASE=${BENCH_PORT_BASE:-18480}
+BUILD_DIR=${BENCH_BUILD_DIR:-target-bench}
+JAVA_OPTS=${BENCH_JAVA_OPTS:-"-XX:ActiveProcessorCount=1 -Xms1g -Xmx3g"}
+JFR=${BENCH_JFR:-0}                              # 1: record JFR of the Parley processes into the results
+NICE=${BENCH_NICE:--10}                          # priority of every harness process (root only), so that
+                                                 # co-tenant processes on the same cores disturb less
+PROXY_CPU=1                                      # the proxy under test (nginx floor or Parley)
+LOAD_CPU=0                                       # wrk, node clients, the fake provider, Redis
+if [[ $QUICK == 1 ]]; then DEFAULT_OUT=$(mktemp -d)/results; else DEFAULT_OUT=$BENCH_DIR/results/$(date +%F); fi
+OUT=${BENCH_OUT:-$DEFAULT_OUT}
+
+log() { printf '[bench %s] %s\n' "$(date +%T)" "$*" >&2; }
+SKIPPED=()
+skip() { SKIPPED+=("$1"); log "SKIPPED: $1"; }
+give_up() { # essential tool missing: the smoke run passes saying so, a full run fails
+  if [[ $QUICK == 1 ]]; then log "SKIPPED: whole benchmark ($1)"; echo "bench: skipped: $1"; exit 0; fi
+  log "cannot run: $1"; exit 1
+}
+
+# ---------- tools ----------
+APT_UPDATED=0
+apt_install() {
+  command -v apt-get >/dev/null && [[ $(id -u) == 0 ]] || return 1
+  local try
+  for try in 1 2; do
+    if DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null 2>&1; then return 0; fi
+    [[ $APT_UPDATED == 1 ]] && return 1
+    apt-get update -qq >/dev/null 2>&1 || true
+    APT_UPDATED=1
+  done
+  return 1
+}
+have() { command -v "$1" >/dev/null 2>&1; }
+ensure() { have "$1" || { log "installing $2"; apt_install "$2" || true; }; have "$1"; }
+
+have java || give_up "java not found"
+have taskset || ensure taskset util-linux || give_up "taskset not available"
+ensure node nodejs || give_up "node not available"
+ensure curl curl || give_up "curl not available"
+ensure nginx nginx-light || give_up "nginx could not be installed"
+ensure wrk wrk || give_up "wrk could not be installed"
+ECHO_MODULE=/usr/lib/nginx/modules/ngx_http_echo_module.so
+[[ -f $ECHO_MODULE ]] || { log "installing libnginx-mod-http-echo"; apt_install libnginx-mod-http-echo || true; }
+HAVE_ECHO=0; [[ -f $ECHO_MODULE ]] && HAVE_ECHO=1
+[[ $HAVE_ECHO == 1 ]] || skip "streaming arms and held streams (libnginx-mod-http-echo not available)"
+HAVE_REDIS=0; ensure redis-server redis-server && have redis-cli && HAVE_REDIS=1
+[[ $HAVE_REDIS == 1 ]] || skip "Redis arms (redis-server not available)"
+HAVE_GNUPLOT=0; ensure gnuplot gnuplot-nox && HAVE_GNUPLOT=1
+[[ $HAVE_GNUPLOT == 1 ]] || skip "chart (gnuplot not available)"
+ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
+CLK_TCK=$(getconf CLK_TCK)
+
+# ---------- the jar ----------
+if [[ -n ${BENCH_JAR:-} ]]; then
+  JAR=$(cd "$(dirname "$BENCH_JAR")" && pwd)/$(basename "$BENCH_JAR")
+else
+  have mvn || give_up "mvn not found (or set BENCH_JAR)"
+  log "building the jar into $BUILD_DIR/"
+  (cd "$ROOT" && mvn -q -B -ntp -Dstyle.color=never -DskipTests -Dbuild.dir="$BUILD_DIR" package) >&2
+  JAR=$ROOT/$BUILD_DIR/parley.jar
+fi
+[[ -f $JAR ]] || give_up "no jar at $JAR"
+
+# ---------- processes (only ours, stopped by PID) ----------
+TMP=$(mktemp -d /tmp/parley-bench.XXXXXX)
+cd "$TMP" # Parley reads conf/parley.json from its working directory: none here, only PARLEY_* apply
+PIDS=()
+cleanup() {
+  local p
+  for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+FAKE_PORT=$PORT_BASE; FLOOR_PORT=$((PORT_BASE + 1)); REDIS_PORT=$((PORT_BASE + 2))
+PMEM_PORT=$((PORT_BASE + 3)); PREDIS_PORT=$((PORT_BASE + 4)); PSSE_PORT=$((PORT_BASE + 5)); PIDLE_PORT=$((PORT_BASE + 6))
+PSTATELESS_PORT=$((PORT_BASE + 7))
+for p in $FAKE_PORT $FLOOR_PORT $REDIS_PORT $PMEM_PORT $PREDIS_PORT $PSSE_PORT $PIDLE_PORT $PSTATELESS_PORT; do
+  port_free "$p" || give_up "port $p is in use (set BENCH_PORT_BASE)"
+done
+
+# Every process the harness runs goes through pin: one CPU, and a raised priority when we may set one.
+[[ $(id -u) == 0 && $NICE != 0 ]] || NICE=0
+# (an array, not a function: a function run with & would be a subshell, and $! its PID, not the program's)
+LOAD=(nice -n "$NICE" taskset -c "$LOAD_CPU")
+start() { # name cpu command... ; sets PID_<name>
+  local name=$1 cpu=$2; shift 2
+  nice -n "$NICE" taskset -c "$cpu" "$@" >"$TMP/$name.log" 2>&1 &
+  PIDS+=($!)
+  printf -v "PID_$name" '%s' "$!"
+}
+
+wait_port() { # port name
+  local i
+  for ((i = 0; i < 300; i++)); do
+    ! port_free "$1" && return 0
+    sleep 0.1
+  done
+  log "$2 did not start; its log:"; tail -20 "$TMP/$2.log" >&2; exit 1
+}
+
+tree_pids() { echo "$1 $(pgrep -P "$1" | tr '\n' ' ')"; } # nginx master and its workers
+cpu_ticks() { # utime+stime of the given processes, all their threads
+  local p total=0
+  for p in "$@"; do
+    [[ -r /proc/$p/stat ]] || continue
+    total=$((total + $(sed 's/^.*) //' "/proc/$p/stat" | awk '{print $12 + $13}')))
+  done
+  echo $total
+}
+rss_kb() {
+  local p total=0
+  for p in "$@"; do total=$((total + $(awk '/^VmRSS/ {print $2}' "/proc/$p/status" 2>/dev/null || echo 0))); done
+  echo $total
+}
+
+source "$LIB/nginx.sh"
+GAP_S=$(awk -v ms="$SSE_GAP_MS" 'BEGIN { printf "%.3f", ms / 1000 }')
+fake_conf "$TMP" "$FAKE_PORT" "$SSE_CHUNKS" "$GAP_S" "$HAVE_ECHO" >"$TMP/fake.conf"
+floor_conf "$TMP" "$FLOOR_PORT" "$FAKE_PORT" >"$TMP/floor.conf"
+start fake $LOAD_CPU nginx -c "$TMP/fake.conf" -p "$TMP"
+start floor $PROXY_CPU nginx -c "$TMP/floor.conf" -p "$TMP"
+wait_port "$FAKE_PORT" fake
+wait_port "$FLOOR_PORT" floor
+if [[ $HAVE_REDIS == 1 ]]; then
+  start redis $LOAD_CPU redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --dir "$TMP"
+  wait_port "$REDIS_PORT" redis
+fi
+
+parley() { # name port upstream-path [redis]
+  local name=$1 port=$2 path=$3 redis=${4:-} jvm_extra=()
+  [[ $JFR == 1 ]] && jvm_extra=("-XX:StartFlightRecording=filename=$TMP/$name.jfr,settings=profile,dumponexit=true")
+  jvm_extra+=("-Xlog:gc:file=$TMP/$name-gc.log")
+  start "$name" $PROXY_CPU env PARLEY_PORT="$port" PARLEY_HOST=127.0.0.1 PARLEY_EVENT_LOOPS=1 \
+    PARLEY_UPSTREAM_URL="http://127.0.0.1:$FAKE_PORT/$path/v1" PARLEY_UPSTREAM_MAX_CONNECTIONS=4096 \
+    ${redis:+PARLEY_REDIS_URL=redis://127.0.0.1:$REDIS_PORT} \
+    java $JAVA_OPTS "${jvm_extra[@]}" -jar "$JAR"
+}
+# All JVMs start together (they overlap their start-up); pidle stays untouched until the held-stream
+# figure, so its baseline is a fresh process. Stateless has its own process: the memory arms fill their
+# store (PARLEY_MEMORY_MAX_ENTRIES at its default), and its GC would otherwise be charged to stateless.
+parley pstateless "$PSTATELESS_PORT" json
+parley pmem "$PMEM_PORT" json
+[[ $HAVE_REDIS == 1 ]] && parley predis "$PREDIS_PORT" json redis
+if [[ $HAVE_ECHO == 1 ]]; then
+  parley psse "$PSSE_PORT" sse
+  [[ $HELD_STREAMS -gt 0 ]] && parley pidle "$PIDLE_PORT" idle
+fi
+wait_port "$PSTATELESS_PORT" pstateless
+wait_port "$PMEM_PORT" pmem
+[[ $HAVE_REDIS == 1 ]] && wait_port "$PREDIS_PORT" predis
+if [[ $HAVE_ECHO == 1 ]]; then
+  wait_port "$PSSE_PORT" psse
+  [[ $HELD_STREAMS -gt 0 ]] && wait_port "$PIDLE_PORT" pidle
+fi
+
+LOADAVG_START=$(cut -d' ' -f1-3 /proc/loadavg)
+PLACEMENT="proxy under test (nginx floor / Parley, -XX:ActiveProcessorCount=1, PARLEY_EVENT_LOOPS=1) pinned to CPU $PROXY_CPU with taskset; wrk, node clients, the fake provider (nginx) and redis-server pinned to CPU $LOAD_CPU; all at nice $NICE"
+log "CPU placement: $PLACEMENT"
+
+# ---------- request bodies ----------
+MODEL=bench-model
+INPUT="Please summarise the main trade-offs of keeping conversation state in a gateway, in three sentences."
+printf '{"model":"%s","messages":[{"role":"user","content":"%s"}]}' "$MODEL" "$INPUT" >"$TMP/chat.json"
+printf '{"model":"%s","messages":[{"role":"user","content":"%s"}],"stream":true,"stream_options":{"include_usage":true}}' "$MODEL" "$INPUT" >"$TMP/chat-stream.json"
+printf '{"model":"%s","input":"%s","store":false}' "$MODEL" "$INPUT" >"$TMP/stateless.json"
+printf '{"model":"%s","input":"%s"}' "$MODEL" "$INPUT" >"$TMP/first.json"
+printf '{"model":"%s","input":"%s","previous_response_id":"__PREV__"}' "$MODEL" "$INPUT" >"$TMP/cont.json"
+printf '{"model":"%s","input":"%s","store":false,"stream":true}' "$MODEL" "$INPUT" >"$TMP/stream.json"
+
+# ---------- chains, prepared before any timed arm ----------
+max_depth() { local m=10 d; for d in $DEPTHS; do ((d > m)) && m=$d; done; echo $m; }
+log "preparing $CHAINS chains of 10 turns in memory"
+"${LOAD[@]}" node "$LIB/chains.mjs" --url "http://127.0.0.1:$PMEM_PORT/v1/responses" --chains "$CHAINS" --depths 10 --out "$TMP/mem"
+if [[ $HAVE_REDIS == 1 ]]; then
+  log "preparing $CHAINS chains of 10 turns, and $(q 8 2) of $(max_depth), in Redis"
+  "${LOAD[@]}" node "$LIB/chains.mjs" --url "http://127.0.0.1:$PREDIS_PORT/v1/responses" --chains "$CHAINS" --depths 10 --out "$TMP/redis"
+  "${LOAD[@]}" node "$LIB/chains.mjs" --url "http://127.0.0.1:$PREDIS_PORT/v1/responses" --chains "$(q 8 2)" \
+    --depths "$(echo $DEPTHS | tr ' ' ',')" --out "$TMP/deep"
+fi
+
+# ---------- arms ----------
+declare -A URL SCRIPT BODY IDS PROXY REDIS_ARM
+arm() { URL[$1]=$2; SCRIPT[$1]=$3; BODY[$1]=$4; IDS[$1]=${5:-}; PROXY[$1]=$6; REDIS_ARM[$1]=${7:-0}; ARMS+=("$1"); }
+ARMS=()
+PM="http://127.0.0.1:$PMEM_PORT/v1/responses"; PR="http://127.0.0.1:$PREDIS_PORT/v1/responses"
+arm direct "http://127.0.0.1:$FAKE_PORT/json/v1/chat/completions" post.lua chat.json "" none
+arm floor "http://127.0.0.1:$FLOOR_PORT/json/v1/chat/completions" post.lua chat.json "" floor
+arm stateless "http://127.0.0.1:$PSTATELESS_PORT/v1/responses" post.lua stateless.json "" pstateless
+arm mem_first "$PM" post.lua first.json "" pmem
+arm mem_cont10 "$PM" chain.lua cont.json mem-d10.txt pmem
+if [[ $HAVE_REDIS == 1 ]]; then
+  arm redis_first "$PR" post.lua first.json "" predis 1
+  arm redis_cont10 "$PR" chain.lua cont.json redis-d10.txt predis 1
+fi
+
+proxy_pids() {
+  case $1 in
+    none) echo "" ;;
+    floor) tree_pids "$PID_floor" ;;
+    *) local v="PID_$1"; echo "${!v}" ;;
+  esac
+}
+redis_snap() { redis-cli -p "$REDIS_PORT" INFO all >"$1"; }
+RAW=$TMP/raw.jsonl
+: >"$RAW"
+
+# A process that dies mid-run (crash, OOM, or something outside the harness killing it) is reported, and
+# its arms are left empty rather than measured against nothing.
+declare -A GONE
+alive() { # proxy-name pids...
+  local who=$1 p; shift
+  for p in "$@"; do
+    if ! kill -0 "$p" 2>/dev/null; then
+      [[ -n ${GONE[$who]:-} ]] || { GONE[$who]=1; skip "everything after $(date +%T) on '$who': the process (pid $p) exited during the run; see its log"; }
+      return 1
+    fi
+  done
+}
+
+# run_wrk round arm kind connections seconds
+run_wrk() {
+  local round=$1 a=$2 kind=$3 conns=$4 secs=$5 pids before after redis=null j
+  pids=$(proxy_pids "${PROXY[$a]}")
+  alive "${PROXY[$a]}" $pids || return 0
+  [[ ${REDIS_ARM[$a]} == 1 ]] && redis_snap "$TMP/rb.txt"
+  before=$(cpu_ticks $pids)
+  BENCH_LIB=$LIB BENCH_BODY=$TMP/${BODY[$a]} BENCH_IDS=$TMP/${IDS[$a]} "${LOAD[@]}" \
+    wrk -t1 -c"$conns" -d"${secs}s" --timeout 5s -s "$LIB/${SCRIPT[$a]}" "${URL[$a]}" >"$TMP/wrk.out" 2>&1 || true
+  after=$(cpu_ticks $pids)
+  if [[ ${REDIS_ARM[$a]} == 1 ]]; then redis_snap "$TMP/ra.txt"; redis=$(node "$LIB/redis-delta.mjs" "$TMP/rb.txt" "$TMP/ra.txt"); fi
+  j=$(sed -n 's/^BENCHJSON //p' "$TMP/wrk.out")
+  if [[ -z $j ]]; then log "wrk gave no result for $a: $(tail -3 "$TMP/wrk.out" | tr '\n' ' ')"; return 0; fi
+  [[ $kind == warmup ]] && return 0
+  printf '{"round":%s,"arm":"%s","kind":"%s","conns":%s,"cpu_ticks":%s,"proxy":"%s","redis":%s,"wrk":%s}\n' \
+    "$round" "$a" "$kind" "$conns" "$([[ -n $pids ]] && echo $((after - before)) || echo null)" "${PROXY[$a]}" "$redis" "$j" >>"$RAW"
+  log "  $a $kind c=$conns: $(node -e 'const j=JSON.parse(process.argv[1]); const r=j.requests/(j.duration_us/1e6); console.log(`${r.toFixed(0)} req/s, p50 ${j.latency_us.p50} us, p99 ${j.latency_us.p99} us, non-2xx ${j.errors.status}, socket errors ${j.errors.connect+j.errors.read+j.errors.write+j.errors.timeout}`)' "$j")"
+}
+
+declare -A SSE_URL SSE_BODY SSE_MARKER SSE_PROXY
+SSE_ARMS=()
+if [[ $HAVE_ECHO == 1 ]]; then
+  sse_arm() { SSE_URL[$1]=$2; SSE_BODY[$1]=$3; SSE_MARKER[$1]=$4; SSE_PROXY[$1]=$5; SSE_ARMS+=("$1"); }
+  sse_arm sse_direct "http://127.0.0.1:$FAKE_PORT/sse/v1/chat/completions" chat-stream.json '"content":"word' none
+  sse_arm sse_floor "http://127.0.0.1:$FLOOR_PORT/sse/v1/chat/completions" chat-stream.json '"content":"word' floor
+  sse_arm sse_parley "http://127.0.0.1:$PSSE_PORT/v1/responses" stream.json 'response.output_text.delta' psse
+fi
+
+run_sse() { # round arm
+  local round=$1 a=$2 pids before after j
+  pids=$(proxy_pids "${SSE_PROXY[$a]}")
+  alive "${SSE_PROXY[$a]}" $pids || return 0
+  before=$(cpu_ticks $pids)
+  j=$("${LOAD[@]}" node "$LIB/sse-probe.mjs" --url "${SSE_URL[$a]}" --body "$TMP/${SSE_BODY[$a]}" \
+    --streams "$SSE_STREAMS" --marker "${SSE_MARKER[$a]}" | sed -n 's/^BENCHJSON //p')
+  after=$(cpu_ticks $pids)
+  printf '{"round":%s,"arm":"%s","kind":"sse","cpu_ticks":%s,"proxy":"%s","sse":%s}\n' "$round" "$a" \
+    "$([[ -n $pids ]] && echo $((after - before)) || echo null)" "${SSE_PROXY[$a]}" "$j" >>"$RAW"
+  log "  $a: $j"
+}
+
+rotate() { # round items... -> items rotated by round, so no arm always runs first
+  local r=$1; shift
+  local items=("$@") n=$# i
+  for ((i = 0; i < n; i++)); do echo "${items[$(((i + r) % n))]}"; done
+}
+
+# ---------- warm-up ----------
+[[ $WARMUP -gt 0 ]] && log "warm-up: ${WARMUP}s per Parley arm at c=$CONNECTIONS (JIT), 2s for direct and floor"
+for a in "${ARMS[@]}"; do
+  [[ $WARMUP -gt 0 ]] || break
+  case ${PROXY[$a]} in
+    none | floor) [[ $QUICK == 1 ]] || run_wrk 0 "$a" warmup "$CONNECTIONS" 2 ;;
+    *) run_wrk 0 "$a" warmup "$CONNECTIONS" "$WARMUP" ;;
+  esac
+  [[ $QUICK == 1 ]] || run_wrk 0 "$a" warmup 1 1
+done
+if [[ $HAVE_ECHO == 1 && $WARMUP -gt 0 ]]; then
+  BENCH_LIB=$LIB BENCH_BODY=$TMP/stream.json "${LOAD[@]}" wrk -t1 -c16 -d"${WARMUP}s" -s "$LIB/post.lua" \
+    "${SSE_URL[sse_parley]}" >/dev/null 2>&1 || true
+fi
+
+# ---------- interleaved rounds ----------
+for ((r = 1; r <= ROUNDS; r++)); do
+  log "round $r/$ROUNDS"
+  for a in $(rotate "$r" "${ARMS[@]}"); do run_wrk "$r" "$a" tput "$CONNECTIONS" "$DURATION"; done
+  for a in $(rotate "$r" "${ARMS[@]}"); do run_wrk "$r" "$a" lat 1 "$LAT_DURATION"; done
+  if ((${#SSE_ARMS[@]})); then for a in $(rotate "$r" "${SSE_ARMS[@]}"); do run_sse "$r" "$a"; done; fi
+done
+
+# ---------- concurrency sweep: highest req/s with p99 under 10 ms ----------
+if [[ -n $SWEEP_CONNS ]]; then
+  log "concurrency sweep ($SWEEP_CONNS) for the highest req/s with p99 < 10 ms"
+  for a in direct floor stateless mem_cont10 redis_cont10; do
+    [[ -n ${URL[$a]:-} ]] || continue
+    for c in $SWEEP_CONNS; do run_wrk 0 "$a" sweep "$c" "$SWEEP_DURATION"; done
+  done
+else
+  skip "concurrency sweep for max req/s with p99 < 10 ms (BENCH_SWEEP_CONNS empty)"
+fi
+
+# ---------- Redis: commands, round trips and bytes per continued turn by chain depth ----------
+REDIS_OVERHEAD=null
+if [[ $HAVE_REDIS == 1 ]]; then
+  # what two INFO snapshots cost by themselves, subtracted from every Redis figure
+  redis_snap "$TMP/c1.txt"; redis_snap "$TMP/c2.txt"; redis_snap "$TMP/c3.txt"
+  REDIS_OVERHEAD=$(node "$LIB/redis-delta.mjs" "$TMP/c2.txt" "$TMP/c3.txt")
+  for d in $DEPTHS; do
+    alive predis "$PID_predis" || break
+    redis_snap "$TMP/db.txt"
+    j=$("${LOAD[@]}" node "$LIB/exact.mjs" --url "$PR" --body "$TMP/cont.json" --ids "$TMP/deep-d$d.txt" \
+      --requests "$DEPTH_REQUESTS" | sed -n 's/^BENCHJSON //p')
+    redis_snap "$TMP/da.txt"
+    printf '{"round":0,"arm":"redis_depth","kind":"depth","depth":%s,"exact":%s,"redis":%s}\n' "$d" "$j" \
+      "$(node "$LIB/redis-delta.mjs" "$TMP/db.txt" "$TMP/da.txt")" >>"$RAW"
+    log "  depth $d: $(tail -1 "$RAW")"
+  done
+fi
+
+# ---------- resident memory per held idle stream ----------
+hold_streams() { # arm url body pids-function-arg java-pid-or-empty
+  local a=$1 url=$2 body=$3 who=$4 jpid=${5:-} pids before after ready=$TMP/held-$1.json hp i
+  pids=$(proxy_pids "$who")
+  alive "$who" $pids || return 0
+  # two short bursts first, so the connection pools and classes on this path exist before the baseline
+  for ((i = 0; i < $(q 2 1); i++)); do
+    "${LOAD[@]}" node "$LIB/hold.mjs" --url "$url" --body "$TMP/$body" --streams 50 --ready "$TMP/pre.json" &
+    hp=$!
+    for ((k = 0; k < 300; k++)); do [[ -f $TMP/pre.json ]] && break; sleep 0.1; done
+    kill $hp 2>/dev/null || true; wait $hp 2>/dev/null || true; rm -f "$TMP/pre.json"; sleep $(q 1 0.2)
+  done
+  if [[ -n $jpid ]]; then jcmd "$jpid" GC.run >/dev/null 2>&1 || true; fi
+  before=$(rss_kb $pids)
+  "${LOAD[@]}" node "$LIB/hold.mjs" --url "$url" --body "$TMP/$body" --streams "$HELD_STREAMS" --ready "$ready" &
+  hp=$!
+  for ((k = 0; k < 600; k++)); do [[ -f $ready ]] && break; sleep 0.1; done
+  sleep $(q 1 0.2)
+  if [[ -n $jpid ]]; then jcmd "$jpid" GC.run >/dev/null 2>&1 || true; fi
+  after=$(rss_kb $pids)
+  kill $hp 2>/dev/null || true; wait $hp 2>/dev/null || true
+  printf '{"round":0,"arm":"%s","kind":"held","streams":%s,"held":%s,"rss_before_kb":%s,"rss_after_kb":%s}\n' \
+    "$a" "$HELD_STREAMS" "$(cat "$ready" 2>/dev/null || echo null)" "$before" "$after" >>"$RAW"
+  log "  $a: $(tail -1 "$RAW")"
+}
+if [[ $HAVE_ECHO == 1 && $HELD_STREAMS -gt 0 ]]; then
+  log "holding $HELD_STREAMS idle streams through the floor, then through a fresh Parley"
+  kill "$PID_psse" 2>/dev/null || true; wait "$PID_psse" 2>/dev/null || true
+  hold_streams held_floor "http://127.0.0.1:$FLOOR_PORT/idle/v1/chat/completions" chat-stream.json floor
+  hold_streams held_parley "http://127.0.0.1:$PIDLE_PORT/v1/responses" stream.json pidle "$PID_pidle"
+elif [[ $HAVE_ECHO == 1 ]]; then
+  skip "resident memory per held stream (BENCH_HELD_STREAMS=0)"
+fi
+
+# ---------- report ----------
+gc_pauses() { # per Parley process: young/full pause count, total and longest, from -Xlog:gc
+  local f
+  for f in "$TMP"/p*-gc.log; do
+    [[ -f $f ]] || continue
+    awk -v n="$(basename "$f" -gc.log)" '/Pause/ { ms = $NF; sub(/ms$/, "", ms); ms += 0; c++; t += ms; if (ms > m) m = ms }
+      END { printf "%s: %d pauses, %.0f ms in total, longest %.1f ms; ", n, c, t, m }' "$f"
+  done
+}
+mkdir -p "$OUT"
+JAVA_VERSION=$(java -version 2>&1 | head -2 | tr '\n' ' ')
+GC=$(java $JAVA_OPTS -XX:+PrintFlagsFinal -version 2>/dev/null | awk '$2 ~ /^Use(Serial|Parallel|G1|Z|Shenandoah|Epsilon)GC$/ && $4 == "true" {print $2}' | head -1)
+node -e 'console.log(JSON.stringify(Object.fromEntries(process.argv.slice(1).map(kv => { const i = kv.indexOf("="); return [kv.slice(0, i), kv.slice(i + 1)]; }))))' \
+  "date=$(date -u +%FT%TZ)" "cpu_model=$(lscpu | sed -n 's/^Model name: *//p' | head -1)" "cores=$(nproc)" \
+  "java=$JAVA_VERSION" "java_opts=$JAVA_OPTS" "gc=$GC" "nginx=$(nginx -v 2>&1 | sed 's/.*: //')" \
+  "wrk=$(wrk -v 2>&1 | head -1 | awk '{print $1, $2}')" "redis=$([[ $HAVE_REDIS == 1 ]] && redis-server --version | awk '{print $3}')" \
+  "node=$(node --version)" "commit=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)" \
+  "command=$COMMAND" "placement=$PLACEMENT" "quick=$QUICK" "rounds=$ROUNDS" "duration_s=$DURATION" \
+  "lat_duration_s=$LAT_DURATION" "connections=$CONNECTIONS" "warmup_s=$WARMUP" "sse_chunks=$SSE_CHUNKS" \
+  "sse_gap_ms=$SSE_GAP_MS" "sse_streams=$SSE_STREAMS" "held_streams=$HELD_STREAMS" "sweep_conns=$SWEEP_CONNS" \
+  "sweep_duration_s=$SWEEP_DURATION" "depth_requests=$DEPTH_REQUESTS" "chains=$CHAINS" "clk_tck=$CLK_TCK" \
+  "redis_info_overhead=$REDIS_OVERHEAD" "loadavg_start=$LOADAVG_START" "loadavg_end=$(cut -d' ' -f1-3 /proc/loadavg)" \
+  "gc_pauses=$(gc_pauses)" "skipped=$(printf '%s\n' "${SKIPPED[@]+"${SKIPPED[@]}"}")" >"$TMP/meta.json"
+cp "$RAW" "$OUT/raw.jsonl"
+node "$LIB/report.mjs" --raw "$RAW" --meta "$TMP/meta.json" --out "$OUT"
+if [[ $HAVE_GNUPLOT == 1 ]]; then
+  (cd "$OUT" && gnuplot "$LIB/chart.gp") && rm -f "$OUT/chart-tput.dat" "$OUT/chart-lat.dat" || log "gnuplot failed"
+fi
+if [[ $JFR == 1 ]]; then
+  cleanup; PIDS=()
+  for f in "$TMP"/*.jfr; do
+    [[ -f $f ]] || continue
+    node "$LIB/jfr-top.mjs" "$f" >"$OUT/jfr-$(basename "$f" .jfr).txt" 2>/dev/null || log "JFR summary of $f failed"
+  done
+fi
+log "results: $OUT/results.md"
+cat "$OUT/results.md"
+echo "bench: done$([[ ${#SKIPPED[@]} -gt 0 ]] && printf ' (skipped: %s)' "$(IFS=';'; echo "${SKIPPED[*]}")")"
