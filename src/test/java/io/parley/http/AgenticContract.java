@@ -208,16 +208,7 @@ abstract class AgenticContract extends ResponsesApiHarness {
 
   @Test
   void reasoningIsStreamedAsItsOwnItemAndNotSentBack() {
-    provider.behave((body, response) -> {
-      Chunks.sse(response);
-      Chunks.write(response, reasoningDelta("Let me "));
-      Chunks.write(response, reasoningDelta("think."));
-      Chunks.write(response, Chunks.delta("Answer."));
-      Chunks.write(response, Chunks.finish("stop"));
-      Chunks.write(response, new JsonObject().put("choices", new JsonArray()).put("usage", Chunks.usage(5, 9, 0)
-          .put("completion_tokens_details", new JsonObject().put("reasoning_tokens", 4))));
-      response.end("data: [DONE]\n\n");
-    });
+    provider.behave((body, response) -> reasoningThenAnswer(response));
     Sse.Stream stream = Sse.post(gateway, new JsonObject().put("model", "m").put("input", "q").put("stream", true)
         .put("reasoning", new JsonObject().put("effort", "low")));
     assertThat(provider.last().getString("reasoning_effort")).isEqualTo("low");
@@ -233,6 +224,18 @@ abstract class AgenticContract extends ResponsesApiHarness {
 
     turn("next", completed.getString("id"), "fine");
     assertThat(provider.lastMessages()).isEqualTo(new JsonArray().add(user("q")).add(assistant("Answer.")).add(user("next")));
+  }
+
+  /** A provider stream: reasoning "Let me think.", then the answer "Answer.", with usage (4 reasoning tokens). */
+  static void reasoningThenAnswer(io.vertx.core.http.HttpServerResponse response) {
+    Chunks.sse(response);
+    Chunks.write(response, reasoningDelta("Let me "));
+    Chunks.write(response, reasoningDelta("think."));
+    Chunks.write(response, Chunks.delta("Answer."));
+    Chunks.write(response, Chunks.finish("stop"));
+    Chunks.write(response, new JsonObject().put("choices", new JsonArray()).put("usage", Chunks.usage(5, 9, 0)
+        .put("completion_tokens_details", new JsonObject().put("reasoning_tokens", 4))));
+    response.end("data: [DONE]\n\n");
   }
 
   static JsonObject reasoningDelta(String text) {

@@ -113,16 +113,7 @@ class OpenResponsesSchemaTest extends ResponsesApiHarness {
 
   @Test
   void aReasoningAndTextStreamConforms() {
-    provider.behave((body, response) -> {
-      Chunks.sse(response);
-      Chunks.write(response, reasoningDelta("Let me "));
-      Chunks.write(response, reasoningDelta("think."));
-      Chunks.write(response, Chunks.delta("Answer."));
-      Chunks.write(response, Chunks.finish("stop"));
-      Chunks.write(response, new JsonObject().put("choices", new JsonArray()).put("usage", Chunks.usage(5, 9, 0)
-          .put("completion_tokens_details", new JsonObject().put("reasoning_tokens", 4))));
-      response.end("data: [DONE]\n\n");
-    });
+    provider.behave((body, response) -> AgenticContract.reasoningThenAnswer(response));
     Sse.Stream stream = stream(new JsonObject().put("input", "q").put("reasoning", new JsonObject().put("effort", "low")));
     assertThat(stream.types()).contains("response.reasoning_text.delta", "response.output_text.delta");
     checkStream("reasoning+text stream", stream);
