@@ -104,15 +104,7 @@ abstract class AgenticContract extends ResponsesApiHarness {
 
   @Test
   void parallelCallsStreamInOrderAndAreStoredAsStreamed() {
-    provider.behave((body, response) -> {
-      Chunks.sse(response);
-      Chunks.write(response, toolDelta(0, "call_a", "get_weather", "{\"ci"));
-      Chunks.write(response, toolDelta(0, null, null, "ty\":\"Oslo\"}"));
-      Chunks.write(response, toolDelta(1, "call_b", "get_time", ""));
-      Chunks.write(response, toolDelta(1, null, null, "{}"));
-      Chunks.write(response, Chunks.finish("tool_calls"));
-      response.end("data: [DONE]\n\n");
-    });
+    provider.behave((body, response) -> twoParallelCalls(response));
     Sse.Stream stream = Sse.post(gateway, new JsonObject().put("model", "m").put("input", "both").put("stream", true)
         .put("tools", new JsonArray().add(WEATHER).add(TIME)));
 
@@ -132,6 +124,18 @@ abstract class AgenticContract extends ResponsesApiHarness {
     assertThat(output.getJsonObject(0).getString("id")).isEqualTo(stream.events().get(2).data().getJsonObject("item").getString("id"));
     assertThat(output.getJsonObject(1).getString("call_id")).isEqualTo("call_b");
     assertThat(gateway.get("/v1/responses/" + completed.getString("id")).json()).isEqualTo(completed);
+  }
+
+  /** A provider stream of two parallel calls, get_weather({"city":"Oslo"}) then get_time({}), in fragments, with usage. */
+  static void twoParallelCalls(io.vertx.core.http.HttpServerResponse response) {
+    Chunks.sse(response);
+    Chunks.write(response, toolDelta(0, "call_a", "get_weather", "{\"ci"));
+    Chunks.write(response, toolDelta(0, null, null, "ty\":\"Oslo\"}"));
+    Chunks.write(response, toolDelta(1, "call_b", "get_time", ""));
+    Chunks.write(response, toolDelta(1, null, null, "{}"));
+    Chunks.write(response, Chunks.finish("tool_calls"));
+    Chunks.write(response, new JsonObject().put("choices", new JsonArray()).put("usage", Chunks.usage(20, 9, 0)));
+    response.end("data: [DONE]\n\n");
   }
 
   static JsonObject toolDelta(int index, String id, String name, String arguments) {

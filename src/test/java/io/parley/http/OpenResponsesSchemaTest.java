@@ -95,16 +95,7 @@ class OpenResponsesSchemaTest extends ResponsesApiHarness {
 
   @Test
   void aToolCallStreamConforms() {
-    provider.behave((body, response) -> {
-      Chunks.sse(response);
-      Chunks.write(response, toolDelta(0, "call_a", "get_weather", "{\"ci"));
-      Chunks.write(response, toolDelta(0, null, null, "ty\":\"Oslo\"}"));
-      Chunks.write(response, toolDelta(1, "call_b", "get_time", ""));
-      Chunks.write(response, toolDelta(1, null, null, "{}"));
-      Chunks.write(response, Chunks.finish("tool_calls"));
-      Chunks.write(response, new JsonObject().put("choices", new JsonArray()).put("usage", Chunks.usage(20, 9, 0)));
-      response.end("data: [DONE]\n\n");
-    });
+    provider.behave((body, response) -> AgenticContract.twoParallelCalls(response));
     Sse.Stream stream = stream(new JsonObject().put("input", "both").put("tools", new JsonArray().add(WEATHER).add(TIME)));
     assertThat(stream.types()).contains("response.function_call_arguments.done");
     checkStream("tool call stream", stream);
