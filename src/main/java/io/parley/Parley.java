@@ -95,8 +95,9 @@ public final class Parley {
     ParleyConfig resolved = resolvedConfig.config();
     Function<Vertx, Backends> backends = backendsFactory(resolved);
     StreamSlots slots = new StreamSlots(resolved.maxStreamsPerTenant());
-    // The in-memory store is its own cache; with Redis, chains are held here to spare history reads.
-    ChainCache cache = new ChainCache(resolved.redisState() ? resolved.contextCacheBytes() : 0);
+    // Chains held here continue without reading history from the store, and are sent from their serialized prefix.
+    ChainCache cache = new ChainCache(resolved.contextCacheBytes());
+    metrics.contextCache(cache);
     DeploymentOptions options = new DeploymentOptions().setInstances(resolved.eventLoops());
     return vertx.deployVerticle(() -> {
       GatewayVerticle gateway = new GatewayVerticle(resolved, backends, resolvedConfig.replicas(), metrics, lifecycle,

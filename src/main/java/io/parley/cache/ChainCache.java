@@ -2,48 +2,68 @@ package io.parley.cache;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import io.parley.state.StoredResponse;
-
-import java.util.List;
 
 /**
  * The context cache: recent chains held in process memory (W-TinyLFU eviction, bounded by an estimate of
  * their bytes), so continuing a chain needs no history from the store, only a check that nothing in it
- * was deleted or expired. Keyed by tenant and response id; shared by every event loop.
+ * was deleted or expired. With a Chat Completions provider a chain is held as its already-serialized
+ * messages, its token count and its ids, not as JSON trees. Keyed by tenant and response id; shared by
+ * every event loop.
  */
 public final class ChainCache {
 
-  private final Cache<String, List<StoredResponse>> chains;
+  private final Cache<String, Chain> chains;
+  private final boolean enabled;
 
   public ChainCache(long maxBytes) {
+    this.enabled = maxBytes > 0;
     this.chains = Caffeine.newBuilder()
         .maximumWeight(maxBytes)
-        .weigher((String key, List<StoredResponse> chain) -> weight(chain))
+        .weigher((String key, Chain chain) -> chain.weight())
+        .recordStats()
         .build();
   }
 
-  /** The chain ending at {@code id} (oldest first, {@code id} last), or {@code null}. */
-  public List<StoredResponse> get(String tenant, String id) {
-    return chains.getIfPresent(key(tenant, id));
+  /** The chain ending at {@code id}, or {@code null}. */
+  public Chain get(String tenant, String id) {
+    return enabled ? chains.getIfPresent(key(tenant, id)) : null;
   }
 
-  /** Remembers the chain that ends at its last turn. Chains share their turns, so this copies no JSON. */
-  public void put(String tenant, List<StoredResponse> chain) {
-    chains.put(key(tenant, chain.get(chain.size() - 1).id()), List.copyOf(chain));
+  /** Remembers a chain under its last turn's id. */
+  public void put(String tenant, Chain chain) {
+    if (enabled && !chain.isEmpty()) {
+      chains.put(key(tenant, chain.ids().get(chain.ids().size() - 1)), chain);
+    }
   }
 
   public void invalidate(String tenant, String id) {
     chains.invalidate(key(tenant, id));
   }
 
-  private static String key(String tenant, String id) {
-    return tenant + '/' + id;
+  public boolean enabled() {
+    return enabled;
   }
 
-  /** The last turn's own size stands for the chain's: earlier turns are shared with their own entries. */
-  private static int weight(List<StoredResponse> chain) {
-    StoredResponse last = chain.get(chain.size() - 1);
-    long estimate = 64L * chain.size() + 2L * (last.input().encode().length() + last.response().encode().length());
-    return (int) Math.min(Integer.MAX_VALUE, estimate);
+  /** Lookups that found their chain, since start. */
+  public long hits() {
+    return chains.stats().hitCount();
+  }
+
+  /** Lookups that had to load the chain from the store, since start. */
+  public long misses() {
+    return chains.stats().missCount();
+  }
+
+  public long evictions() {
+    return chains.stats().evictionCount();
+  }
+
+  /** Entries held now (approximately). */
+  public long size() {
+    return chains.estimatedSize();
+  }
+
+  private static String key(String tenant, String id) {
+    return tenant + '/' + id;
   }
 }

@@ -36,7 +36,7 @@ final class CompactionApi {
       body.put("input", new JsonArray());
     }
     CreateRequest request = RequestParser.parse(body, upstream.hostedTools());
-    return turns.start(ctx, request)
+    return turns.startWithItems(ctx, request)
         .map(Turn::modelRequest)
         .compose(model -> compact(model, ctx.get(Authenticator.PROVIDER_KEY), Exchange.of(ctx).forwarded))
         .compose(result -> ctx.response().putHeader("content-type", "application/json").end(result.toBuffer()));

@@ -67,7 +67,8 @@ public final class GatewayVerticle extends VerticleBase {
         .setMaxHeaderSize(32 * 1024)
         .setTcpNoDelay(true);
     RateLimitHandler limits = new RateLimitHandler(config, backends.limiter(), metrics);
-    turns = new TurnLoader(backends.responses(), backends.conversations(), config.contextWindows(), vertx, cache);
+    turns = new TurnLoader(backends.responses(), backends.conversations(), config.contextWindows(), vertx, cache,
+        upstream.buildsFromChatPrefix());
     BackgroundApi background = new BackgroundApi(backends.responses(), backends.runs());
     ResponsesApi responses = new ResponsesApi(backends.responses(), backends.conversations(), turns, upstream,
         limits::recordTokens, metrics, background, backends.runs(), config.backgroundLease(), vertx, slots);

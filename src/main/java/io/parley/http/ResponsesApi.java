@@ -110,7 +110,8 @@ final class ResponsesApi {
       tokenMeter.accept(turn.tenant(), usage.getLong("total_tokens", 0L));
     }
     Future<Void> stored = turn.request().store()
-        ? store.put(turn.tenant(), turn.toStored()).onSuccess(v -> turns.remember(turn))
+        ? turns.finish(turn).compose(done -> store.put(turn.tenant(), done.stored())
+            .onSuccess(v -> turns.remember(turn.tenant(), done.chain())))
         : Future.succeededFuture();
     String conversation = turn.request().conversationId();
     return conversation == null ? stored

@@ -1,9 +1,11 @@
 package io.parley.http;
 
+import io.parley.cache.Chain;
 import io.parley.protocol.CreateRequest;
 import io.parley.protocol.Ids;
 import io.parley.protocol.ModelRequest;
 import io.parley.protocol.ResponseObject;
+import io.parley.protocol.ToolHistory;
 import io.parley.state.StoredResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -14,17 +16,19 @@ import java.util.List;
 /**
  * One response being made: the validated request, the chain it continues, its new id and the response
  * object that is filled in as the provider answers.
+ *
+ * @param fittedHistory what is sent when the history had to be cut to the context window, else {@code null}
  */
-record Turn(String tenant, String providerKey, CreateRequest request, List<StoredResponse> chain,
+record Turn(String tenant, String providerKey, CreateRequest request, Chain chain,
     JsonArray conversationItems, JsonObject response, List<JsonArray> fittedHistory) {
 
   /** A turn continuing a {@code previous_response_id} chain (or starting one). */
-  static Turn start(String tenant, String providerKey, CreateRequest request, List<StoredResponse> chain) {
+  static Turn start(String tenant, String providerKey, CreateRequest request, Chain chain) {
     return start(tenant, providerKey, request, chain, new JsonArray());
   }
 
   /** A turn in a conversation: the conversation's items come first. */
-  static Turn start(String tenant, String providerKey, CreateRequest request, List<StoredResponse> chain,
+  static Turn start(String tenant, String providerKey, CreateRequest request, Chain chain,
       JsonArray conversationItems) {
     String id = Ids.newResponseId(request.previousResponseId());
     long now = System.currentTimeMillis() / 1000;
@@ -37,24 +41,41 @@ record Turn(String tenant, String providerKey, CreateRequest request, List<Store
     return new Turn(tenant, providerKey, request, chain, conversationItems, response, history);
   }
 
+  /** The same turn with its chain's turns loaded (when it was continued from the cache's prefix alone). */
+  Turn withChain(Chain loaded) {
+    return new Turn(tenant, providerKey, request, loaded, conversationItems, response, fittedHistory);
+  }
+
   String id() {
     return response.getString("id");
   }
 
-  /** What the provider call is built from: every earlier turn's input and output items, in order, then this input. */
+  /**
+   * What the provider call is built from: every earlier turn's input and output items, in order, then this
+   * input. A whole chain goes as its prefix (serialized once, then reused turn after turn).
+   */
   ModelRequest modelRequest() {
-    return ModelRequest.of(request, fittedHistory != null ? fittedHistory : history(), providerKey, chainKey());
+    if (fittedHistory != null || !conversationItems.isEmpty()) {
+      return ModelRequest.of(request, fittedHistory != null ? fittedHistory : history(), providerKey, chainKey());
+    }
+    List<JsonArray> items = chain.hasTurns() ? Chain.items(chain.turns()) : null;
+    ToolHistory calls = chain.hasPrefix() || items == null ? chain.prefix().calls() : calls(items);
+    return ModelRequest.of(request, items, chain::prefix, calls, providerKey, chainKey());
+  }
+
+  private static ToolHistory calls(List<JsonArray> items) {
+    ToolHistory calls = ToolHistory.NONE;
+    for (JsonArray batch : items) {
+      calls = calls.after(batch);
+    }
+    return calls;
   }
 
   /** Every earlier item, oldest first: the conversation's items, or each chain turn's input then output. */
   List<JsonArray> history() {
-    List<JsonArray> history = new ArrayList<>(chain.size() * 2 + 1);
+    List<JsonArray> history = new ArrayList<>(Chain.items(chain.turns()));
     if (!conversationItems.isEmpty()) {
-      history.add(conversationItems);
-    }
-    for (StoredResponse turn : chain) {
-      history.add(turn.input());
-      history.add(turn.output());
+      history.add(0, conversationItems);
     }
     return history;
   }
@@ -75,8 +96,11 @@ record Turn(String tenant, String providerKey, CreateRequest request, List<Store
     return items;
   }
 
+  StoredResponse toStored(StoredResponse.Tokens tokens) {
+    return new StoredResponse(id(), request.previousResponseId(), chain.lineage(), request.input(), response, tokens);
+  }
+
   StoredResponse toStored() {
-    List<String> ancestors = chain.isEmpty() ? List.of() : chain.get(chain.size() - 1).lineage();
-    return new StoredResponse(id(), request.previousResponseId(), ancestors, request.input(), response);
+    return toStored(null);
   }
 }

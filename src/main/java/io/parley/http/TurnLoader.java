@@ -1,6 +1,9 @@
 package io.parley.http;
 
+import io.parley.cache.Chain;
 import io.parley.cache.ChainCache;
+import io.parley.protocol.ChatPrefix;
+import io.parley.protocol.ChatRequestBuilder;
 import io.parley.protocol.ApiError;
 import io.parley.protocol.ContextWindows;
 import io.parley.protocol.CreateRequest;
@@ -26,28 +29,44 @@ import java.util.List;
  */
 final class TurnLoader {
 
+  /** A finished turn as it is stored, and the chain that now ends with it. */
+  record Finished(StoredResponse stored, Chain chain) {
+  }
+
   private final ResponseStore store;
   private final ConversationStore conversations;
   private final ContextWindows windows;
   private final Vertx vertx;
   private final ChainCache cache;
+  private final boolean prefixOnly;
 
+  /** @param prefixOnly whether provider calls are built from a chain's serialized prefix alone (then that is all the cache keeps) */
   TurnLoader(ResponseStore store, ConversationStore conversations, ContextWindows windows, Vertx vertx,
-      ChainCache cache) {
+      ChainCache cache, boolean prefixOnly) {
     this.cache = cache;
     this.store = store;
     this.conversations = conversations;
     this.windows = windows;
     this.vertx = vertx;
+    this.prefixOnly = prefixOnly;
   }
 
   Future<Turn> start(RoutingContext ctx, CreateRequest request) {
     return start(Authenticator.tenant(ctx), ctx.get(Authenticator.PROVIDER_KEY), request);
   }
 
+  /** A turn ready to send: references resolved, its history loaded (from the cache when it can be) and fitted. */
   Future<Turn> start(String tenant, String providerKey, CreateRequest request) {
     return resolveReferences(tenant, request.input())
-        .compose(v -> load(tenant, providerKey, request))
+        .compose(v -> load(tenant, providerKey, request, true))
+        .compose(this::fit);
+  }
+
+  /** As {@link #start}, with the history's items loaded even when the cache holds the chain (compaction reads them). */
+  Future<Turn> startWithItems(RoutingContext ctx, CreateRequest request) {
+    String tenant = Authenticator.tenant(ctx);
+    return resolveReferences(tenant, request.input())
+        .compose(v -> load(tenant, ctx.get(Authenticator.PROVIDER_KEY), request, false))
         .compose(this::fit);
   }
 
@@ -71,25 +90,41 @@ final class TurnLoader {
     return lookups.isEmpty() ? Future.succeededFuture() : Future.all(lookups).mapEmpty();
   }
 
-  /** The turn with references resolved and its whole history, not fitted to the context window (for counting it). */
+  /** The turn with references resolved and its whole history's items, not fitted to the context window (for counting it). */
   Future<Turn> unfitted(String tenant, String providerKey, CreateRequest request) {
-    return resolveReferences(tenant, request.input()).compose(v -> load(tenant, providerKey, request));
+    return resolveReferences(tenant, request.input()).compose(v -> load(tenant, providerKey, request, false));
   }
 
-  /** The turn with its whole history as stored. */
-  Future<Turn> load(String tenant, String providerKey, CreateRequest request) {
+  private Future<Turn> load(String tenant, String providerKey, CreateRequest request, boolean cached) {
     return request.conversationId() != null
         ? conversationItems(tenant, request.conversationId())
-            .map(items -> Turn.start(tenant, providerKey, request, List.of(), items))
-        : loadChain(tenant, request).map(chain -> Turn.start(tenant, providerKey, request, chain));
+            .map(items -> Turn.start(tenant, providerKey, request, Chain.EMPTY, items))
+        : loadChain(tenant, request, cached).map(chain -> Turn.start(tenant, providerKey, request, chain));
   }
 
-  /** Checks the turn against its model's context window (tokenizing off the event loop), truncating if asked. */
+  /**
+   * Checks the turn against its model's context window, truncating if asked. A chain whose prefix carries
+   * its token count (counted when its turns were stored) only has this turn's new messages tokenized;
+   * otherwise, or when the turn is over the window, the whole history is counted (off the event loop).
+   */
   private Future<Turn> fit(Turn turn) {
     int window = windows.windowFor(turn.request().model());
     if (window <= 0) {
       return Future.succeededFuture(turn);
     }
+    ChatPrefix prefix = turn.conversationItems().isEmpty() ? turn.chain().prefix() : null;
+    boolean counted = prefix != null && (prefix.isEmpty()
+        || TokenCounter.encodingFor(turn.request().model()).getName().equals(prefix.encoding()));
+    if (!counted) {
+      return withTurns(turn).compose(loaded -> fitItems(loaded, window));
+    }
+    return vertx.executeBlocking(() -> prefix.serializedTokens(TokenCounter.messages(turn.request().model()))
+            + TokenCounter.countChatRequest(ChatRequestBuilder.uncounted(turn.request(), prefix)), false)
+        .compose(tokens -> tokens <= Truncation.budget(turn.request(), window) ? Future.succeededFuture(turn)
+            : withTurns(turn).compose(loaded -> fitItems(loaded, window)));
+  }
+
+  private Future<Turn> fitItems(Turn turn, int window) {
     return vertx.executeBlocking(() -> Truncation.fit(turn.request(), turn.history(), window,
             TokenCounter::countChatRequest), false)
         .map(fitted -> {
@@ -100,6 +135,14 @@ final class TurnLoader {
         });
   }
 
+  /** The turn with its chain's turns themselves, loaded from the store if the cache held only their prefix. */
+  private Future<Turn> withTurns(Turn turn) {
+    if (turn.chain().hasTurns()) {
+      return Future.succeededFuture(turn);
+    }
+    return loadChain(turn.tenant(), turn.request(), false).map(turn::withChain);
+  }
+
   private Future<JsonArray> conversationItems(String tenant, String conversationId) {
     return conversations.items(tenant, conversationId).compose(items -> items != null
         ? Future.succeededFuture(items)
@@ -107,37 +150,57 @@ final class TurnLoader {
             "Conversation with id '" + conversationId + "' not found.")));
   }
 
-  private Future<List<StoredResponse>> loadChain(String tenant, CreateRequest request) {
+  private Future<Chain> loadChain(String tenant, CreateRequest request, boolean cached) {
     String previous = request.previousResponseId();
     if (previous == null) {
-      return Future.succeededFuture(List.of());
+      return Future.succeededFuture(Chain.EMPTY);
     }
     if (!Ids.isResponseId(previous)) {
       return Future.failedFuture(ApiError.previousResponseNotFound(previous));
     }
-    List<StoredResponse> cached = cache.get(tenant, previous);
-    Future<List<StoredResponse>> chain = cached != null
+    Chain held = cached ? cache.get(tenant, previous) : null;
+    Future<Chain> chain = held != null
         // Held in memory: one round trip checks nothing was deleted or expired (and renews the TTLs).
-        ? store.touchChain(tenant, ids(cached)).map(cached)
+        ? store.touchChain(tenant, held.ids()).map(held)
             .onFailure(err -> cache.invalidate(tenant, previous))
-        : store.loadChain(tenant, previous).onSuccess(loaded -> cache.put(tenant, loaded));
+        : store.loadChain(tenant, previous).map(Chain::loaded)
+            .onSuccess(loaded -> cache.put(tenant, loaded.forCache(prefixOnly)));
     return chain.recover(err -> Future.failedFuture(
         err instanceof MissingTurnException missing ? chainBroken(previous, missing.missingId()) : err));
   }
 
+  /**
+   * The turn as it is stored and the chain it ends. The chain's serialized prefix is extended by this
+   * turn's messages, and when the model has a context window they are counted, once, and stored with the
+   * turn (off the event loop), so no later turn tokenizes them again.
+   */
+  Future<Finished> finish(Turn turn) {
+    Chain chain = turn.chain();
+    if (!chain.hasPrefix()) {
+      StoredResponse stored = turn.toStored();
+      return Future.succeededFuture(new Finished(stored, chain.then(stored, null)));
+    }
+    String model = turn.request().model();
+    List<JsonArray> items = List.of(turn.request().input(), turn.response().getJsonArray("output", new JsonArray()));
+    if (windows.windowFor(model) <= 0) {
+      return Future.succeededFuture(finished(turn, chain.prefix().extend(items, null)));
+    }
+    return vertx.executeBlocking(() -> finished(turn, chain.prefix().extend(items, TokenCounter.messages(model))), false);
+  }
+
+  private static Finished finished(Turn turn, ChatPrefix extended) {
+    StoredResponse stored = turn.toStored(extended.encoding() == null ? null
+        : new StoredResponse.Tokens(extended.encoding(), extended.historyTokens()));
+    return new Finished(stored, turn.chain().then(stored, extended));
+  }
+
   /** Remembers a just-stored turn's chain, so the next turn continues from memory. */
-  void remember(Turn turn) {
-    List<StoredResponse> chain = new java.util.ArrayList<>(turn.chain());
-    chain.add(turn.toStored());
-    cache.put(turn.tenant(), chain);
+  void remember(String tenant, Chain chain) {
+    cache.put(tenant, chain.forCache(prefixOnly));
   }
 
   void forget(String tenant, String id) {
     cache.invalidate(tenant, id);
-  }
-
-  private static List<String> ids(List<StoredResponse> chain) {
-    return chain.stream().map(StoredResponse::id).toList();
   }
 
   private static ApiError chainBroken(String previous, String missing) {

@@ -1,10 +1,10 @@
 package io.parley.http;
 
+import io.parley.cache.Chain;
 import io.parley.protocol.ApiError;
 import io.parley.protocol.CreateRequest;
 import io.parley.protocol.RequestParser;
 import io.parley.protocol.StreamTranslation;
-import io.parley.state.StoredResponse;
 import io.parley.upstream.ChunkStream;
 import io.parley.upstream.Forwarded;
 import io.parley.upstream.Upstream;
@@ -15,7 +15,6 @@ import io.vertx.core.json.JsonObject;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 import java.util.function.Function;
@@ -39,7 +38,7 @@ final class WebSocketSession {
   private final StreamSlots slots;
   private final Queue<String> pending = new ArrayDeque<>();
   private String latestId;
-  private List<StoredResponse> latestChain;
+  private Chain latestChain;
   private ChunkStream running;
   private boolean busy;
   private boolean streamed;
@@ -168,9 +167,10 @@ final class WebSocketSession {
           return;
         }
         sendAll(closing);
-        save.apply(turn).onComplete(ar -> {
+        save.apply(turn).compose(saved -> turns.finish(turn)).onComplete(ar -> {
           if (ar.succeeded()) {
-            remember(turn);
+            latestId = turn.id();
+            latestChain = ar.result().chain();
             sendAll(List.of(translation.terminalEvent()));
             done.tryComplete();
           } else {
@@ -187,13 +187,6 @@ final class WebSocketSession {
       });
       return done.future();
     }).onComplete(v -> slots.release(tenant));
-  }
-
-  private void remember(Turn turn) {
-    List<StoredResponse> chain = new ArrayList<>(turn.chain());
-    chain.add(turn.toStored());
-    latestId = turn.id();
-    latestChain = chain;
   }
 
   private void closeForAge() {

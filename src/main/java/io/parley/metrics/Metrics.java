@@ -1,6 +1,8 @@
 package io.parley.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.parley.cache.ChainCache;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -44,6 +46,20 @@ public final class Metrics implements AutoCloseable {
     Gauge.builder("parley.active.streams", activeStreams, AtomicInteger::get)
         .description("Responses streams being relayed to clients right now")
         .register(registry);
+  }
+
+  /** Exports the context cache's lookups (hit or miss), evictions and size. */
+  public void contextCache(ChainCache cache) {
+    FunctionCounter.builder("parley.context.cache.lookups", cache, ChainCache::hits)
+        .description("Chain lookups in the context cache, by result: a hit continues without reading history")
+        .tags("result", "hit").register(registry);
+    FunctionCounter.builder("parley.context.cache.lookups", cache, ChainCache::misses)
+        .description("Chain lookups in the context cache, by result: a hit continues without reading history")
+        .tags("result", "miss").register(registry);
+    FunctionCounter.builder("parley.context.cache.evictions", cache, ChainCache::evictions)
+        .description("Chains dropped from the context cache to stay within its size").register(registry);
+    Gauge.builder("parley.context.cache.chains", cache, ChainCache::size)
+        .description("Chains held in the context cache").register(registry);
   }
 
   /** One finished HTTP exchange; {@code route} is a template such as {@code /v1/responses/:id}. */

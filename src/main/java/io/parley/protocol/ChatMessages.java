@@ -15,7 +15,18 @@ final class ChatMessages {
   private JsonObject openAssistant;
 
   ChatMessages(JsonArray messages) {
+    this(messages, null);
+  }
+
+  /** @param open the last message of {@code messages} when later function calls may still join it, else {@code null} */
+  ChatMessages(JsonArray messages, JsonObject open) {
     this.messages = messages;
+    this.openAssistant = open;
+  }
+
+  /** The last message while function calls may still join it (an assistant message), else {@code null}. */
+  JsonObject open() {
+    return openAssistant;
   }
 
   void addAll(JsonArray items) {

@@ -1,5 +1,7 @@
 package io.parley.protocol;
 
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -19,16 +21,67 @@ public final class ChatRequestBuilder {
    * @param stream  whether the provider is asked to stream (a background run streams even when its client does not)
    */
   public static JsonObject build(CreateRequest request, List<JsonArray> history, boolean stream) {
-    JsonArray messages = new JsonArray();
-    if (request.instructions() != null) {
-      messages.add(new JsonObject().put("role", "system").put("content", request.instructions()));
-    }
+    JsonArray messages = instructions(request);
     ChatMessages builder = new ChatMessages(messages);
     for (JsonArray items : history) {
       builder.addAll(items);
     }
     builder.addAll(request.input());
+    return envelope(request, messages, stream);
+  }
 
+  /**
+   * The bytes of {@link #build} for the history {@code prefix} holds, without rebuilding or re-encoding it:
+   * its serialized messages are copied in as they are, and only the instructions, the message it left open
+   * and this turn's input are encoded.
+   */
+  public static Buffer body(CreateRequest request, ChatPrefix prefix, boolean stream) {
+    Buffer envelope = envelope(request, new JsonArray(), stream).toBuffer();
+    // The envelope starts {"model":<model>,"messages":[] — the messages go between its brackets.
+    int at = MODEL_KEY.length() + Json.encodeToBuffer(request.model()).length() + MESSAGES_KEY.length();
+    Buffer out = Buffer.buffer(envelope.length() + prefix.serializedBytes() + 1024);
+    out.appendBuffer(envelope, 0, at);
+    boolean any = false;
+    for (Object message : instructions(request)) {
+      any = append(out, ((JsonObject) message).toBuffer(), any);
+    }
+    if (any && prefix.serializedMessages() > 0) {
+      out.appendByte((byte) ',');
+    }
+    any |= prefix.writeTo(out);
+    for (Object message : prefix.tail(request.input())) {
+      any = append(out, ((JsonObject) message).toBuffer(), any);
+    }
+    return out.appendBuffer(envelope, at, envelope.length() - at);
+  }
+
+  /** What {@link #body} encodes afresh, as a request to count: {@link #build} without the prefix's serialized messages. */
+  public static JsonObject uncounted(CreateRequest request, ChatPrefix prefix) {
+    JsonArray messages = instructions(request);
+    messages.addAll(prefix.tail(request.input()));
+    return envelope(request, messages, false);
+  }
+
+  private static final String MODEL_KEY = "{\"model\":";
+  private static final String MESSAGES_KEY = ",\"messages\":[";
+
+  private static boolean append(Buffer out, Buffer message, boolean comma) {
+    if (comma) {
+      out.appendByte((byte) ',');
+    }
+    out.appendBuffer(message);
+    return true;
+  }
+
+  private static JsonArray instructions(CreateRequest request) {
+    JsonArray messages = new JsonArray();
+    if (request.instructions() != null) {
+      messages.add(new JsonObject().put("role", "system").put("content", request.instructions()));
+    }
+    return messages;
+  }
+
+  private static JsonObject envelope(CreateRequest request, JsonArray messages, boolean stream) {
     JsonObject raw = request.raw();
     JsonObject chat = new JsonObject().put("model", request.model()).put("messages", messages);
     Tools.addTo(chat, raw);

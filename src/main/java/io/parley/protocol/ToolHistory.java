@@ -12,24 +12,57 @@ import java.util.Set;
  * made earlier in the chain or in the same input, once, and every call must have been answered by the
  * time the model is asked again. A provider would reject such a history with an opaque error; this
  * rejects it with one that names the {@code call_id}.
+ *
+ * @param open     calls made and not answered yet, oldest first
+ * @param answered calls already answered
  */
-public final class ToolHistory {
+public record ToolHistory(Set<String> open, Set<String> answered) {
 
-  private ToolHistory() {
+  public static final ToolHistory NONE = new ToolHistory(Set.of(), Set.of());
+
+  public ToolHistory {
+    open = java.util.Collections.unmodifiableSet(new LinkedHashSet<>(open));
+    answered = Set.copyOf(answered);
   }
 
   public static void validate(List<JsonArray> history, JsonArray input) {
-    Set<String> open = new LinkedHashSet<>();
-    Set<String> answered = new LinkedHashSet<>();
+    ToolHistory state = NONE;
     for (JsonArray items : history) {
-      walk(items, open, answered, null);
+      state = state.after(items);
     }
-    walk(input, open, answered, "input");
-    if (!open.isEmpty()) {
-      String callId = open.iterator().next();
+    state.validate(input);
+  }
+
+  /** Checks {@code input} against this history: its outputs answer open calls, and nothing is left open. */
+  public void validate(JsonArray input) {
+    Set<String> stillOpen = new LinkedHashSet<>(open);
+    walk(input, stillOpen, new LinkedHashSet<>(answered), "input");
+    if (!stillOpen.isEmpty()) {
+      String callId = stillOpen.iterator().next();
       throw ApiError.badRequest("invalid_value", "input",
           "No tool output found for function call " + callId + ".");
     }
+  }
+
+  /** This history followed by {@code items} (which are taken as already validated, as stored turns are). */
+  public ToolHistory after(JsonArray items) {
+    if (!mentionsCalls(items)) {
+      return this;
+    }
+    Set<String> nowOpen = new LinkedHashSet<>(open);
+    Set<String> nowAnswered = new LinkedHashSet<>(answered);
+    walk(items, nowOpen, nowAnswered, null);
+    return new ToolHistory(nowOpen, nowAnswered);
+  }
+
+  private static boolean mentionsCalls(JsonArray items) {
+    for (Object o : items) {
+      String type = ((JsonObject) o).getString("type");
+      if ("function_call".equals(type) || "function_call_output".equals(type)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static void walk(JsonArray items, Set<String> open, Set<String> answered, String param) {

@@ -27,7 +27,7 @@ public final class Truncation {
    * @param counter counts the tokens of a Chat Completions request
    */
   public static Fitted fit(CreateRequest request, List<JsonArray> history, int window, ToIntFunction<JsonObject> counter) {
-    int budget = window - request.raw().getInteger("max_output_tokens", 0);
+    int budget = budget(request, window);
     int total = counter.applyAsInt(ChatRequestBuilder.build(request, history, false));
     if (total <= budget) {
       return new Fitted(history, 0);
@@ -48,6 +48,11 @@ public final class Truncation {
       return new Fitted(none, items.size());
     }
     throw tooLong(bare, budget);
+  }
+
+  /** The tokens the input may take: the window less what the request reserves for output. */
+  public static int budget(CreateRequest request, int window) {
+    return window - request.raw().getInteger("max_output_tokens", 0);
   }
 
   /** Indexes of user messages after the first item: the places history may be cut, oldest first. */

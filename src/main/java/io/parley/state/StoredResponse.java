@@ -12,10 +12,25 @@ import java.util.List;
  * the ids of every ancestor, oldest first. History is never copied into a turn; the ancestor list is
  * what lets a store fetch a whole chain in one batch.
  */
-public record StoredResponse(String id, String parentId, List<String> ancestors, JsonArray input, JsonObject response) {
+public record StoredResponse(String id, String parentId, List<String> ancestors, JsonArray input, JsonObject response,
+    Tokens tokens) {
+
+  /**
+   * The tokens of the chain's history up to and including this turn, as sent to the provider (chat messages
+   * with their framing), counted once when the turn was stored so that later turns need not retokenize it.
+   *
+   * @param encoding the tokenizer encoding they were counted with ({@code o200k_base}, {@code cl100k_base})
+   */
+  public record Tokens(String encoding, int history) {
+  }
 
   public StoredResponse {
     ancestors = List.copyOf(ancestors);
+  }
+
+  /** A turn stored without a token count. */
+  public StoredResponse(String id, String parentId, List<String> ancestors, JsonArray input, JsonObject response) {
+    this(id, parentId, ancestors, input, response, null);
   }
 
   /** The ancestor list a child of this turn carries. */
@@ -57,13 +72,16 @@ public record StoredResponse(String id, String parentId, List<String> ancestors,
   }
 
   public Buffer encode() {
-    return new JsonObject()
+    JsonObject json = new JsonObject()
         .put("id", id)
         .put("parent", parentId)
         .put("ancestors", new JsonArray(new ArrayList<>(ancestors)))
         .put("input", input)
-        .put("response", response)
-        .toBuffer();
+        .put("response", response);
+    if (tokens != null) {
+      json.put("tokens", new JsonObject().put("encoding", tokens.encoding()).put("history", tokens.history()));
+    }
+    return json.toBuffer();
   }
 
   public static StoredResponse decode(Buffer buffer) {
@@ -72,7 +90,9 @@ public record StoredResponse(String id, String parentId, List<String> ancestors,
     for (Object a : json.getJsonArray("ancestors")) {
       ancestors.add((String) a);
     }
+    JsonObject tokens = json.getJsonObject("tokens");
     return new StoredResponse(json.getString("id"), json.getString("parent"), ancestors,
-        json.getJsonArray("input"), json.getJsonObject("response"));
+        json.getJsonArray("input"), json.getJsonObject("response"),
+        tokens == null ? null : new Tokens(tokens.getString("encoding"), tokens.getInteger("history")));
   }
 }

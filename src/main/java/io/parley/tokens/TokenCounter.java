@@ -4,6 +4,7 @@ import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.Encoding;
 import com.knuddels.jtokkit.api.EncodingRegistry;
 import com.knuddels.jtokkit.api.EncodingType;
+import io.parley.protocol.ChatPrefix;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -33,6 +34,22 @@ public final class TokenCounter {
     boolean legacy = (m.startsWith("gpt-4") && !m.startsWith("gpt-4o") && !m.startsWith("gpt-4.1"))
         || m.startsWith("gpt-3.5") || m.startsWith("text-embedding");
     return REGISTRY.getEncoding(legacy ? EncodingType.CL100K_BASE : EncodingType.O200K_BASE);
+  }
+
+  /** Counts chat messages one by one with the model's encoding (for counting a history once, as it grows). */
+  public static ChatPrefix.MessageCounter messages(String model) {
+    Encoding encoding = encodingFor(model);
+    return new ChatPrefix.MessageCounter() {
+      @Override
+      public String encoding() {
+        return encoding.getName();
+      }
+
+      @Override
+      public int count(JsonObject message) {
+        return message(encoding, message);
+      }
+    };
   }
 
   public static int countChatRequest(JsonObject chatRequest) {

@@ -32,7 +32,13 @@ public final class ChatCompletionsUpstream implements Upstream {
   }
 
   private static Buffer body(ModelRequest request, boolean stream) {
-    return ChatRequestBuilder.build(request.request(), request.history(), stream).toBuffer();
+    // The history's messages go out as the bytes they were serialized to when the chain was last extended.
+    return ChatRequestBuilder.body(request.request(), request.prefix().get(), stream);
+  }
+
+  @Override
+  public boolean buildsFromChatPrefix() {
+    return true;
   }
 
   @Override

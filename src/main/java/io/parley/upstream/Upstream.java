@@ -35,6 +35,14 @@ public interface Upstream {
   /** Whether hosted tools ({@code web_search}, {@code file_search}, ...) can be passed to this provider. */
   boolean hostedTools();
 
+  /**
+   * Whether calls are built from the history's serialized Chat Completions messages ({@link ModelRequest#prefix()}),
+   * so a chain held only in that form can be continued; otherwise calls need the history's items.
+   */
+  default boolean buildsFromChatPrefix() {
+    return false;
+  }
+
   Future<Void> close();
 
   /** A finished non-streaming call, and where it went. */

@@ -1,9 +1,13 @@
 package io.parley.http;
 
+import com.knuddels.jtokkit.api.EncodingType;
+import io.parley.auth.ApiKeys;
+import io.parley.protocol.Ids;
 import io.parley.testing.Gateway;
 import io.parley.testing.Gateway.Reply;
 import io.parley.testing.RedisSupport;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
@@ -25,7 +29,7 @@ class ContextCacheTest extends ResponsesApiHarness {
 
   @Override
   Map<String, String> storeSettings() {
-    return Map.of("PARLEY_REDIS_URL", RedisSupport.url());
+    return Map.of("PARLEY_REDIS_URL", RedisSupport.url(), "PARLEY_CONTEXT_WINDOWS", "windowed=400");
   }
 
   @BeforeAll
@@ -111,4 +115,77 @@ class ContextCacheTest extends ResponsesApiHarness {
     assertThat(provider.requests()).hasSize(calls);
   }
 
+
+  private JsonObject stored(String id) {
+    String key = "parley:" + ApiKeys.OPEN_TENANT + ":resp:{" + Ids.chainTag(id) + "}:" + id;
+    return new JsonObject(redis.send(Request.cmd(Command.GET).arg(key)).await().toString());
+  }
+
+  private String windowedChain(int turns, String words) {
+    String previous = null;
+    for (int i = 0; i < turns; i++) {
+      provider.replyText(("answer " + i + " ").repeat(10));
+      JsonObject body = new JsonObject().put("model", "windowed").put("input", ("q" + i + " " + words).trim())
+          .put("truncation", "auto");
+      if (previous != null) {
+        body.put("previous_response_id", previous);
+      }
+      previous = create(body).getString("id");
+    }
+    return previous;
+  }
+
+  @Test
+  void eachTurnIsStoredWithTheTokenCountOfItsHistory() {
+    String second = windowedChain(2, "");
+    provider.replyText("ok");
+    create(new JsonObject().put("model", "windowed").put("input", "third").put("previous_response_id", second));
+
+    // What the provider got for the third turn: the history of the first two turns, then the new question.
+    JsonObject sent = provider.last();
+    JsonArray messages = sent.getJsonArray("messages");
+    JsonObject history = sent.copy().put("messages", new JsonArray(messages.getList().subList(0, messages.size() - 1)));
+    int expected = TokensAndCompactionTest.expected(history, EncodingType.O200K_BASE) - 3;
+    assertThat(stored(second).getJsonObject("tokens"))
+        .isEqualTo(new JsonObject().put("encoding", "o200k_base").put("history", expected));
+  }
+
+  @Test
+  void anotherInstanceChecksTheWindowWithTheStoredCountsInsteadOfRetokenizing() {
+    String words = "padding ".repeat(60);
+    String over = windowedChain(4, words);
+    String alsoOver = windowedChain(4, words);
+    // Understate the second chain's stored count: only an instance that trusts it lets the next turn through.
+    JsonObject turn = stored(alsoOver);
+    turn.getJsonObject("tokens").put("history", 1);
+    String key = "parley:" + ApiKeys.OPEN_TENANT + ":resp:{" + Ids.chainTag(alsoOver) + "}:" + alsoOver;
+    redis.send(Request.cmd(Command.SET).arg(key).arg(turn.encode()).arg("KEEPTTL")).await();
+
+    Map<String, String> settings = new HashMap<>(storeSettings());
+    settings.put("PARLEY_UPSTREAM_URL", provider.baseUrl());
+    try (Gateway other = Gateway.start(settings)) {
+      JsonObject next = new JsonObject().put("model", "windowed").put("input", "next");
+      assertError(other.post("/v1/responses", next.copy().put("previous_response_id", over)), 400, "input",
+          "context_length_exceeded");
+      provider.replyText("ok");
+      assertThat(other.post("/v1/responses", next.copy().put("previous_response_id", alsoOver)).status()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void cacheHitsAndMissesAreExported() {
+    String first = turn("one", null, "a").getString("id");
+    double hits = metric("parley_context_cache_lookups_total{result=\"hit\"");
+    turn("two", first, "b");
+    assertThat(metric("parley_context_cache_lookups_total{result=\"hit\"")).isEqualTo(hits + 1);
+  }
+
+  private double metric(String prefix) {
+    for (String line : gateway.get("/metrics").body().split("\n")) {
+      if (line.startsWith(prefix)) {
+        return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      }
+    }
+    throw new AssertionError("no metric " + prefix);
+  }
 }

@@ -202,8 +202,10 @@ class ObservabilityTest {
     assertThat(value(metrics, "parley_active_streams")).isEqualTo(0);
     assertThat(value(metrics, "parley_store_operation_duration_seconds_count", "backend=\"memory\"", "op=\"put\"",
         "outcome=\"ok\"")).isGreaterThanOrEqualTo(2);
-    assertThat(value(metrics, "parley_store_operation_duration_seconds_count", "op=\"load_chain\"",
+    // The continuation came from the context cache: its chain was validated, not loaded.
+    assertThat(value(metrics, "parley_store_operation_duration_seconds_count", "op=\"touch_chain\"",
         "outcome=\"ok\"")).isGreaterThanOrEqualTo(1);
+    assertThat(value(metrics, "parley_context_cache_lookups_total", "result=\"hit\"")).isGreaterThanOrEqualTo(1);
     assertThat(value(metrics, "parley_store_operation_duration_seconds_count", "op=\"get\"", "outcome=\"miss\""))
         .isGreaterThanOrEqualTo(1);
     assertThat(metrics).contains("jvm_memory_used_bytes");
