@@ -32,7 +32,7 @@ HELD_STREAMS=${BENCH_HELD_STREAMS:-$(q 1000 50)} # idle streams held open for th
 SWEEP_CONNS=${BENCH_SWEEP_CONNS-$(q "4 16 64 128 256" "")} # concurrency sweep for "max req/s with p99 < 10 ms"
 SWEEP_DURATION=${BENCH_SWEEP_DURATION:-3}
 DEPTHS=${BENCH_DEPTHS:-$(q "1 10 50" "1 10")}    # chain depths for Redis bytes/commands per turn
-DEPTH_REQUESTS=${BENCH_DEPTH_REQUESTS:-$(q 200 20)}
+DEPTH_REQUESTS=${BENCH_DEPTH_REQUESTS:-$(q 1000 20)}
 CHAINS=${BENCH_CHAINS:-$(q 64 4)}                # distinct chains the continuation arms cycle through
 PORT_BASE=${BENCH_PORT_BASE:-18480}
 BUILD_DIR=${BENCH_BUILD_DIR:-target-bench}
@@ -346,11 +346,13 @@ if [[ $HAVE_REDIS == 1 ]]; then
   for d in $DEPTHS; do
     alive predis "$PID_predis" || break
     redis_snap "$TMP/db.txt"
+    t0=$(cpu_ticks "$PID_predis")
     j=$("${LOAD[@]}" node "$LIB/exact.mjs" --url "$PR" --body "$TMP/cont.json" --ids "$TMP/deep-d$d.txt" \
       --requests "$DEPTH_REQUESTS" | sed -n 's/^BENCHJSON //p')
+    t1=$(cpu_ticks "$PID_predis")
     redis_snap "$TMP/da.txt"
-    printf '{"round":0,"arm":"redis_depth","kind":"depth","depth":%s,"exact":%s,"redis":%s}\n' "$d" "$j" \
-      "$(node "$LIB/redis-delta.mjs" "$TMP/db.txt" "$TMP/da.txt")" >>"$RAW"
+    printf '{"round":0,"arm":"redis_depth","kind":"depth","depth":%s,"exact":%s,"cpu_ticks":%s,"redis":%s}\n' "$d" "$j" \
+      "$((t1 - t0))" "$(node "$LIB/redis-delta.mjs" "$TMP/db.txt" "$TMP/da.txt")" >>"$RAW"
     log "  depth $d: $(tail -1 "$RAW")"
   done
 fi

@@ -117,6 +117,8 @@ for (const r of rows.filter(r => r.kind === "depth" && r.exact && r.exact.ok > 0
     round_trips_per_turn: per("reads"),
     round_trips_loading_per_turn: per("reads") === null ? null : per("reads") - setPer,
     bytes_read_per_turn: per("bytes_out"), bytes_written_per_turn: per("bytes_in"),
+    // Parley's own CPU (all threads, GC and JIT included) per continued turn, provider time excluded.
+    cpu_us_per_turn: r.cpu_ticks === undefined ? null : r.cpu_ticks * 1e6 / tck / n,
   });
 }
 
@@ -137,6 +139,10 @@ target("streaming added inter-event gap p50", s.sse_parley?.added?.gap_p50_us?.m
 target("resident memory per held idle stream", s.sse_parley?.held_streams?.kb_per_stream ?? null, 30, "le", "KB");
 const worstTrips = results.redis_depth.length ? Math.max(...results.redis_depth.map(d => d.round_trips_per_turn)) : null;
 const worstLoad = results.redis_depth.length ? Math.max(...results.redis_depth.map(d => d.round_trips_loading_per_turn)) : null;
+const cpuAt = (depth) => results.redis_depth.find(d => d.depth === depth)?.cpu_us_per_turn ?? null;
+const deepest = results.redis_depth.length ? Math.max(...results.redis_depth.map(d => d.depth)) : null;
+target(`gateway CPU per turn at depth ${deepest} / depth 1 (issue 7)`,
+  cpuAt(1) && deepest ? cpuAt(deepest) / cpuAt(1) : null, 1.5, "le", "×");
 target("Redis round trips per continued turn, load + store (worst depth)", worstTrips, 2, "le", "", "includes the SET that stores the new turn");
 target("Redis round trips per continued turn, loading the chain (worst depth)", worstLoad, 2, "le", "", "GETEX, then one pipelined MGET + PEXPIREs");
 
@@ -187,10 +193,10 @@ if (Object.keys(results.streaming).length) {
 }
 if (results.redis_depth.length) {
   md.push(`## Redis per continued turn, by chain depth (${meta.depth_requests} sequential continuations each, INFO deltas)`, "");
-  md.push("| stored turns in chain | commands/turn | by command | round trips/turn (read events) | of which loading | bytes read from Redis/turn | bytes written to Redis/turn |");
-  md.push("|---|---|---|---|---|---|---|");
+  md.push("| stored turns in chain | Parley CPU µs/turn | commands/turn | by command | round trips/turn (read events) | of which loading | bytes read from Redis/turn | bytes written to Redis/turn |");
+  md.push("|---|---|---|---|---|---|---|---|");
   for (const d of results.redis_depth) {
-    md.push(`| ${d.depth} | ${f2(d.commands_per_turn)} | ${Object.entries(d.commands_by_name_per_turn).map(([k, v]) => `${k} ${f2(v)}`).join(", ")} | ` +
+    md.push(`| ${d.depth} | ${f0(d.cpu_us_per_turn)} | ${f2(d.commands_per_turn)} | ${Object.entries(d.commands_by_name_per_turn).map(([k, v]) => `${k} ${f2(v)}`).join(", ")} | ` +
       `${f2(d.round_trips_per_turn)} | ${f2(d.round_trips_loading_per_turn)} | ${f0(d.bytes_read_per_turn)} | ${f0(d.bytes_written_per_turn)} |`);
   }
   md.push("");

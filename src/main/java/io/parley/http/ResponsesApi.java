@@ -1,6 +1,7 @@
 package io.parley.http;
 
 import io.parley.background.RunLog;
+import io.parley.cache.Chain;
 import io.parley.metrics.Metrics;
 import io.parley.protocol.ApiError;
 import io.parley.protocol.CreateRequest;
@@ -50,7 +51,7 @@ final class ResponsesApi {
     this.metrics = metrics;
     this.background = background;
     this.slots = slots;
-    this.runner = new BackgroundRunner(vertx, upstream, runs, lease, this::save,
+    this.runner = new BackgroundRunner(vertx, upstream, runs, lease, turn -> save(turn).mapEmpty(),
         turn -> store.put(turn.tenant(), turn.toStored()));
   }
 
@@ -103,19 +104,22 @@ final class ResponsesApi {
   /**
    * Counts the turn's tokens, stores it (unless {@code store:false}) and appends its items to its
    * conversation, all before the client hears that the response is complete.
+   *
+   * @return the chain that now ends with the stored turn, or {@code null} if the turn was not stored
    */
-  Future<Void> save(Turn turn) {
+  Future<Chain> save(Turn turn) {
     JsonObject usage = turn.response().getJsonObject("usage");
     if (usage != null) {
       tokenMeter.accept(turn.tenant(), usage.getLong("total_tokens", 0L));
     }
-    Future<Void> stored = turn.request().store()
+    Future<Chain> stored = turn.request().store()
         ? turns.finish(turn).compose(done -> store.put(turn.tenant(), done.stored())
-            .onSuccess(v -> turns.remember(turn.tenant(), done.chain())))
+            .onSuccess(v -> turns.remember(turn.tenant(), done.chain()))
+            .map(done.chain()))
         : Future.succeededFuture();
     String conversation = turn.request().conversationId();
     return conversation == null ? stored
-        : stored.compose(v -> conversations.append(turn.tenant(), conversation, turn.newItems())).mapEmpty();
+        : stored.compose(chain -> conversations.append(turn.tenant(), conversation, turn.newItems()).map(chain));
   }
 
   Future<Void> retrieve(RoutingContext ctx) {

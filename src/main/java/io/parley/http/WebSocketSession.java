@@ -34,7 +34,7 @@ final class WebSocketSession {
   private final TurnLoader turns;
   private final Upstream upstream;
   private final RateLimitHandler limits;
-  private final Function<Turn, Future<Void>> save;
+  private final Function<Turn, Future<Chain>> save;
   private final StreamSlots slots;
   private final Queue<String> pending = new ArrayDeque<>();
   private String latestId;
@@ -46,7 +46,7 @@ final class WebSocketSession {
   private boolean closed;
 
   WebSocketSession(ServerWebSocket socket, String tenant, String providerKey, TurnLoader turns, Upstream upstream,
-      RateLimitHandler limits, Function<Turn, Future<Void>> save, StreamSlots slots) {
+      RateLimitHandler limits, Function<Turn, Future<Chain>> save, StreamSlots slots) {
     this.socket = socket;
     this.tenant = tenant;
     this.providerKey = providerKey;
@@ -167,10 +167,12 @@ final class WebSocketSession {
           return;
         }
         sendAll(closing);
-        save.apply(turn).compose(saved -> turns.finish(turn)).onComplete(ar -> {
+        // A stored turn's chain comes back from the save; a store:false one is extended here, for this connection only.
+        save.apply(turn).compose(saved -> saved != null ? Future.succeededFuture(saved)
+            : turns.finish(turn).map(TurnLoader.Finished::chain)).onComplete(ar -> {
           if (ar.succeeded()) {
             latestId = turn.id();
-            latestChain = ar.result().chain();
+            latestChain = ar.result();
             sendAll(List.of(translation.terminalEvent()));
             done.tryComplete();
           } else {
