@@ -53,7 +53,10 @@ public final class Main {
         })
         .onFailure(err -> {
           LOG.error("Parley failed to start: {}", err.getMessage(), err);
-          vertx.close().onComplete(v -> System.exit(1));
+          vertx.close().onComplete(v -> {
+            flushLogs();
+            System.exit(1);
+          });
         });
   }
 
@@ -66,6 +69,14 @@ public final class Main {
       LOG.info("Parley stopped");
     } catch (Exception e) {
       LOG.warn("Parley did not stop cleanly within {} ms: {}", budgetMs, e.toString());
+    }
+    flushLogs();
+  }
+
+  /** Log lines go out through an asynchronous appender: write what is queued before the JVM exits. */
+  private static void flushLogs() {
+    if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext logging) {
+      logging.stop();
     }
   }
 }
