@@ -192,7 +192,7 @@ if (Object.keys(results.streaming).length) {
   md.push("");
 }
 if (results.redis_depth.length) {
-  md.push(`## Redis per continued turn, by chain depth (${meta.depth_requests} sequential continuations each, INFO deltas)`, "");
+  md.push(`## Redis per continued turn, by chain depth (${meta.depth_requests} sequential continuations each on a warm context cache, INFO deltas; CPU from /proc)`, "");
   md.push("| stored turns in chain | Parley CPU µs/turn | commands/turn | by command | round trips/turn (read events) | of which loading | bytes read from Redis/turn | bytes written to Redis/turn |");
   md.push("|---|---|---|---|---|---|---|---|");
   for (const d of results.redis_depth) {
