@@ -68,6 +68,22 @@ public abstract class ResponseStoreContract {
   }
 
   @Test
+  void aStoredTurnDoesNotChangeWhenTheCallerChangesItsObjects() {
+    StoredResponse turn = turn(null);
+    StoredResponse expected = new StoredResponse(turn.id(), turn.parentId(), turn.ancestors(),
+        turn.input().copy(), turn.response().copy());
+    put(store, turn);
+
+    turn.input().clear();
+    turn.response().put("status", "changed");
+    StoredResponse read = await(store.get(TENANT, turn.id()));
+    read.output().clear();
+
+    assertThat(await(store.get(TENANT, turn.id()))).isEqualTo(expected);
+    assertThat(last(await(store.loadChain(TENANT, turn.id())))).isEqualTo(expected);
+  }
+
+  @Test
   void anotherTenantSeesNothing() {
     StoredResponse root = put(store, turn(null));
     StoredResponse child = put(store, turn(root));
