@@ -1,6 +1,7 @@
 package io.parley.state;
 
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,10 +15,25 @@ import java.util.function.LongSupplier;
  * The zero-setup store: one map shared by every event loop of the process, TTL-aware and bounded by a
  * maximum number of entries (the least recently used turn goes first). Operations hold the lock for a
  * few map operations only, so event loops never wait on it for long.
+ *
+ * <p>Each turn is held as its encoded bytes, not as a JSON object tree: one array per turn instead of
+ * thousands of small objects, so a full store costs the garbage collector little to trace, and nothing
+ * a caller does to a turn it was given can change the stored one. Reads decode (outside the lock).
  */
 public final class MemoryResponseStore implements ResponseStore {
 
-  private record Entry(StoredResponse response, long expiresAt) {
+  private static final class Entry {
+    final byte[] turn;
+    long expiresAt;
+
+    Entry(byte[] turn, long expiresAt) {
+      this.turn = turn;
+      this.expiresAt = expiresAt;
+    }
+
+    StoredResponse decode() {
+      return StoredResponse.decode(Buffer.buffer(turn));
+    }
   }
 
   private final long ttlMillis;
@@ -43,9 +59,12 @@ public final class MemoryResponseStore implements ResponseStore {
 
   @Override
   public Future<Void> put(String tenant, StoredResponse response) {
+    Entry entry = new Entry(response.encode().getBytes(), 0);
+    List<String> itemIds = response.itemIds();
     synchronized (entries) {
-      entries.put(key(tenant, response.id()), new Entry(response, clock.getAsLong() + ttlMillis));
-      for (String itemId : response.itemIds()) {
+      entry.expiresAt = clock.getAsLong() + ttlMillis;
+      entries.put(key(tenant, response.id()), entry);
+      for (String itemId : itemIds) {
         items.put(key(tenant, itemId), response.id());
       }
     }
@@ -54,23 +73,25 @@ public final class MemoryResponseStore implements ResponseStore {
 
   @Override
   public Future<io.vertx.core.json.JsonObject> findItem(String tenant, String itemId) {
+    Entry entry;
     synchronized (entries) {
       String responseId = items.get(key(tenant, itemId));
-      Entry entry = responseId == null ? null : live(key(tenant, responseId), clock.getAsLong());
+      entry = responseId == null ? null : live(key(tenant, responseId), clock.getAsLong());
       if (entry == null) {
         items.remove(key(tenant, itemId));
         return Future.succeededFuture();
       }
-      return Future.succeededFuture(entry.response().item(itemId));
     }
+    return Future.succeededFuture(entry.decode().item(itemId));
   }
 
   @Override
   public Future<StoredResponse> get(String tenant, String id) {
+    Entry entry;
     synchronized (entries) {
-      Entry entry = live(key(tenant, id), clock.getAsLong());
-      return Future.succeededFuture(entry == null ? null : entry.response());
+      entry = live(key(tenant, id), clock.getAsLong());
     }
+    return Future.succeededFuture(entry == null ? null : entry.decode());
   }
 
   @Override
@@ -78,45 +99,57 @@ public final class MemoryResponseStore implements ResponseStore {
     long now = clock.getAsLong();
     synchronized (entries) {
       Entry removed = entries.remove(key(tenant, id));
-      return Future.succeededFuture(removed != null && removed.expiresAt() > now);
+      return Future.succeededFuture(removed != null && removed.expiresAt > now);
     }
   }
 
   @Override
   public Future<List<StoredResponse>> loadChain(String tenant, String id) {
     long now = clock.getAsLong();
+    Entry head;
     synchronized (entries) {
-      Entry head = live(key(tenant, id), now);
-      if (head == null) {
-        return Future.failedFuture(new MissingTurnException(id));
-      }
-      List<String> ids = head.response().lineage();
-      List<StoredResponse> chain = new ArrayList<>(ids.size());
-      for (String turnId : ids) {
-        Entry entry = live(key(tenant, turnId), now);
-        if (entry == null) {
-          return Future.failedFuture(new MissingTurnException(turnId));
-        }
-        chain.add(entry.response());
-      }
-      long expiresAt = now + ttlMillis;
-      for (StoredResponse turn : chain) {
-        entries.put(key(tenant, turn.id()), new Entry(turn, expiresAt));
-      }
-      return Future.succeededFuture(chain);
+      head = live(key(tenant, id), now);
     }
+    if (head == null) {
+      return Future.failedFuture(new MissingTurnException(id));
+    }
+    // The head's ancestor list is inside its bytes, so it is decoded first; the rest are checked and
+    // renewed together under the lock, then decoded outside it.
+    StoredResponse last = head.decode();
+    List<String> ids = last.lineage();
+    Entry[] found = new Entry[ids.size()];
+    synchronized (entries) {
+      for (int i = 0; i < found.length; i++) {
+        found[i] = live(key(tenant, ids.get(i)), now);
+        if (found[i] == null) {
+          return Future.failedFuture(new MissingTurnException(ids.get(i)));
+        }
+      }
+      for (Entry entry : found) {
+        entry.expiresAt = now + ttlMillis;
+      }
+    }
+    List<StoredResponse> chain = new ArrayList<>(found.length);
+    for (int i = 0; i < found.length - 1; i++) {
+      chain.add(found[i].decode());
+    }
+    chain.add(found[found.length - 1] == head ? last : found[found.length - 1].decode());
+    return Future.succeededFuture(chain);
   }
 
   @Override
   public Future<Void> touchChain(String tenant, List<String> ids) {
     long now = clock.getAsLong();
     synchronized (entries) {
-      for (String id : ids) {
-        Entry entry = live(key(tenant, id), now);
-        if (entry == null) {
-          return Future.failedFuture(new MissingTurnException(id));
+      Entry[] found = new Entry[ids.size()];
+      for (int i = 0; i < found.length; i++) {
+        found[i] = live(key(tenant, ids.get(i)), now);
+        if (found[i] == null) {
+          return Future.failedFuture(new MissingTurnException(ids.get(i)));
         }
-        entries.put(key(tenant, id), new Entry(entry.response(), now + ttlMillis));
+      }
+      for (Entry entry : found) {
+        entry.expiresAt = now + ttlMillis;
       }
     }
     return Future.succeededFuture();
@@ -128,7 +161,7 @@ public final class MemoryResponseStore implements ResponseStore {
     int removed = 0;
     synchronized (entries) {
       for (Iterator<Entry> it = entries.values().iterator(); it.hasNext(); ) {
-        if (it.next().expiresAt() <= now) {
+        if (it.next().expiresAt <= now) {
           it.remove();
           removed++;
         }
@@ -155,7 +188,7 @@ public final class MemoryResponseStore implements ResponseStore {
 
   private Entry live(String key, long now) {
     Entry entry = entries.get(key);
-    if (entry != null && entry.expiresAt() <= now) {
+    if (entry != null && entry.expiresAt <= now) {
       entries.remove(key);
       return null;
     }

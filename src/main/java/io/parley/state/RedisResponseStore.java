@@ -5,6 +5,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisClientType;
 import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
@@ -21,8 +22,10 @@ import java.util.List;
 public final class RedisResponseStore implements ResponseStore {
 
   private static final String TOUCH = LuaScripts.load("touch_chain.lua");
+  private static final String TOUCH_SHA = LuaScripts.sha1(TOUCH);
 
   private final Redis redis;
+  private final boolean cluster;
   private final long ttlMillis;
 
   public RedisResponseStore(Vertx vertx, String redisUrl, Duration ttl) {
@@ -31,6 +34,7 @@ public final class RedisResponseStore implements ResponseStore {
 
   public RedisResponseStore(Vertx vertx, RedisOptions options, Duration ttl) {
     this.redis = Redis.createClient(vertx, options);
+    this.cluster = options.getType() == RedisClientType.CLUSTER;
     this.ttlMillis = ttl.toMillis();
   }
 
@@ -40,16 +44,30 @@ public final class RedisResponseStore implements ResponseStore {
       return Future.failedFuture(new IllegalArgumentException("not a response id: " + response.id()));
     }
     // SET ... PX writes the value and its expiry atomically: there is never a turn without a TTL.
-    Request set = Request.cmd(Command.SET).arg(key(tenant, response.id())).arg(response.encode())
-        .arg("PX").arg(ttlMillis);
-    // The item index lives in other hash slots, so its writes go out as their own (pipelined) commands.
-    List<Future<?>> writes = new ArrayList<>();
-    writes.add(redis.send(set));
+    List<Request> writes = new ArrayList<>();
+    writes.add(Request.cmd(Command.SET).arg(key(tenant, response.id())).arg(response.encode())
+        .arg("PX").arg(ttlMillis));
     for (String itemId : response.itemIds()) {
-      writes.add(redis.send(Request.cmd(Command.SET).arg(itemKey(tenant, itemId)).arg(response.id())
-          .arg("PX").arg(ttlMillis)));
+      writes.add(Request.cmd(Command.SET).arg(itemKey(tenant, itemId)).arg(response.id())
+          .arg("PX").arg(ttlMillis));
     }
-    return Future.all(writes).mapEmpty();
+    return write(writes);
+  }
+
+  /**
+   * One round trip: the writes go out as one pipelined batch on one connection. A cluster client
+   * refuses a batch whose keys live on different nodes, and the item index keys hash anywhere, so there
+   * each write is its own command (sent at once, to whichever node owns its slot).
+   */
+  private Future<Void> write(List<Request> writes) {
+    if (!cluster || writes.size() == 1) {
+      return redis.batch(writes).mapEmpty();
+    }
+    List<Future<?>> sent = new ArrayList<>(writes.size());
+    for (Request write : writes) {
+      sent.add(redis.send(write));
+    }
+    return Future.all(sent).mapEmpty();
   }
 
   @Override
@@ -94,16 +112,35 @@ public final class RedisResponseStore implements ResponseStore {
 
   @Override
   public Future<Void> touchChain(String tenant, List<String> ids) {
-    Request touch = Request.cmd(Command.EVAL).arg(TOUCH).arg(ids.size());
+    List<String> keys = new ArrayList<>(ids.size());
     for (String id : ids) {
       if (!Ids.isResponseId(id)) {
         return Future.failedFuture(new MissingTurnException(id));
       }
-      touch.arg(key(tenant, id));
+      keys.add(key(tenant, id));
     }
-    touch.arg(ttlMillis);
-    return redis.send(touch).compose(missing -> missing.toInteger() == 0 ? Future.<Void>succeededFuture()
+    return runTouch(keys).compose(missing -> missing.toInteger() == 0 ? Future.<Void>succeededFuture()
         : Future.failedFuture(new MissingTurnException(ids.get(missing.toInteger() - 1))));
+  }
+
+  /**
+   * EVALSHA, so a turn sends the script's 40-digit digest rather than its body. A server that does not
+   * hold the script (restarted, failed over, another cluster node, SCRIPT FLUSH) answers NOSCRIPT, and
+   * the one EVAL that follows caches it there again.
+   */
+  private Future<Response> runTouch(List<String> keys) {
+    return redis.send(script(Command.EVALSHA, TOUCH_SHA, keys))
+        .recover(failure -> String.valueOf(failure.getMessage()).startsWith("NOSCRIPT")
+            ? redis.send(script(Command.EVAL, TOUCH, keys))
+            : Future.failedFuture(failure));
+  }
+
+  private Request script(Command command, String script, List<String> keys) {
+    Request request = Request.cmd(command).arg(script).arg(keys.size());
+    for (String key : keys) {
+      request.arg(key);
+    }
+    return request.arg(ttlMillis);
   }
 
   @Override

@@ -18,8 +18,9 @@ import java.util.regex.Pattern;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The contract against a real Redis, plus what only Redis can show: the key carries a TTL, and a long
- * chain loads with one GETEX and one MGET (the batch that refreshes TTLs is pipelined with the MGET).
+ * The contract against a real Redis, plus what only Redis can show: the key carries a TTL, a long chain
+ * loads with one GETEX and one MGET (the batch that refreshes TTLs is pipelined with the MGET), a turn is
+ * stored in one round trip, and the chain check sends the script's digest, not its body.
  */
 class RedisResponseStoreTest extends ResponseStoreContract {
 
@@ -63,6 +64,44 @@ class RedisResponseStoreTest extends ResponseStoreContract {
     assertThat(calls(after, "mget") - calls(before, "mget")).isEqualTo(1);
     assertThat(calls(after, "get") - calls(before, "get")).isZero();
     assertThat(calls(after, "pexpire") - calls(before, "pexpire")).isEqualTo(49);
+  }
+
+  @Test
+  void aTurnAndItsItemIndexAreStoredInOneRoundTrip() {
+    StoredResponse turn = withItems(turn(null));
+    await(store.ping()); // the pool's connection is open, so no handshake lands in the count
+    String statsBefore = commandStats();
+    long readsBefore = readEvents();
+
+    put(store, turn);
+
+    long readsAfter = readEvents();
+    String statsAfter = commandStats();
+    // Redis counts one read event per exchange a client starts; the INFO that reads the counter is one.
+    assertThat(readsAfter - readsBefore - 1).as("read events for the put").isEqualTo(1);
+    assertThat(calls(statsAfter, "set") - calls(statsBefore, "set")).as("the turn and its two items").isEqualTo(3);
+    assertThat(await(store.findItem(TENANT, "msg_out_" + turn.id()))).isEqualTo(turn.output().getJsonObject(0));
+  }
+
+  @Test
+  void touchChainSendsTheScriptDigestAndReloadsTheScriptWhenRedisLostIt() {
+    List<StoredResponse> chain = putChain(store, 3);
+    await(plain.send(Request.cmd(Command.SCRIPT).arg("FLUSH")));
+    await(store.touchChain(TENANT, ids(chain))); // NOSCRIPT, then EVAL caches it again
+    String before = commandStats();
+
+    await(store.touchChain(TENANT, ids(chain)));
+
+    String after = commandStats();
+    assertThat(calls(after, "evalsha") - calls(before, "evalsha")).isEqualTo(1);
+    assertThat(calls(after, "eval") - calls(before, "eval")).isZero();
+  }
+
+  private long readEvents() {
+    String stats = await(plain.send(Request.cmd(Command.INFO).arg("stats"))).toString();
+    Matcher m = Pattern.compile("(?m)^total_reads_processed:(\\d+)").matcher(stats);
+    assertThat(m.find()).as("INFO stats has total_reads_processed (Redis >= 6)").isTrue();
+    return Long.parseLong(m.group(1));
   }
 
   private String commandStats() {

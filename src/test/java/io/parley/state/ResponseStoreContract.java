@@ -68,6 +68,22 @@ public abstract class ResponseStoreContract {
   }
 
   @Test
+  void aStoredTurnDoesNotChangeWhenTheCallerChangesItsObjects() {
+    StoredResponse turn = turn(null);
+    StoredResponse expected = new StoredResponse(turn.id(), turn.parentId(), turn.ancestors(),
+        turn.input().copy(), turn.response().copy());
+    put(store, turn);
+
+    turn.input().clear();
+    turn.response().put("status", "changed");
+    StoredResponse read = await(store.get(TENANT, turn.id()));
+    read.output().clear();
+
+    assertThat(await(store.get(TENANT, turn.id()))).isEqualTo(expected);
+    assertThat(last(await(store.loadChain(TENANT, turn.id())))).isEqualTo(expected);
+  }
+
+  @Test
   void anotherTenantSeesNothing() {
     StoredResponse root = put(store, turn(null));
     StoredResponse child = put(store, turn(root));
@@ -146,6 +162,59 @@ public abstract class ResponseStoreContract {
   }
 
   @Test
+  void findItemReturnsAnInputOrOutputItemOfAStoredTurn() {
+    StoredResponse turn = put(store, withItems(turn(null)));
+
+    assertThat(await(store.findItem(TENANT, "msg_in_" + turn.id()))).isEqualTo(turn.input().getJsonObject(0));
+    assertThat(await(store.findItem(TENANT, "msg_out_" + turn.id()))).isEqualTo(turn.output().getJsonObject(0));
+    assertThat(await(store.findItem(TENANT, "msg_unknown"))).isNull();
+    assertThat(await(store.findItem("tenant-b", "msg_in_" + turn.id()))).isNull();
+  }
+
+  @Test
+  void findItemOfADeletedTurnIsNull() {
+    StoredResponse turn = put(store, withItems(turn(null)));
+
+    await(store.delete(TENANT, turn.id()));
+
+    assertThat(await(store.findItem(TENANT, "msg_in_" + turn.id()))).isNull();
+  }
+
+  @Test
+  void touchChainSucceedsWhenEveryTurnIsThere() {
+    List<StoredResponse> chain = putChain(store, 3);
+
+    await(store.touchChain(TENANT, ids(chain)));
+  }
+
+  @Test
+  void touchChainNamesTheOldestMissingTurn() {
+    List<StoredResponse> chain = putChain(store, 4);
+    await(store.delete(TENANT, chain.get(2).id()));
+    await(store.delete(TENANT, chain.get(1).id()));
+
+    assertThatThrownBy(() -> await(store.touchChain(TENANT, ids(chain))))
+        .isInstanceOfSatisfying(MissingTurnException.class,
+            e -> assertThat(e.missingId()).isEqualTo(chain.get(1).id()));
+  }
+
+  @Test
+  void touchChainRefreshesTheTtlOfEveryTurn() throws InterruptedException {
+    ResponseStore shortLived = createStore(vertx, SHORT_TTL);
+    List<StoredResponse> chain = putChain(shortLived, 3);
+    long sixtyPercent = SHORT_TTL.toMillis() * 6 / 10;
+
+    Thread.sleep(sixtyPercent);
+    await(shortLived.touchChain(TENANT, ids(chain)));
+    Thread.sleep(sixtyPercent);
+
+    for (StoredResponse turn : chain) {
+      assertThat(await(shortLived.get(TENANT, turn.id()))).as(turn.id()).isNotNull();
+    }
+    await(shortLived.close());
+  }
+
+  @Test
   void resultsArriveOnTheCallersContext() {
     List<StoredResponse> chain = putChain(store, 3);
     Context context = vertx.getOrCreateContext();
@@ -200,6 +269,15 @@ public abstract class ResponseStoreContract {
         .put("output", new JsonArray().add(new JsonObject().put("type", "message").put("text", "hi")));
     List<String> ancestors = parent == null ? List.of() : parent.lineage();
     return new StoredResponse(id, parent == null ? null : parent.id(), ancestors, input, response);
+  }
+
+  /** The turn with ids on its items ({@code msg_in_<turn id>}, {@code msg_out_<turn id>}), as real turns have. */
+  protected static StoredResponse withItems(StoredResponse turn) {
+    JsonArray input = turn.input().copy();
+    input.getJsonObject(0).put("id", "msg_in_" + turn.id());
+    JsonObject response = turn.response().copy();
+    response.getJsonArray("output").getJsonObject(0).put("id", "msg_out_" + turn.id());
+    return new StoredResponse(turn.id(), turn.parentId(), turn.ancestors(), input, response);
   }
 
   protected static StoredResponse put(ResponseStore target, StoredResponse turn) {
