@@ -110,7 +110,6 @@ for (const r of rows.filter(r => r.kind === "depth" && r.exact && r.exact.ok > 0
   const n = r.exact.ok;
   const per = (field) => n ? (r.redis[field] - (overhead ? overhead[field] : 0)) / n : null;
   const byCmd = Object.fromEntries(Object.entries(r.redis.by_cmd).map(([k, v]) => [k, v / n]));
-  const setPer = byCmd.set || 0;
   results.redis_depth.push({
     depth: r.depth, requests: n, failed: r.exact.failed,
     commands_per_turn: per("calls"), commands_by_name_per_turn: byCmd,
