@@ -1,0 +1,27 @@
+package io.parley.protocol;
+
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class SseFramesTest {
+
+  @Test
+  void anEventIsItsTypeThenItsJsonThenABlankLine() {
+    JsonObject delta = new JsonObject().put("type", "response.output_text.delta").put("delta", "é\n");
+    assertThat(SseFrames.event(delta).toString())
+        .isEqualTo("event: response.output_text.delta\ndata: {\"type\":\"response.output_text.delta\",\"delta\":\"é\\n\"}\n\n");
+  }
+
+  @Test
+  void severalEventsAreTheirFramesInOrderInOneBuffer() {
+    JsonObject created = new JsonObject().put("type", "response.created").put("sequence_number", 0);
+    JsonObject progress = new JsonObject().put("type", "response.in_progress").put("sequence_number", 1);
+    assertThat(SseFrames.events(List.of(created, progress)).toString())
+        .isEqualTo(SseFrames.event(created).toString() + SseFrames.event(progress));
+    assertThat(SseFrames.events(List.of()).length()).isZero();
+  }
+}
