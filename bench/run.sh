@@ -149,9 +149,9 @@ cpu_ticks() { # utime+stime of the given processes, all their threads
   done
   echo $total
 }
-rss_kb() {
+rss_kb() { # anonymous resident memory: file-backed pages (the jar, libjvm) come and go with the page cache
   local p total=0
-  for p in "$@"; do total=$((total + $(awk '/^VmRSS/ {print $2}' "/proc/$p/status" 2>/dev/null || echo 0))); done
+  for p in "$@"; do total=$((total + $(awk '/^RssAnon/ {print $2}' "/proc/$p/status" 2>/dev/null || echo 0))); done
   echo $total
 }
 
@@ -379,11 +379,13 @@ hold_streams() { # arm url body pids-function-arg java-pid-or-empty
   local a=$1 url=$2 body=$3 who=$4 jpid=${5:-} pids before after ready=$TMP/held-$1.json hp i
   pids=$(proxy_pids "$who")
   alive "$who" $pids || return 0
-  # two short bursts first, so the connection pools and classes on this path exist before the baseline
+  # two bursts of the same size first, so the connection pools, classes and JIT-compiled code that opening
+  # this many streams needs exist before the baseline (after 50-stream bursts, the JIT's code cache and
+  # compiler arenas grew by ~20 MB during the measured burst: ~20 KB per stream that no stream retains)
   for ((i = 0; i < $(q 2 1); i++)); do
-    "${LOAD[@]}" node "$LIB/hold.mjs" --url "$url" --body "$TMP/$body" --streams 50 --ready "$TMP/pre.json" &
+    "${LOAD[@]}" node "$LIB/hold.mjs" --url "$url" --body "$TMP/$body" --streams "$HELD_STREAMS" --ready "$TMP/pre.json" &
     hp=$!
-    for ((k = 0; k < 300; k++)); do [[ -f $TMP/pre.json ]] && break; sleep 0.1; done
+    for ((k = 0; k < 600; k++)); do [[ -f $TMP/pre.json ]] && break; sleep 0.1; done
     kill $hp 2>/dev/null || true; wait $hp 2>/dev/null || true; rm -f "$TMP/pre.json"; sleep $(q 1 0.2)
   done
   local heap_before=null heap_after=null

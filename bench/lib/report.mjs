@@ -189,7 +189,7 @@ if (Object.keys(results.streaming).length) {
     const d = r.added, h = r.held_streams;
     md.push(`| ${r.label} | ${f0(r.ttfb_us?.p50?.median)} / ${f0(r.ttfb_us?.p99?.median)} | ${d ? `${sp(d.ttfb_p50_us)} / ${sp(d.ttfb_p99_us)}` : "—"} | ` +
       `${d ? sp(d.ttft_p50_us) : "—"} | ${f0(r.gap_us?.p50?.median)} | ${d ? `${sp(d.gap_p50_us)} / ${sp(d.gap_p99_us)}` : "—"} | ` +
-      `${r.cpu_us_per_stream ? f0(r.cpu_us_per_stream.median) : "—"} | ${h ? `${f1(h.kb_per_stream)} (${h.heap_kb_per_stream != null ? `live heap ${f1(h.heap_kb_per_stream)} + outside the heap ${f1(h.outside_heap_kb_per_stream)}; ` : ""}${h.held}/${h.requested} held, RSS ${f0(h.rss_before_kb)} → ${f0(h.rss_after_kb)} KB)` : "—"} |`);
+      `${r.cpu_us_per_stream ? f0(r.cpu_us_per_stream.median) : "—"} | ${h ? `${f1(h.kb_per_stream)} (${h.heap_kb_per_stream != null ? `live heap ${f1(h.heap_kb_per_stream)} + outside the heap ${f1(h.outside_heap_kb_per_stream)}; ` : ""}${h.held}/${h.requested} held, anonymous RSS ${f0(h.rss_before_kb)} → ${f0(h.rss_after_kb)} KB)` : "—"} |`);
   }
   md.push("");
 }
