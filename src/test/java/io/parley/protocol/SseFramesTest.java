@@ -17,6 +17,15 @@ class SseFramesTest {
   }
 
   @Test
+  void theDataIsTheEventAsTheObjectMapperWritesIt() {
+    JsonObject event = new JsonObject().put("type", "response.completed").put("sequence_number", 7L)
+        .put("response", new JsonObject().put("temperature", 0.7).put("usage", null).put("ok", true)
+            .put("output", new io.vertx.core.json.JsonArray().add(new JsonObject().put("text", "\"quoted\" ✓ \u0001"))));
+    assertThat(SseFrames.event(event).toString())
+        .isEqualTo("event: response.completed\ndata: " + event.encode() + "\n\n");
+  }
+
+  @Test
   void severalEventsAreTheirFramesInOrderInOneBuffer() {
     JsonObject created = new JsonObject().put("type", "response.created").put("sequence_number", 0);
     JsonObject progress = new JsonObject().put("type", "response.in_progress").put("sequence_number", 1);
