@@ -28,7 +28,8 @@ WARMUP=${BENCH_WARMUP:-$(q 10 0)}                # seconds of JIT warm-up per Pa
 SSE_CHUNKS=${BENCH_SSE_CHUNKS:-50}               # content chunks in the canned stream
 SSE_GAP_MS=${BENCH_SSE_GAP_MS:-1}                # gap between chunks
 SSE_STREAMS=${BENCH_SSE_STREAMS:-$(q 50 5)}      # streams per streaming arm per round
-SSE_WARMUP=${BENCH_SSE_WARMUP:-$(q 30 0)}        # seconds of streams (c=16) through Parley before the rounds
+SSE_WARMUP=${BENCH_SSE_WARMUP:-$(q 150 0)}       # at most this many seconds of streams (c=16) through Parley
+                                                 # before the rounds: 10 s bursts until streams/s stops rising
 SSE_REWARM=${BENCH_SSE_REWARM:-$(q 3 0)}         # seconds of streams again right before each Parley streaming
                                                  # measurement: the JVM sat idle through the other arms
 HELD_STREAMS=${BENCH_HELD_STREAMS:-$(q 1000 50)} # idle streams held open for the memory figure (0 skips)
@@ -292,16 +293,27 @@ if [[ $HAVE_ECHO == 1 ]]; then
   sse_arm sse_parley "http://127.0.0.1:$PSSE_PORT/v1/responses" stream.json 'response.output_text.delta' psse
 fi
 
-sse_warm() { # seconds: streams through Parley at c=16 (JIT), results discarded
+sse_warm() { # seconds: streams through Parley at c=16 (JIT); prints streams/s
   BENCH_LIB=$LIB BENCH_BODY=$TMP/stream.json "${LOAD[@]}" wrk -t1 -c16 -d"${1}s" -s "$LIB/post.lua" \
-    "${SSE_URL[sse_parley]}" >/dev/null 2>&1 || true
+    "${SSE_URL[sse_parley]}" 2>/dev/null | sed -n 's/^BENCHJSON //p' |
+    node -e 'let s = ""; process.stdin.on("data", d => s += d).on("end", () => {
+      try { const j = JSON.parse(s); console.log((j.requests / (j.duration_us / 1e6)).toFixed(0)); } catch { console.log(0); } })' || echo 0
+}
+sse_warm_until_steady() { # max-seconds: 10 s bursts until streams/s rises by less than 5 %
+  local spent=0 rate prev=0
+  while ((spent < $1)); do
+    rate=$(sse_warm 10); spent=$((spent + 10))
+    log "  streaming warm-up: ${rate} streams/s after ${spent}s"
+    ((rate * 100 < prev * 105)) && break
+    prev=$rate
+  done
 }
 
 run_sse() { # round arm
   local round=$1 a=$2 pids before after j
   pids=$(proxy_pids "${SSE_PROXY[$a]}")
   alive "${SSE_PROXY[$a]}" $pids || return 0
-  [[ ${SSE_PROXY[$a]} == psse && $SSE_REWARM -gt 0 ]] && sse_warm "$SSE_REWARM"
+  [[ ${SSE_PROXY[$a]} == psse && $SSE_REWARM -gt 0 ]] && sse_warm "$SSE_REWARM" >/dev/null
   before=$(cpu_ticks $pids)
   j=$("${LOAD[@]}" node "$LIB/sse-probe.mjs" --url "${SSE_URL[$a]}" --body "$TMP/${SSE_BODY[$a]}" \
     --streams "$SSE_STREAMS" --marker "${SSE_MARKER[$a]}" | sed -n 's/^BENCHJSON //p')
@@ -327,11 +339,12 @@ for a in "${ARMS[@]}"; do
   esac
   [[ $QUICK == 1 ]] || run_wrk 0 "$a" warmup 1 1
 done
-# The streaming JVM sees nothing but streams: 10 s of them left it still compiling (a cold stream costs
-# 20-40 ms of CPU, the C2 compiler was still busy after 4,000 streams), so it gets its own, longer warm-up.
+# The streaming JVM sees nothing but streams, and a stream is ~50 small reads and writes: 10 s of them left
+# it still compiling (a cold stream costs 20-40 ms of CPU, C2 was still busy after 4,000 streams, and the
+# time to first byte kept falling until ~90 s), so it warms until its streams/s stops rising.
 if [[ $HAVE_ECHO == 1 && $SSE_WARMUP -gt 0 ]]; then
-  log "warm-up: ${SSE_WARMUP}s of streams through Parley at c=16"
-  sse_warm "$SSE_WARMUP"
+  log "warm-up: streams through Parley at c=16 until steady (at most ${SSE_WARMUP}s)"
+  sse_warm_until_steady "$SSE_WARMUP"
 fi
 
 # ---------- interleaved rounds ----------

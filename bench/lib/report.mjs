@@ -182,7 +182,7 @@ for (const [key, r] of Object.entries(results.arms)) {
 }
 md.push("");
 if (Object.keys(results.streaming).length) {
-  md.push(`## Streaming (${meta.sse_chunks} chunks, ${meta.sse_gap_ms} ms apart; ${meta.sse_streams} streams per arm per round, one at a time; Parley warmed with ${meta.sse_warmup_s ?? "?"} s of streams first and ${meta.sse_rewarm_s ?? "?"} s again before each of its measurements)`, "");
+  md.push(`## Streaming (${meta.sse_chunks} chunks, ${meta.sse_gap_ms} ms apart; ${meta.sse_streams} streams per arm per round, one at a time; Parley warmed with streams until steady (at most ${meta.sse_warmup_s ?? "?"} s) first and ${meta.sse_rewarm_s ?? "?"} s again before each of its measurements)`, "");
   md.push("| arm | TTFB p50 / p99 (µs) | added TTFB p50 / p99 (µs) | added time to first delta p50 (µs) | inter-delta gap p50 (µs) | added gap p50 / p99 (µs) | proxy CPU µs/stream | KB retained per held idle stream (Parley: live heap after GC + RSS outside its pre-touched heap; nginx: RSS) |");
   md.push("|---|---|---|---|---|---|---|---|");
   for (const r of Object.values(results.streaming)) {
