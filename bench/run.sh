@@ -28,6 +28,10 @@ WARMUP=${BENCH_WARMUP:-$(q 10 0)}                # seconds of JIT warm-up per Pa
 SSE_CHUNKS=${BENCH_SSE_CHUNKS:-50}               # content chunks in the canned stream
 SSE_GAP_MS=${BENCH_SSE_GAP_MS:-1}                # gap between chunks
 SSE_STREAMS=${BENCH_SSE_STREAMS:-$(q 50 5)}      # streams per streaming arm per round
+SSE_WARMUP=${BENCH_SSE_WARMUP:-$(q 150 0)}       # at most this many seconds of streams (c=16) through Parley
+                                                 # before the rounds: 10 s bursts until streams/s stops rising
+SSE_REWARM=${BENCH_SSE_REWARM:-$(q 3 0)}         # seconds of streams again right before each Parley streaming
+                                                 # measurement: the JVM sat idle through the other arms
 HELD_STREAMS=${BENCH_HELD_STREAMS:-$(q 1000 50)} # idle streams held open for the memory figure (0 skips)
 SWEEP_CONNS=${BENCH_SWEEP_CONNS-$(q "4 16 64 128 256" "")} # concurrency sweep for "max req/s with p99 < 10 ms"
 SWEEP_DURATION=${BENCH_SWEEP_DURATION:-3}
@@ -146,9 +150,9 @@ cpu_ticks() { # utime+stime of the given processes, all their threads
   done
   echo $total
 }
-rss_kb() {
+rss_kb() { # anonymous resident memory: file-backed pages (the jar, libjvm) come and go with the page cache
   local p total=0
-  for p in "$@"; do total=$((total + $(awk '/^VmRSS/ {print $2}' "/proc/$p/status" 2>/dev/null || echo 0))); done
+  for p in "$@"; do total=$((total + $(awk '/^RssAnon/ {print $2}' "/proc/$p/status" 2>/dev/null || echo 0))); done
   echo $total
 }
 
@@ -165,9 +169,11 @@ if [[ $HAVE_REDIS == 1 ]]; then
   wait_port "$REDIS_PORT" redis
 fi
 
-parley() { # name port upstream-path [redis]
+parley() { # name port upstream-path [redis] [extra JVM options...]
   local name=$1 port=$2 path=$3 redis=${4:-} jvm_extra=()
-  [[ $JFR == 1 ]] && jvm_extra=("-XX:StartFlightRecording=filename=$TMP/$name.jfr,settings=profile,dumponexit=true")
+  shift 3; [[ $# -gt 0 ]] && shift
+  jvm_extra=("$@")
+  [[ $JFR == 1 ]] && jvm_extra+=("-XX:StartFlightRecording=filename=$TMP/$name.jfr,settings=profile,dumponexit=true")
   jvm_extra+=("-Xlog:gc:file=$TMP/$name-gc.log")
   start "$name" $PROXY_CPU env PARLEY_PORT="$port" PARLEY_HOST=127.0.0.1 PARLEY_EVENT_LOOPS=1 \
     PARLEY_UPSTREAM_URL="http://127.0.0.1:$FAKE_PORT/$path/v1" PARLEY_UPSTREAM_MAX_CONNECTIONS=4096 \
@@ -182,7 +188,10 @@ parley pmem "$PMEM_PORT" json
 [[ $HAVE_REDIS == 1 ]] && parley predis "$PREDIS_PORT" json redis
 if [[ $HAVE_ECHO == 1 ]]; then
   parley psse "$PSSE_PORT" sse
-  [[ $HELD_STREAMS -gt 0 ]] && parley pidle "$PIDLE_PORT" idle
+  # AlwaysPreTouch: the whole initial heap is resident from the start, so the RSS delta while streams are
+  # held is only what lives outside the heap; the heap's share is its live set (after a full GC), not the
+  # pages that the garbage of opening 1,000 streams happened to touch.
+  [[ $HELD_STREAMS -gt 0 ]] && parley pidle "$PIDLE_PORT" idle "" -XX:+AlwaysPreTouch
 fi
 wait_port "$PSTATELESS_PORT" pstateless
 wait_port "$PMEM_PORT" pmem
@@ -284,10 +293,27 @@ if [[ $HAVE_ECHO == 1 ]]; then
   sse_arm sse_parley "http://127.0.0.1:$PSSE_PORT/v1/responses" stream.json 'response.output_text.delta' psse
 fi
 
+sse_warm() { # seconds: streams through Parley at c=16 (JIT); prints streams/s
+  BENCH_LIB=$LIB BENCH_BODY=$TMP/stream.json "${LOAD[@]}" wrk -t1 -c16 -d"${1}s" -s "$LIB/post.lua" \
+    "${SSE_URL[sse_parley]}" 2>/dev/null | sed -n 's/^BENCHJSON //p' |
+    node -e 'let s = ""; process.stdin.on("data", d => s += d).on("end", () => {
+      try { const j = JSON.parse(s); console.log((j.requests / (j.duration_us / 1e6)).toFixed(0)); } catch { console.log(0); } })' || echo 0
+}
+sse_warm_until_steady() { # max-seconds: 10 s bursts until streams/s rises by less than 5 %
+  local spent=0 rate prev=0
+  while ((spent < $1)); do
+    rate=$(sse_warm 10); spent=$((spent + 10))
+    log "  streaming warm-up: ${rate} streams/s after ${spent}s"
+    ((rate * 100 < prev * 105)) && break
+    prev=$rate
+  done
+}
+
 run_sse() { # round arm
   local round=$1 a=$2 pids before after j
   pids=$(proxy_pids "${SSE_PROXY[$a]}")
   alive "${SSE_PROXY[$a]}" $pids || return 0
+  [[ ${SSE_PROXY[$a]} == psse && $SSE_REWARM -gt 0 ]] && sse_warm "$SSE_REWARM" >/dev/null
   before=$(cpu_ticks $pids)
   j=$("${LOAD[@]}" node "$LIB/sse-probe.mjs" --url "${SSE_URL[$a]}" --body "$TMP/${SSE_BODY[$a]}" \
     --streams "$SSE_STREAMS" --marker "${SSE_MARKER[$a]}" | sed -n 's/^BENCHJSON //p')
@@ -313,9 +339,12 @@ for a in "${ARMS[@]}"; do
   esac
   [[ $QUICK == 1 ]] || run_wrk 0 "$a" warmup 1 1
 done
-if [[ $HAVE_ECHO == 1 && $WARMUP -gt 0 ]]; then
-  BENCH_LIB=$LIB BENCH_BODY=$TMP/stream.json "${LOAD[@]}" wrk -t1 -c16 -d"${WARMUP}s" -s "$LIB/post.lua" \
-    "${SSE_URL[sse_parley]}" >/dev/null 2>&1 || true
+# The streaming JVM sees nothing but streams, and a stream is ~50 small reads and writes: 10 s of them left
+# it still compiling (a cold stream costs 20-40 ms of CPU, C2 was still busy after 4,000 streams, and the
+# time to first byte kept falling until ~90 s), so it warms until its streams/s stops rising.
+if [[ $HAVE_ECHO == 1 && $SSE_WARMUP -gt 0 ]]; then
+  log "warm-up: streams through Parley at c=16 until steady (at most ${SSE_WARMUP}s)"
+  sse_warm_until_steady "$SSE_WARMUP"
 fi
 
 # ---------- interleaved rounds ----------
@@ -362,28 +391,34 @@ if [[ $HAVE_REDIS == 1 ]]; then
 fi
 
 # ---------- resident memory per held idle stream ----------
+heap_live() { # java-pid: bytes of live objects (the class histogram runs a full GC first), or null
+  jcmd "$1" GC.class_histogram 2>/dev/null | awk '$1 == "Total" {print $3; found = 1} END {if (!found) print "null"}'
+}
 hold_streams() { # arm url body pids-function-arg java-pid-or-empty
   local a=$1 url=$2 body=$3 who=$4 jpid=${5:-} pids before after ready=$TMP/held-$1.json hp i
   pids=$(proxy_pids "$who")
   alive "$who" $pids || return 0
-  # two short bursts first, so the connection pools and classes on this path exist before the baseline
+  # two bursts of the same size first, so the connection pools, classes and JIT-compiled code that opening
+  # this many streams needs exist before the baseline (after 50-stream bursts, the JIT's code cache and
+  # compiler arenas grew by ~20 MB during the measured burst: ~20 KB per stream that no stream retains)
   for ((i = 0; i < $(q 2 1); i++)); do
-    "${LOAD[@]}" node "$LIB/hold.mjs" --url "$url" --body "$TMP/$body" --streams 50 --ready "$TMP/pre.json" &
+    "${LOAD[@]}" node "$LIB/hold.mjs" --url "$url" --body "$TMP/$body" --streams "$HELD_STREAMS" --ready "$TMP/pre.json" &
     hp=$!
-    for ((k = 0; k < 300; k++)); do [[ -f $TMP/pre.json ]] && break; sleep 0.1; done
+    for ((k = 0; k < 600; k++)); do [[ -f $TMP/pre.json ]] && break; sleep 0.1; done
     kill $hp 2>/dev/null || true; wait $hp 2>/dev/null || true; rm -f "$TMP/pre.json"; sleep $(q 1 0.2)
   done
-  if [[ -n $jpid ]]; then jcmd "$jpid" GC.run >/dev/null 2>&1 || true; fi
+  local heap_before=null heap_after=null
+  if [[ -n $jpid ]]; then heap_before=$(heap_live "$jpid"); fi
   before=$(rss_kb $pids)
   "${LOAD[@]}" node "$LIB/hold.mjs" --url "$url" --body "$TMP/$body" --streams "$HELD_STREAMS" --ready "$ready" &
   hp=$!
   for ((k = 0; k < 600; k++)); do [[ -f $ready ]] && break; sleep 0.1; done
   sleep $(q 1 0.2)
-  if [[ -n $jpid ]]; then jcmd "$jpid" GC.run >/dev/null 2>&1 || true; fi
+  if [[ -n $jpid ]]; then heap_after=$(heap_live "$jpid"); fi
   after=$(rss_kb $pids)
   kill $hp 2>/dev/null || true; wait $hp 2>/dev/null || true
-  printf '{"round":0,"arm":"%s","kind":"held","streams":%s,"held":%s,"rss_before_kb":%s,"rss_after_kb":%s}\n' \
-    "$a" "$HELD_STREAMS" "$(cat "$ready" 2>/dev/null || echo null)" "$before" "$after" >>"$RAW"
+  printf '{"round":0,"arm":"%s","kind":"held","streams":%s,"held":%s,"rss_before_kb":%s,"rss_after_kb":%s,"heap_live_before_b":%s,"heap_live_after_b":%s}\n' \
+    "$a" "$HELD_STREAMS" "$(cat "$ready" 2>/dev/null || echo null)" "$before" "$after" "$heap_before" "$heap_after" >>"$RAW"
   log "  $a: $(tail -1 "$RAW")"
 }
 if [[ $HAVE_ECHO == 1 && $HELD_STREAMS -gt 0 ]]; then
@@ -414,7 +449,7 @@ node -e 'console.log(JSON.stringify(Object.fromEntries(process.argv.slice(1).map
   "node=$(node --version)" "commit=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)" \
   "command=$COMMAND" "placement=$PLACEMENT" "quick=$QUICK" "rounds=$ROUNDS" "duration_s=$DURATION" \
   "lat_duration_s=$LAT_DURATION" "connections=$CONNECTIONS" "warmup_s=$WARMUP" "sse_chunks=$SSE_CHUNKS" \
-  "sse_gap_ms=$SSE_GAP_MS" "sse_streams=$SSE_STREAMS" "held_streams=$HELD_STREAMS" "sweep_conns=$SWEEP_CONNS" \
+  "sse_gap_ms=$SSE_GAP_MS" "sse_streams=$SSE_STREAMS" "sse_warmup_s=$SSE_WARMUP" "sse_rewarm_s=$SSE_REWARM" "held_streams=$HELD_STREAMS" "sweep_conns=$SWEEP_CONNS" \
   "sweep_duration_s=$SWEEP_DURATION" "depth_requests=$DEPTH_REQUESTS" "chains=$CHAINS" "clk_tck=$CLK_TCK" \
   "redis_info_overhead=$REDIS_OVERHEAD" "loadavg_start=$LOADAVG_START" "loadavg_end=$(cut -d' ' -f1-3 /proc/loadavg)" \
   "gc_pauses=$(gc_pauses)" "skipped=$(printf '%s\n' "${SKIPPED[@]+"${SKIPPED[@]}"}")" >"$TMP/meta.json"

@@ -98,10 +98,18 @@ for (const r of rows.filter(r => r.kind === "held")) {
   const held = r.held?.held || 0;
   if (!held) continue; // nothing was held (the proxy was gone): no figure rather than a zero
   results.streaming[arm] = results.streaming[arm] || { label: LABELS[arm] };
+  // A JVM's RSS delta alone mostly counts heap pages touched by garbage; run.sh pre-touches Parley's heap,
+  // so its RSS delta is what lives outside the heap, and the heap's share is the live-set delta after GC.
+  const heapKb = r.heap_live_before_b != null && r.heap_live_after_b != null
+    ? (r.heap_live_after_b - r.heap_live_before_b) / 1024 : null;
+  const rssKb = r.rss_after_kb - r.rss_before_kb;
   results.streaming[arm].held_streams = {
     requested: r.streams, held, failed: r.held?.failed ?? null,
     rss_before_kb: r.rss_before_kb, rss_after_kb: r.rss_after_kb,
-    kb_per_stream: held ? (r.rss_after_kb - r.rss_before_kb) / held : null,
+    heap_live_before_b: r.heap_live_before_b ?? null, heap_live_after_b: r.heap_live_after_b ?? null,
+    heap_kb_per_stream: heapKb === null ? null : heapKb / held,
+    outside_heap_kb_per_stream: heapKb === null ? null : rssKb / held,
+    kb_per_stream: (rssKb + (heapKb ?? 0)) / held,
   };
 }
 
@@ -180,14 +188,14 @@ for (const [key, r] of Object.entries(results.arms)) {
 }
 md.push("");
 if (Object.keys(results.streaming).length) {
-  md.push(`## Streaming (${meta.sse_chunks} chunks, ${meta.sse_gap_ms} ms apart; ${meta.sse_streams} streams per arm per round, one at a time)`, "");
-  md.push("| arm | TTFB p50 / p99 (µs) | added TTFB p50 / p99 (µs) | added time to first delta p50 (µs) | inter-delta gap p50 (µs) | added gap p50 / p99 (µs) | proxy CPU µs/stream | resident KB per held idle stream |");
+  md.push(`## Streaming (${meta.sse_chunks} chunks, ${meta.sse_gap_ms} ms apart; ${meta.sse_streams} streams per arm per round, one at a time; Parley warmed with streams until steady (at most ${meta.sse_warmup_s ?? "?"} s) first and ${meta.sse_rewarm_s ?? "?"} s again before each of its measurements)`, "");
+  md.push("| arm | TTFB p50 / p99 (µs) | added TTFB p50 / p99 (µs) | added time to first delta p50 (µs) | inter-delta gap p50 (µs) | added gap p50 / p99 (µs) | proxy CPU µs/stream | KB retained per held idle stream (Parley: live heap after GC + RSS outside its pre-touched heap; nginx: RSS) |");
   md.push("|---|---|---|---|---|---|---|---|");
   for (const r of Object.values(results.streaming)) {
     const d = r.added, h = r.held_streams;
     md.push(`| ${r.label} | ${f0(r.ttfb_us?.p50?.median)} / ${f0(r.ttfb_us?.p99?.median)} | ${d ? `${sp(d.ttfb_p50_us)} / ${sp(d.ttfb_p99_us)}` : "—"} | ` +
       `${d ? sp(d.ttft_p50_us) : "—"} | ${f0(r.gap_us?.p50?.median)} | ${d ? `${sp(d.gap_p50_us)} / ${sp(d.gap_p99_us)}` : "—"} | ` +
-      `${r.cpu_us_per_stream ? f0(r.cpu_us_per_stream.median) : "—"} | ${h ? `${f1(h.kb_per_stream)} (${h.held}/${h.requested} held, RSS ${f0(h.rss_before_kb)} → ${f0(h.rss_after_kb)} KB)` : "—"} |`);
+      `${r.cpu_us_per_stream ? f0(r.cpu_us_per_stream.median) : "—"} | ${h ? `${f1(h.kb_per_stream)} (${h.heap_kb_per_stream != null ? `live heap ${f1(h.heap_kb_per_stream)} + outside the heap ${f1(h.outside_heap_kb_per_stream)}; ` : ""}${h.held}/${h.requested} held, anonymous RSS ${f0(h.rss_before_kb)} → ${f0(h.rss_after_kb)} KB)` : "—"} |`);
   }
   md.push("");
 }

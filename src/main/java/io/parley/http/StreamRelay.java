@@ -101,8 +101,7 @@ final class StreamRelay {
   private void end(JsonObject terminal) {
     finished = true;
     exchange.response(translator.response());
-    client.write(SseFrames.event(terminal));
-    client.end(SseFrames.DONE);
+    client.end(SseFrames.event(terminal).appendBuffer(SseFrames.DONE));
     done.tryComplete();
   }
 
@@ -119,9 +118,10 @@ final class StreamRelay {
     return event.getValue("type") instanceof String type && type.endsWith(".delta");
   }
 
+  /** One write per batch: each write is a flush and, at one event per chunk of the provider, a syscall. */
   private void write(List<JsonObject> events) {
-    for (JsonObject event : events) {
-      client.write(SseFrames.event(event));
+    if (!events.isEmpty()) {
+      client.write(SseFrames.events(events));
     }
   }
 }
