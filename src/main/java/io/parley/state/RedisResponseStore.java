@@ -16,13 +16,15 @@ import java.util.List;
 
 /**
  * Turns as JSON strings in Redis, one key per turn, each with its own expiry so Redis does the sweeping.
- * A chain of any depth loads in at most two round trips: the head says who its ancestors are, and all
- * of them are then fetched and their TTLs refreshed in one pipelined batch.
+ * A chain of any depth loads in one round trip: a script reads the head, which says who its ancestors
+ * are, fetches them all and refreshes their TTLs.
  */
 public final class RedisResponseStore implements ResponseStore {
 
   private static final String TOUCH = LuaScripts.load("touch_chain.lua");
   private static final String TOUCH_SHA = LuaScripts.sha1(TOUCH);
+  private static final String LOAD = LuaScripts.load("load_chain.lua");
+  private static final String LOAD_SHA = LuaScripts.sha1(LOAD);
 
   private final Redis redis;
   private final boolean cluster;
@@ -97,11 +99,33 @@ public final class RedisResponseStore implements ResponseStore {
     return redis.send(Request.cmd(Command.DEL).arg(key(tenant, id))).map(count -> count.toLong() > 0);
   }
 
+  /** One round trip at any depth: a script reads the newest turn, every ancestor it lists, and renews their TTLs. */
   @Override
   public Future<List<StoredResponse>> loadChain(String tenant, String id) {
     if (!Ids.isResponseId(id)) {
       return Future.failedFuture(new MissingTurnException(id));
     }
+    return runScript(LOAD, LOAD_SHA, List.of(key(tenant, id)))
+        .compose(RedisResponseStore::chain, failure -> String.valueOf(failure.getMessage()).startsWith("ERR")
+            // A Redis whose scripts cannot read this turn's JSON: two round trips without a script.
+            ? loadWithoutScript(tenant, id)
+            : Future.failedFuture(failure));
+  }
+
+  /** {@code {1, newest, ancestors oldest first...}} → the chain oldest first; {@code {0, id}} → that turn is gone. */
+  private static Future<List<StoredResponse>> chain(Response reply) {
+    if (reply.get(0).toInteger() == 0) {
+      return Future.failedFuture(new MissingTurnException(reply.get(1).toString()));
+    }
+    List<StoredResponse> chain = new ArrayList<>(reply.size() - 1);
+    for (int i = 2; i < reply.size(); i++) {
+      chain.add(decode(reply.get(i)));
+    }
+    chain.add(decode(reply.get(1)));
+    return Future.succeededFuture(chain);
+  }
+
+  private Future<List<StoredResponse>> loadWithoutScript(String tenant, String id) {
     // GETEX reads the head and refreshes its TTL in one command (Redis >= 6.2).
     Request head = Request.cmd(Command.GETEX).arg(key(tenant, id)).arg("PX").arg(ttlMillis);
     return redis.send(head)
@@ -119,7 +143,7 @@ public final class RedisResponseStore implements ResponseStore {
       }
       keys.add(key(tenant, id));
     }
-    return runTouch(keys).compose(missing -> missing.toInteger() == 0 ? Future.<Void>succeededFuture()
+    return runScript(TOUCH, TOUCH_SHA, keys).compose(missing -> missing.toInteger() == 0 ? Future.<Void>succeededFuture()
         : Future.failedFuture(new MissingTurnException(ids.get(missing.toInteger() - 1))));
   }
 
@@ -128,10 +152,10 @@ public final class RedisResponseStore implements ResponseStore {
    * hold the script (restarted, failed over, another cluster node, SCRIPT FLUSH) answers NOSCRIPT, and
    * the one EVAL that follows caches it there again.
    */
-  private Future<Response> runTouch(List<String> keys) {
-    return redis.send(script(Command.EVALSHA, TOUCH_SHA, keys))
+  private Future<Response> runScript(String body, String sha, List<String> keys) {
+    return redis.send(script(Command.EVALSHA, sha, keys))
         .recover(failure -> String.valueOf(failure.getMessage()).startsWith("NOSCRIPT")
-            ? redis.send(script(Command.EVAL, TOUCH, keys))
+            ? redis.send(script(Command.EVAL, body, keys))
             : Future.failedFuture(failure));
   }
 

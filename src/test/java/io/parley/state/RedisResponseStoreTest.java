@@ -16,11 +16,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The contract against a real Redis, plus what only Redis can show: the key carries a TTL, a long chain
- * loads with one GETEX and one MGET (the batch that refreshes TTLs is pipelined with the MGET), a turn is
- * stored in one round trip, and the chain check sends the script's digest, not its body.
+ * loads in one round trip, a turn is stored in one round trip, and the scripts go by their digests.
  */
 class RedisResponseStoreTest extends ResponseStoreContract {
 
@@ -52,18 +52,32 @@ class RedisResponseStoreTest extends ResponseStoreContract {
   }
 
   @Test
-  void aDeepChainLoadsWithOneGetexAndOneMget() {
+  void aDeepChainLoadsInOneRoundTripAndEveryTurnLivesOn() {
     List<StoredResponse> chain = putChain(store, 50);
+    await(store.loadChain(TENANT, chain.get(0).id())); // Redis now holds the script, and the pool a connection
     String before = commandStats();
+    long readsBefore = readEvents();
 
     List<StoredResponse> loaded = await(store.loadChain(TENANT, last(chain).id()));
 
+    long readsAfter = readEvents();
     String after = commandStats();
     assertThat(ids(loaded)).containsExactlyElementsOf(ids(chain));
-    assertThat(calls(after, "getex") - calls(before, "getex")).isEqualTo(1);
-    assertThat(calls(after, "mget") - calls(before, "mget")).isEqualTo(1);
-    assertThat(calls(after, "get") - calls(before, "get")).isZero();
-    assertThat(calls(after, "pexpire") - calls(before, "pexpire")).isEqualTo(49);
+    assertThat(loaded.get(10).input()).isEqualTo(chain.get(10).input());
+    assertThat(readsAfter - readsBefore - 1).as("read events for the load").isEqualTo(1);
+    assertThat(calls(after, "evalsha") - calls(before, "evalsha")).isEqualTo(1);
+    assertThat(calls(after, "pexpire") - calls(before, "pexpire")).as("every turn's TTL renewed").isEqualTo(50);
+  }
+
+  @Test
+  void aChainLoadNamesTheTurnThatIsGoneAfterRedisLostTheScript() {
+    List<StoredResponse> chain = putChain(store, 5);
+    await(plain.send(Request.cmd(Command.SCRIPT).arg("FLUSH")));
+    String third = "parley:" + TENANT + ":resp:{" + Ids.chainTag(chain.get(2).id()) + "}:" + chain.get(2).id();
+    await(plain.send(Request.cmd(Command.DEL).arg(third)));
+
+    assertThatThrownBy(() -> await(store.loadChain(TENANT, last(chain).id())))
+        .isInstanceOfSatisfying(MissingTurnException.class, e -> assertThat(e.missingId()).isEqualTo(chain.get(2).id()));
   }
 
   @Test
