@@ -372,12 +372,17 @@ if [[ $HAVE_REDIS == 1 ]]; then
   # what two INFO snapshots cost by themselves, subtracted from every Redis figure
   redis_snap "$TMP/c1.txt"; redis_snap "$TMP/c2.txt"; redis_snap "$TMP/c3.txt"
   REDIS_OVERHEAD=$(node "$LIB/redis-delta.mjs" "$TMP/c2.txt" "$TMP/c3.txt")
+  # Untimed first, at every depth: a continuation of each chain (the throughput arms have churned the context
+  # cache since these chains were made, and the figures are for a warm cache; a cold one costs one chain
+  # load per chain), then more of them so that the code for each depth is compiled before any is timed.
   for d in $DEPTHS; do
-    alive predis "$PID_predis" || break
-    # One untimed continuation of each chain first: the throughput arms have churned the context cache since
-    # these chains were made, and the figures are for a warm cache (a cold one costs one chain load per chain).
     "${LOAD[@]}" node "$LIB/exact.mjs" --url "$PR" --body "$TMP/cont.json" --ids "$TMP/deep-d$d.txt" \
       --requests "$(wc -l <"$TMP/deep-d$d.txt")" >/dev/null
+    "${LOAD[@]}" node "$LIB/exact.mjs" --url "$PR" --body "$TMP/cont.json" --ids "$TMP/deep-d$d.txt" \
+      --requests "$DEPTH_REQUESTS" >/dev/null
+  done
+  for d in $DEPTHS; do
+    alive predis "$PID_predis" || break
     redis_snap "$TMP/db.txt"
     t0=$(cpu_ticks "$PID_predis")
     j=$("${LOAD[@]}" node "$LIB/exact.mjs" --url "$PR" --body "$TMP/cont.json" --ids "$TMP/deep-d$d.txt" \

@@ -133,7 +133,7 @@ for (const r of rows.filter(r => r.kind === "depth" && r.exact && r.exact.ok > 0
 // ---- targets ----
 const s = results.streaming, A = results.arms;
 const target = (name, value, limit, cmp, unit, note = "") => results.targets.push({
-  target: name, value, limit, unit, note,
+  target: name, value, limit, unit, note, cmp,
   met: value === null || value === undefined ? null : cmp === "ge" ? value >= limit : value <= limit,
 });
 target("stateless non-stream throughput / floor", A.stateless?.rps_ratio_to_floor ?? null, 0.6, "ge", "×");
@@ -214,7 +214,7 @@ md.push("| target | measured | limit | met |");
 md.push("|---|---|---|---|");
 for (const t of results.targets) {
   const v = t.value === null ? "—" : t.unit === "×" ? ratio(t.value) : t.unit === "" ? f2(t.value) : `${f1(t.value)} ${t.unit}`;
-  md.push(`| ${t.target}${t.note ? ` (${t.note})` : ""} | ${v} | ${t.unit === "×" ? "≥" : "≤"} ${t.limit}${t.unit === "×" ? "×" : t.unit ? " " + t.unit : ""} | ${t.met === null ? "not measured" : t.met ? "met" : "**missed**"} |`);
+  md.push(`| ${t.target}${t.note ? ` (${t.note})` : ""} | ${v} | ${t.cmp === "ge" ? "≥" : "≤"} ${t.limit}${t.unit === "×" ? "×" : t.unit ? " " + t.unit : ""} | ${t.met === null ? "not measured" : t.met ? "met" : "**missed**"} |`);
 }
 md.push("");
 const skipped = (meta.skipped || "").split("\n").filter(Boolean);
