@@ -45,11 +45,13 @@ public final class Main {
     if (!unknown.isEmpty()) {
       LOG.warn("ignoring environment variables that name no configuration key: {}", unknown);
     }
-    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.eventLoops()));
+    // Native epoll where it loads (Linux x86_64 and aarch64), NIO elsewhere.
+    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.eventLoops()).setPreferNativeTransport(true));
     Parley.start(vertx, config)
         .onSuccess(parley -> {
           Runtime.getRuntime().addShutdownHook(new Thread(() -> stopGracefully(parley), "parley-shutdown"));
-          LOG.info("Parley listening on {}:{} ({})", config.host(), parley.port(), config);
+          LOG.info("Parley listening on {}:{} ({} transport; {})", config.host(), parley.port(),
+              vertx.isNativeTransportEnabled() ? "epoll" : "NIO", config);
         })
         .onFailure(err -> {
           LOG.error("Parley failed to start: {}", err.getMessage(), err);

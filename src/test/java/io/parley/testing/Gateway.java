@@ -44,7 +44,7 @@ public final class Gateway implements AutoCloseable {
     env.put("PARLEY_PORT", "0");
     env.put("PARLEY_EVENT_LOOPS", "2");
     env.putAll(settings);
-    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2));
+    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setPreferNativeTransport(true));
     Parley parley = Parley.start(vertx, ConfigLoader.fromMap(env)).await();
     return new Gateway(vertx, parley, null);
   }
