@@ -152,7 +152,7 @@ const deepest = results.redis_depth.length ? Math.max(...results.redis_depth.map
 target(`gateway CPU per turn at depth ${deepest} / depth 1 (issue 7)`,
   cpuAt(1) && deepest ? cpuAt(deepest) / cpuAt(1) : null, 1.5, "le", "×");
 target("Redis round trips per continued turn, load + store (worst depth)", worstTrips, 2, "le", "", "includes the batch that stores the new turn");
-target("Redis round trips per continued turn, loading the chain (worst depth)", worstLoad, 2, "le", "", "warm cache: one EVALSHA validating the chain; cold: GETEX, then one pipelined MGET + PEXPIREs");
+target("Redis round trips per continued turn, loading the chain (worst depth)", worstLoad, 2, "le", "", "warm cache: one EVALSHA validating the chain; cold: one EVALSHA loading it");
 
 writeFileSync(`${a.out}/results.json`, JSON.stringify(results, null, 2) + "\n");
 
