@@ -3,6 +3,7 @@ package io.parley.http;
 import io.parley.testing.Gateway;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -24,6 +25,11 @@ class WebSocketTest extends ResponsesApiHarness {
 
   private static final Set<String> ENDS = Set.of("response.completed", "response.failed", "response.incomplete", "error");
   private final Vertx clientVertx = Vertx.vertx();
+  /**
+   * Held for the whole class: Vert.x closes a client (and its connections) once the client object is
+   * unreachable, so a client created per connect could be collected, and its socket closed, mid-test.
+   */
+  private final WebSocketClient webSockets = clientVertx.createWebSocketClient();
 
   @Override
   Map<String, String> storeSettings() {
@@ -57,7 +63,7 @@ class WebSocketTest extends ResponsesApiHarness {
   private Socket connect(Gateway target) {
     BlockingQueue<JsonObject> inbox = new LinkedBlockingQueue<>();
     BlockingQueue<Boolean> closed = new LinkedBlockingQueue<>();
-    WebSocket ws = clientVertx.createWebSocketClient()
+    WebSocket ws = webSockets
         .connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(target.port()).setURI("/v1/responses"))
         .await();
     ws.textMessageHandler(text -> inbox.add(new JsonObject(text)));
