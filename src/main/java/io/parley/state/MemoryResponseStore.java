@@ -117,17 +117,11 @@ public final class MemoryResponseStore implements ResponseStore {
     // renewed together under the lock, then decoded outside it.
     StoredResponse last = head.decode();
     List<String> ids = last.lineage();
-    Entry[] found = new Entry[ids.size()];
-    synchronized (entries) {
-      for (int i = 0; i < found.length; i++) {
-        found[i] = live(key(tenant, ids.get(i)), now);
-        if (found[i] == null) {
-          return Future.failedFuture(new MissingTurnException(ids.get(i)));
-        }
-      }
-      for (Entry entry : found) {
-        entry.expiresAt = now + ttlMillis;
-      }
+    Entry[] found;
+    try {
+      found = renewAll(tenant, ids, now);
+    } catch (MissingTurnException missing) {
+      return Future.failedFuture(missing);
     }
     List<StoredResponse> chain = new ArrayList<>(found.length);
     for (int i = 0; i < found.length - 1; i++) {
@@ -139,20 +133,32 @@ public final class MemoryResponseStore implements ResponseStore {
 
   @Override
   public Future<Void> touchChain(String tenant, List<String> ids) {
-    long now = clock.getAsLong();
+    try {
+      renewAll(tenant, ids, clock.getAsLong());
+    } catch (MissingTurnException missing) {
+      return Future.failedFuture(missing);
+    }
+    return Future.succeededFuture();
+  }
+
+  /**
+   * The entries of these turns with their expiries renewed, or (renewing none) a
+   * {@link MissingTurnException} naming the first one that is gone.
+   */
+  private Entry[] renewAll(String tenant, List<String> ids, long now) {
+    Entry[] found = new Entry[ids.size()];
     synchronized (entries) {
-      Entry[] found = new Entry[ids.size()];
       for (int i = 0; i < found.length; i++) {
         found[i] = live(key(tenant, ids.get(i)), now);
         if (found[i] == null) {
-          return Future.failedFuture(new MissingTurnException(ids.get(i)));
+          throw new MissingTurnException(ids.get(i));
         }
       }
       for (Entry entry : found) {
         entry.expiresAt = now + ttlMillis;
       }
     }
-    return Future.succeededFuture();
+    return found;
   }
 
   /** Drops expired entries; called periodically so memory is returned without waiting for reads. */
