@@ -201,16 +201,7 @@ public abstract class ResponseStoreContract {
   @Test
   void touchChainRefreshesTheTtlOfEveryTurn() throws InterruptedException {
     ResponseStore shortLived = createStore(vertx, SHORT_TTL);
-    List<StoredResponse> chain = putChain(shortLived, 3);
-    long sixtyPercent = SHORT_TTL.toMillis() * 6 / 10;
-
-    Thread.sleep(sixtyPercent);
-    await(shortLived.touchChain(TENANT, ids(chain)));
-    Thread.sleep(sixtyPercent);
-
-    for (StoredResponse turn : chain) {
-      assertThat(await(shortLived.get(TENANT, turn.id()))).as(turn.id()).isNotNull();
-    }
+    renewedPastTheirTtl(shortLived, chain -> shortLived.touchChain(TENANT, ids(chain)));
     await(shortLived.close());
   }
 
@@ -243,19 +234,28 @@ public abstract class ResponseStoreContract {
   @Test
   void loadChainRefreshesTheTtlOfEveryTurn() throws InterruptedException {
     ResponseStore shortLived = createStore(vertx, SHORT_TTL);
+    List<StoredResponse> chain = renewedPastTheirTtl(shortLived, c -> shortLived.loadChain(TENANT, last(c).id()));
+    poll(() -> chain.stream().allMatch(turn -> await(shortLived.get(TENANT, turn.id())) == null));
+    await(shortLived.close());
+  }
+
+  /**
+   * Stores a 3-turn chain, renews it with {@code renew} at 60% of the TTL, and checks every turn is still
+   * there at 120% of it: only the renewal keeps them alive ({@code get} itself does not refresh).
+   */
+  private List<StoredResponse> renewedPastTheirTtl(ResponseStore shortLived,
+      java.util.function.Function<List<StoredResponse>, Future<?>> renew) throws InterruptedException {
     List<StoredResponse> chain = putChain(shortLived, 3);
     long sixtyPercent = SHORT_TTL.toMillis() * 6 / 10;
 
     Thread.sleep(sixtyPercent);
-    await(shortLived.loadChain(TENANT, last(chain).id()));
+    await(renew.apply(chain));
     Thread.sleep(sixtyPercent);
 
-    // Past the original TTL now: only the refresh keeps them alive (get itself does not refresh).
     for (StoredResponse turn : chain) {
       assertThat(await(shortLived.get(TENANT, turn.id()))).as(turn.id()).isNotNull();
     }
-    poll(() -> chain.stream().allMatch(turn -> await(shortLived.get(TENANT, turn.id())) == null));
-    await(shortLived.close());
+    return chain;
   }
 
   // ---- helpers shared by the implementation-specific subclasses ----
