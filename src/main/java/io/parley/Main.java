@@ -75,7 +75,7 @@ public final class Main {
     flushLogs();
   }
 
-  /** Log lines go out through an asynchronous appender: write what is queued before the JVM exits. */
+  /** Log lines are written in batches by a background thread: write what is queued before the JVM exits. */
   private static void flushLogs() {
     if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext logging) {
       logging.stop();
