@@ -17,6 +17,8 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.List;
@@ -27,6 +29,8 @@ import java.util.function.Function;
  * client, so a request's work stays on the event loop that accepted it.
  */
 public final class GatewayVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(GatewayVerticle.class);
 
   /** Route templates, the only paths that appear in metrics and logs (raw paths hold ids). */
   private static final List<String> ROUTES = List.of("/v1/responses", "/v1/responses/input_tokens",
@@ -167,7 +171,15 @@ public final class GatewayVerticle extends VerticleBase {
       ctx.fail(e);
       return;
     }
-    result.onFailure(ctx::fail);
+    result.onFailure(err -> {
+      if (ctx.response().ended()) {
+        // The whole answer was handed to the connection already: what failed is writing it, because the
+        // client left (its access line says client_closed). There is nothing left to answer, and no bug.
+        LOG.debug("could not write the answer: {}", err.toString());
+        return;
+      }
+      ctx.fail(err);
+    });
   }
 
   /**
