@@ -1,0 +1,30 @@
+package io.parley.protocol;
+
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.json.jackson.DatabindCodec;
+import io.vertx.core.json.jackson.JacksonCodec;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class StreamingJsonFactoryTest {
+
+  @Test
+  void vertxUsesTheStreamingCodecNotTheDataBindingOne() {
+    assertThat(Json.CODEC).isInstanceOf(JacksonCodec.class).isNotInstanceOf(DatabindCodec.class);
+  }
+
+  @Test
+  void encodesAndDecodesLikeTheDataBindingCodec() {
+    JsonObject value = new JsonObject()
+        .put("text", "caf\u00e9 \"quoted\" \n \u2603 \uD83D\uDE00")
+        .put("int", 7).put("long", 1L << 40).put("double", 0.25).put("flag", true).putNull("none")
+        .put("nested", new JsonObject().put("list", new JsonArray().add(1).add("two").add(new JsonObject())));
+    String streaming = value.encode();
+    assertThat(streaming).isEqualTo(new DatabindCodec().toString(value, false));
+    assertThat(new JsonObject(streaming)).isEqualTo(value);
+    assertThat((Object) new DatabindCodec().fromString(streaming, JsonObject.class)).isEqualTo(value);
+  }
+}
