@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.parley.cache.ChainCache;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -14,6 +15,10 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -36,6 +41,7 @@ public final class Metrics implements AutoCloseable {
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final JvmGcMetrics gc = new JvmGcMetrics();
   private final AtomicInteger activeStreams = new AtomicInteger();
+  private final Map<List<String>, Meter> meters = new ConcurrentHashMap<>();
 
   public Metrics() {
     new JvmMemoryMetrics().bindTo(registry);
@@ -64,50 +70,40 @@ public final class Metrics implements AutoCloseable {
 
   /** One finished HTTP exchange; {@code route} is a template such as {@code /v1/responses/:id}. */
   public void httpRequest(String route, String method, int status, String tenant, long nanos) {
-    Counter.builder("parley.http.requests")
-        .description("HTTP requests answered, by route template, method, status and tenant")
-        .tags("route", route, "method", method, "status", Integer.toString(status), "tenant", tenant)
-        .register(registry).increment();
-    timer("parley.http.request.duration", "Time from request to the last byte of the response (streams included)")
-        .tags("route", route, "method", method)
-        .register(registry).record(nanos, TimeUnit.NANOSECONDS);
+    counter("parley.http.requests", "HTTP requests answered, by route template, method, status and tenant",
+        "route", route, "method", method, "status", Integer.toString(status), "tenant", tenant).increment();
+    timer("parley.http.request.duration", "Time from request to the last byte of the response (streams included)",
+        "route", route, "method", method).record(nanos, TimeUnit.NANOSECONDS);
   }
 
   /** A request refused by a tenant's limits; {@code kind} is {@code requests}, {@code tokens} or {@code streams}. */
   public void rateLimited(String tenant, String kind) {
-    Counter.builder("parley.rate.limit.rejections")
-        .description("Requests refused by per-tenant limits")
-        .tags("tenant", tenant, "kind", kind)
-        .register(registry).increment();
+    counter("parley.rate.limit.rejections", "Requests refused by per-tenant limits", "tenant", tenant, "kind", kind)
+        .increment();
   }
 
   /** One provider call, from sending it to the end of its body or stream; outcome {@code ok}, {@code client_error}, {@code error}, {@code cancelled}. */
   public void upstreamRequest(String outcome, long nanos) {
-    timer("parley.upstream.request.duration", "Provider calls, from request to the end of the answer or stream")
-        .tags("outcome", outcome)
-        .register(registry).record(nanos, TimeUnit.NANOSECONDS);
+    timer("parley.upstream.request.duration", "Provider calls, from request to the end of the answer or stream",
+        "outcome", outcome).record(nanos, TimeUnit.NANOSECONDS);
   }
 
   /** A failed provider call; kind is one of {@code http_4xx}, {@code http_5xx}, {@code timeout}, {@code connect}, {@code bad_response}, {@code io}. */
   public void upstreamError(String kind) {
-    Counter.builder("parley.upstream.errors")
-        .description("Failed provider calls by kind")
-        .tags("kind", kind)
-        .register(registry).increment();
+    counter("parley.upstream.errors", "Failed provider calls by kind", "kind", kind).increment();
   }
 
   /** Where one answered provider call went: {@code affinity-hit}, {@code moved} or {@code miss} (see {@code Placement}). */
   public void upstreamAffinity(String result) {
-    Counter.builder("parley.upstream.affinity")
-        .description("Provider calls by whether they reached the replica holding their chain's prompt cache")
-        .tags("result", result)
-        .register(registry).increment();
+    counter("parley.upstream.affinity",
+        "Provider calls by whether they reached the replica holding their chain's prompt cache", "result", result)
+        .increment();
   }
 
   /** From the request's arrival to the first model output written to the client. */
   public void timeToFirstToken(long nanos) {
     timer("parley.stream.time.to.first.token", "Time from a streaming request's arrival to its first output delta")
-        .register(registry).record(nanos, TimeUnit.NANOSECONDS);
+        .record(nanos, TimeUnit.NANOSECONDS);
   }
 
   public void streamStarted() {
@@ -120,9 +116,8 @@ public final class Metrics implements AutoCloseable {
 
   /** One store call; backend {@code memory} or {@code redis}, outcome {@code ok}, {@code miss} or {@code error}. */
   public void storeOperation(String backend, String op, String outcome, long nanos) {
-    timer("parley.store.operation.duration", "Response store calls by backend, operation and outcome")
-        .tags("backend", backend, "op", op, "outcome", outcome)
-        .register(registry).record(nanos, TimeUnit.NANOSECONDS);
+    timer("parley.store.operation.duration", "Response store calls by backend, operation and outcome",
+        "backend", backend, "op", op, "outcome", outcome).record(nanos, TimeUnit.NANOSECONDS);
   }
 
   /** The Prometheus text exposition of every series. */
@@ -130,8 +125,25 @@ public final class Metrics implements AutoCloseable {
     return registry.scrape();
   }
 
-  private static Timer.Builder timer(String name, String description) {
-    return Timer.builder(name).description(description).serviceLevelObjectives(BUCKETS);
+  /**
+   * The counter for these labels, registered on first use. Meters are kept by name and label values, so a
+   * request costs one map lookup per series instead of building, sorting and registering a meter id.
+   */
+  private Counter counter(String name, String description, String... tags) {
+    return (Counter) meters.computeIfAbsent(key(name, tags),
+        k -> Counter.builder(name).description(description).tags(tags).register(registry));
+  }
+
+  private Timer timer(String name, String description, String... tags) {
+    return (Timer) meters.computeIfAbsent(key(name, tags),
+        k -> Timer.builder(name).description(description).serviceLevelObjectives(BUCKETS).tags(tags).register(registry));
+  }
+
+  private static List<String> key(String name, String... tags) {
+    String[] key = new String[tags.length + 1];
+    key[0] = name;
+    System.arraycopy(tags, 0, key, 1, tags.length);
+    return Arrays.asList(key);
   }
 
   @Override
