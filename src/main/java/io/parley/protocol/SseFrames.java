@@ -1,14 +1,8 @@
 package io.parley.protocol;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.json.jackson.JacksonCodec;
 
-import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -21,7 +15,6 @@ public final class SseFrames {
 
   public static final Buffer DONE = Buffer.buffer("data: [DONE]\n\n");
 
-  private static final JsonFactory JSON = new JsonFactory();
   private static final byte[] EVENT = bytes("event: ");
   private static final byte[] DATA = bytes("\ndata: ");
   private static final byte[] END = bytes("\n\n");
@@ -49,35 +42,10 @@ public final class SseFrames {
     frames.appendBytes(EVENT).appendString(event.getString("type")).appendBytes(DATA);
     // Events hold JSON values only (parsed JSON and what the translator puts), which the streaming codec
     // writes exactly as the object mapper would; anything else is a bug, and fails the stream.
-    try (JsonGenerator generator = JSON.createGenerator(new BufferOutput(frames))) {
-      JacksonCodec.encodeJson(event, generator);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return frames.appendBytes(END);
+    return JsonBuffers.append(frames, event).appendBytes(END);
   }
 
   private static byte[] bytes(String ascii) {
     return ascii.getBytes(StandardCharsets.US_ASCII);
-  }
-
-  /** Jackson's generator buffers internally and hands its bytes over in blocks: one copy into the frame. */
-  private static final class BufferOutput extends OutputStream {
-
-    private final Buffer buffer;
-
-    BufferOutput(Buffer buffer) {
-      this.buffer = buffer;
-    }
-
-    @Override
-    public void write(int b) {
-      buffer.appendByte((byte) b);
-    }
-
-    @Override
-    public void write(byte[] bytes, int offset, int length) {
-      buffer.appendBytes(bytes, offset, length);
-    }
   }
 }

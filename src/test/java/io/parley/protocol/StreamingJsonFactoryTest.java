@@ -24,6 +24,7 @@ class StreamingJsonFactoryTest {
         .put("nested", new JsonObject().put("list", new JsonArray().add(1).add("two").add(new JsonObject())));
     String streaming = value.encode();
     assertThat(streaming).isEqualTo(new DatabindCodec().toString(value, false));
+    assertThat(value.toBuffer()).isEqualTo(new DatabindCodec().toBuffer(value, false));
     assertThat(new JsonObject(streaming)).isEqualTo(value);
     assertThat((Object) new DatabindCodec().fromString(streaming, JsonObject.class)).isEqualTo(value);
   }
