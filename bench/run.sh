@@ -24,7 +24,8 @@ ROUNDS=${BENCH_ROUNDS:-$(q 5 1)}                 # interleaved rounds; medians a
 DURATION=${BENCH_DURATION:-$(q 5 1)}             # seconds per throughput measurement
 LAT_DURATION=${BENCH_LAT_DURATION:-$(q 4 1)}     # seconds per c=1 latency measurement
 CONNECTIONS=${BENCH_CONNECTIONS:-64}             # fixed concurrency for throughput
-WARMUP=${BENCH_WARMUP:-$(q 10 0)}                # seconds of JIT warm-up per Parley arm
+WARMUP=${BENCH_WARMUP:-$(q 60 0)}                # at most this many seconds of JIT warm-up per Parley arm:
+                                                 # 5 s bursts at c=64 until req/s rises by less than 5 %
 SSE_CHUNKS=${BENCH_SSE_CHUNKS:-50}               # content chunks in the canned stream
 SSE_GAP_MS=${BENCH_SSE_GAP_MS:-1}                # gap between chunks
 SSE_STREAMS=${BENCH_SSE_STREAMS:-$(q 50 5)}      # streams per streaming arm per round
@@ -330,12 +331,31 @@ rotate() { # round items... -> items rotated by round, so no arm always runs fir
 }
 
 # ---------- warm-up ----------
-[[ $WARMUP -gt 0 ]] && log "warm-up: ${WARMUP}s per Parley arm at c=$CONNECTIONS (JIT), 2s for direct and floor"
+# A Parley JVM has one CPU, which its JIT compilers share with the event loop: after a fixed 10 s of load,
+# the first round measured a stateless JVM using its whole CPU for 792 req/s (later rounds: 6,000-7,500),
+# i.e. still compiling. So each Parley arm warms in 5 s bursts until its req/s rises by less than 5 % over
+# the burst before (at least two bursts, at most WARMUP seconds).
+wrk_rate() { # arm seconds: req/s of one untimed burst at c=CONNECTIONS
+  BENCH_LIB=$LIB BENCH_BODY=$TMP/${BODY[$1]} BENCH_IDS=$TMP/${IDS[$1]} "${LOAD[@]}" \
+    wrk -t1 -c"$CONNECTIONS" -d"${2}s" --timeout 5s -s "$LIB/${SCRIPT[$1]}" "${URL[$1]}" 2>/dev/null |
+    sed -n 's/^BENCHJSON //p' | node -e 'let s = ""; process.stdin.on("data", d => s += d).on("end", () => {
+      try { const j = JSON.parse(s); console.log((j.requests / (j.duration_us / 1e6)).toFixed(0)); } catch { console.log(0); } })'
+}
+warm_until_steady() { # arm max-seconds
+  local a=$1 spent=0 rate prev=0
+  while ((spent < $2)); do
+    rate=$(wrk_rate "$a" 5); spent=$((spent + 5))
+    log "  $a warm-up: ${rate} req/s after ${spent}s"
+    ((spent >= 10 && rate * 100 < prev * 105)) && break
+    prev=$rate
+  done
+}
+[[ $WARMUP -gt 0 ]] && log "warm-up: each Parley arm at c=$CONNECTIONS until steady (at most ${WARMUP}s), 2s for direct and floor"
 for a in "${ARMS[@]}"; do
   [[ $WARMUP -gt 0 ]] || break
   case ${PROXY[$a]} in
     none | floor) [[ $QUICK == 1 ]] || run_wrk 0 "$a" warmup "$CONNECTIONS" 2 ;;
-    *) run_wrk 0 "$a" warmup "$CONNECTIONS" "$WARMUP" ;;
+    *) alive "${PROXY[$a]}" $(proxy_pids "${PROXY[$a]}") && warm_until_steady "$a" "$WARMUP" ;;
   esac
   [[ $QUICK == 1 ]] || run_wrk 0 "$a" warmup 1 1
 done

@@ -168,7 +168,7 @@ md.push(`- machine: ${meta.cpu_model}, ${meta.cores} cores; ${meta.java}; JVM op
 md.push(`- tools: nginx ${meta.nginx}, ${meta.wrk}, redis ${meta.redis || "—"}, node ${meta.node}; Parley commit ${meta.commit}`);
 md.push(`- command: \`${meta.command}\``);
 md.push(`- CPU placement: ${meta.placement}`);
-md.push(`- ${meta.rounds} interleaved rounds (arm order rotated each round) after a ${meta.warmup_s} s warm-up per Parley arm; ` +
+md.push(`- ${meta.rounds} interleaved rounds (arm order rotated each round) after warming each Parley arm at c=${meta.connections} until its req/s stopped rising (at most ${meta.warmup_s} s); ` +
   `throughput ${meta.duration_s} s per arm at c=${meta.connections}; latency ${meta.lat_duration_s} s per arm at c=1 (wrk, every request recorded, µs buckets)`);
 md.push(`- figures are medians over rounds with (min–max); ratios are to the nginx floor measured in the same run; added latency is arm minus direct, paired per round`);
 if (meta.quick === "1") md.push("- **quick smoke run: durations of about a second, numbers are not meaningful**");
