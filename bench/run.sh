@@ -25,7 +25,7 @@ DURATION=${BENCH_DURATION:-$(q 5 1)}             # seconds per throughput measur
 LAT_DURATION=${BENCH_LAT_DURATION:-$(q 4 1)}     # seconds per c=1 latency measurement
 CONNECTIONS=${BENCH_CONNECTIONS:-64}             # fixed concurrency for throughput
 WARMUP=${BENCH_WARMUP:-$(q 60 0)}                # at most this many seconds of JIT warm-up per Parley arm:
-                                                 # 5 s bursts at c=64 until req/s rises by less than 5 %
+                                                 # 5 s bursts at c=64, at least 30 s, until req/s stops rising
 SSE_CHUNKS=${BENCH_SSE_CHUNKS:-50}               # content chunks in the canned stream
 SSE_GAP_MS=${BENCH_SSE_GAP_MS:-1}                # gap between chunks
 SSE_STREAMS=${BENCH_SSE_STREAMS:-$(q 50 5)}      # streams per streaming arm per round
@@ -333,8 +333,9 @@ rotate() { # round items... -> items rotated by round, so no arm always runs fir
 # ---------- warm-up ----------
 # A Parley JVM has one CPU, which its JIT compilers share with the event loop: after a fixed 10 s of load,
 # the first round measured a stateless JVM using its whole CPU for 792 req/s (later rounds: 6,000-7,500),
-# i.e. still compiling. So each Parley arm warms in 5 s bursts until its req/s rises by less than 5 % over
-# the burst before (at least two bursts, at most WARMUP seconds).
+# i.e. still compiling (its rate then climbed for 40 s of load, with plateaus on the way). So each Parley
+# arm warms in 5 s bursts for at least 30 s, until two bursts in a row fail to beat its best rate by 5 %
+# (at most WARMUP seconds).
 wrk_rate() { # arm seconds: req/s of one untimed burst at c=CONNECTIONS
   BENCH_LIB=$LIB BENCH_BODY=$TMP/${BODY[$1]} BENCH_IDS=$TMP/${IDS[$1]} "${LOAD[@]}" \
     wrk -t1 -c"$CONNECTIONS" -d"${2}s" --timeout 5s -s "$LIB/${SCRIPT[$1]}" "${URL[$1]}" 2>/dev/null |
@@ -342,12 +343,13 @@ wrk_rate() { # arm seconds: req/s of one untimed burst at c=CONNECTIONS
       try { const j = JSON.parse(s); console.log((j.requests / (j.duration_us / 1e6)).toFixed(0)); } catch { console.log(0); } })'
 }
 warm_until_steady() { # arm max-seconds
-  local a=$1 spent=0 rate prev=0
+  local a=$1 spent=0 rate best=0 flat=0
   while ((spent < $2)); do
     rate=$(wrk_rate "$a" 5); spent=$((spent + 5))
     log "  $a warm-up: ${rate} req/s after ${spent}s"
-    ((spent >= 10 && rate * 100 < prev * 105)) && break
-    prev=$rate
+    if ((rate * 100 < best * 105)); then flat=$((flat + 1)); else flat=0; fi
+    ((rate > best)) && best=$rate
+    ((spent >= 30 && flat >= 2)) && break
   done
 }
 [[ $WARMUP -gt 0 ]] && log "warm-up: each Parley arm at c=$CONNECTIONS until steady (at most ${WARMUP}s), 2s for direct and floor"
