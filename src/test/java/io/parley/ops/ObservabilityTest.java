@@ -211,6 +211,29 @@ class ObservabilityTest {
     assertThat(metrics).contains("jvm_memory_used_bytes");
   }
 
+  @Test
+  void aClientThatLeavesBeforeItsAnswerIsLoggedAsClosedNotAsAnError() throws Exception {
+    // The provider answers after the client has gone: writing that answer then fails on a closed connection.
+    provider.behave((body, response) -> providerVertx.setTimer(400, t -> RecordingUpstream.text("late", body, response)));
+    byte[] request = new JsonObject().put("model", "gpt-test").put("input", "hello").encode()
+        .getBytes(StandardCharsets.UTF_8);
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", gateway.port())) {
+      socket.getOutputStream().write(("POST /v1/responses HTTP/1.1\r\nHost: localhost\r\nx-request-id: leaver-1\r\n"
+          + "content-type: application/json\r\ncontent-length: " + request.length + "\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+      socket.getOutputStream().write(request);
+      socket.getOutputStream().flush();
+      poll(() -> provider.requests().size(), n -> n == 1);
+    }
+
+    JsonObject line = poll(() -> accessLine(l -> "leaver-1".equals(l.getString("request_id"))), Optional::isPresent)
+        .orElseThrow();
+    assertThat(line.getBoolean("client_closed")).isTrue();
+    Thread.sleep(600); // the provider's late answer has arrived and been written to nobody
+    assertThat(captured().lines().filter(l -> l.contains("\"level\":\"ERROR\"") && l.contains("leaver-1")).toList())
+        .isEmpty();
+  }
+
   /** The sum of a series' samples whose labels contain all the given {@code name="value"} pairs. */
   static double value(String metrics, String series, String... labels) {
     double sum = 0;
