@@ -2,7 +2,6 @@ package io.parley.protocol;
 
 import java.security.SecureRandom;
 import java.util.HexFormat;
-import java.util.regex.Pattern;
 
 /**
  * Unguessable ids. A response id carries a 16-hex "chain tag" shared by every turn of its chain (the
@@ -13,7 +12,6 @@ public final class Ids {
 
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final HexFormat HEX = HexFormat.of();
-  private static final Pattern RESPONSE_ID = Pattern.compile("resp_[0-9a-f]{48}");
   private static final int TAG_START = 5;
   private static final int TAG_END = 21;
 
@@ -29,18 +27,33 @@ public final class Ids {
     return responseId.substring(TAG_START, TAG_END);
   }
 
+  /**
+   * Whether {@code id} has the shape of a response id ({@code resp_} and 48 lowercase hex). Checked for every
+   * id of a chain on every continued turn before it goes into a store key, so it is a plain loop, not a regex.
+   */
   public static boolean isResponseId(String id) {
-    return id != null && RESPONSE_ID.matcher(id).matches();
+    return hasShape(id, "resp_");
   }
-
-  private static final Pattern CONVERSATION_ID = Pattern.compile("conv_[0-9a-f]{48}");
 
   public static String newConversationId() {
     return "conv_" + hex(24);
   }
 
   public static boolean isConversationId(String id) {
-    return id != null && CONVERSATION_ID.matcher(id).matches();
+    return hasShape(id, "conv_");
+  }
+
+  private static boolean hasShape(String id, String prefix) {
+    if (id == null || id.length() != prefix.length() + 48 || !id.startsWith(prefix)) {
+      return false;
+    }
+    for (int i = prefix.length(); i < id.length(); i++) {
+      char c = id.charAt(i);
+      if ((c < '0' || c > '9') && (c < 'a' || c > 'f')) {
+        return false;
+      }
+    }
+    return true;
   }
 
   public static String newItemId(String prefix) {

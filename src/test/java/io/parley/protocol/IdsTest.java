@@ -32,5 +32,16 @@ class IdsTest {
     assertThat(Ids.isResponseId("resp_123")).isFalse();
     assertThat(Ids.isResponseId("resp_" + "g".repeat(48))).isFalse();
     assertThat(Ids.isResponseId(null)).isFalse();
+    String valid = Ids.newResponseId(null);
+    assertThat(Ids.isResponseId(valid + "0")).as("too long").isFalse();
+    assertThat(Ids.isResponseId(valid.toUpperCase())).as("upper case").isFalse();
+    assertThat(Ids.isResponseId("conv_" + valid.substring(5))).as("another kind of id").isFalse();
+    assertThat(Ids.isResponseId(valid.substring(0, 20) + ":" + valid.substring(21))).as("a key separator").isFalse();
+    assertThat(Ids.isResponseId(valid.substring(0, 20) + "{" + valid.substring(21))).as("a hash-tag brace").isFalse();
+    assertThat(Ids.isResponseId("resp_" + "/".repeat(48))).as("the character before '0'").isFalse();
+    assertThat(Ids.isResponseId("resp_" + "`".repeat(48))).as("the character before 'a'").isFalse();
+    assertThat(Ids.isResponseId("resp_" + "0123456789abcdef".repeat(3))).isTrue();
+    assertThat(Ids.isConversationId(Ids.newConversationId())).isTrue();
+    assertThat(Ids.isConversationId(valid)).isFalse();
   }
 }
