@@ -355,19 +355,19 @@ warm_until_steady() { # arm max-seconds
 [[ $WARMUP -gt 0 ]] && log "warm-up: each Parley arm at c=$CONNECTIONS until steady (at most ${WARMUP}s), 2s for direct and floor"
 for a in "${ARMS[@]}"; do
   [[ $WARMUP -gt 0 ]] || break
+  # The memory store keeps its most recently used 100,000 turns: a minute of first-turn warm-up stores more
+  # than that, and evicted the prepared chains (the 10-turn arm then measured 400s). Fresh chains, then;
+  # the rounds keep them, as every continuation renews its chain's turns.
+  if [[ $a == mem_cont10 ]]; then
+    log "preparing the $CHAINS memory chains again (the first-turn warm-up pushed them out of the store)"
+    "${LOAD[@]}" node "$LIB/chains.mjs" --url "$PM" --chains "$CHAINS" --depths 10 --out "$TMP/mem"
+  fi
   case ${PROXY[$a]} in
     none | floor) [[ $QUICK == 1 ]] || run_wrk 0 "$a" warmup "$CONNECTIONS" 2 ;;
     *) alive "${PROXY[$a]}" $(proxy_pids "${PROXY[$a]}") && warm_until_steady "$a" "$WARMUP" ;;
   esac
   [[ $QUICK == 1 ]] || run_wrk 0 "$a" warmup 1 1
 done
-# The memory store keeps its most recently used 100,000 turns: a minute of first-turn warm-up stores more
-# than that, and evicted the prepared chains (the 10-turn arm then measured 400s). Fresh chains, then; the
-# rounds keep them: every continuation renews its chain's turns.
-if [[ $WARMUP -gt 0 ]]; then
-  log "preparing the $CHAINS memory chains again (the warm-up's first turns pushed them out of the store)"
-  "${LOAD[@]}" node "$LIB/chains.mjs" --url "http://127.0.0.1:$PMEM_PORT/v1/responses" --chains "$CHAINS" --depths 10 --out "$TMP/mem"
-fi
 # The streaming JVM sees nothing but streams, and a stream is ~50 small reads and writes: 10 s of them left
 # it still compiling (a cold stream costs 20-40 ms of CPU, C2 was still busy after 4,000 streams, and the
 # time to first byte kept falling until ~90 s), so it warms until its streams/s stops rising.
