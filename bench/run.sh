@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Parley against the physical floor, side by side in one session (issue 6). One command:
 #
-#   bench/run.sh            full run, ~10-15 min on 2 cores; results in bench/results/<date>/
+#   bench/run.sh            full run, ~20-25 min on 2 cores; results in bench/results/<date>/
 #   bench/run.sh --quick    smoke run (well under a minute, no thresholds); exits 0, saying what it
 #                           skipped, when a tool cannot be installed
 #
@@ -50,7 +50,8 @@ LOAD_CPU=0                                       # wrk, node clients, the fake p
 if [[ $QUICK == 1 ]]; then DEFAULT_OUT=$(mktemp -d)/results; else DEFAULT_OUT=$BENCH_DIR/results/$(date +%F); fi
 OUT=${BENCH_OUT:-$DEFAULT_OUT}
 
-log() { printf '[bench %s] %s\n' "$(date +%T)" "$*" >&2; }
+LOGFILE=/dev/null # the harness's own log, copied next to the results (bench.log) once there is a TMP dir
+log() { printf '[bench %s] %s\n' "$(date +%T)" "$*" | tee -a "$LOGFILE" >&2; }
 SKIPPED=()
 skip() { SKIPPED+=("$1"); log "SKIPPED: $1"; }
 give_up() { # essential tool missing: the smoke run passes saying so, a full run fails
@@ -104,6 +105,7 @@ fi
 
 # ---------- processes (only ours, stopped by PID) ----------
 TMP=$(mktemp -d /tmp/parley-bench.XXXXXX)
+LOGFILE=$TMP/bench.log
 cd "$TMP" # Parley reads conf/parley.json from its working directory: none here, only PARLEY_* apply
 PIDS=()
 cleanup() {
@@ -488,6 +490,7 @@ node -e 'console.log(JSON.stringify(Object.fromEntries(process.argv.slice(1).map
   "redis_info_overhead=$REDIS_OVERHEAD" "loadavg_start=$LOADAVG_START" "loadavg_end=$(cut -d' ' -f1-3 /proc/loadavg)" \
   "gc_pauses=$(gc_pauses)" "skipped=$(printf '%s\n' "${SKIPPED[@]+"${SKIPPED[@]}"}")" >"$TMP/meta.json"
 cp "$RAW" "$OUT/raw.jsonl"
+cp "$LOGFILE" "$OUT/bench.log"
 node "$LIB/report.mjs" --raw "$RAW" --meta "$TMP/meta.json" --out "$OUT"
 if [[ $HAVE_GNUPLOT == 1 ]]; then
   (cd "$OUT" && gnuplot "$LIB/chart.gp") && rm -f "$OUT/chart-tput.dat" "$OUT/chart-lat.dat" || log "gnuplot failed"
