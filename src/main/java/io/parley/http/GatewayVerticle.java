@@ -145,7 +145,11 @@ public final class GatewayVerticle extends VerticleBase {
   /** Labels the request with its route template (never the raw path, which holds ids) for metrics and logs. */
   private static Handler<RoutingContext> named(String route) {
     return ctx -> {
-      Exchange.of(ctx).route = route;
+      // The first template that matches names it: /v1/responses/input_tokens also matches /v1/responses/:id.
+      Exchange exchange = Exchange.of(ctx);
+      if (exchange.route.equals(Exchange.UNMATCHED)) {
+        exchange.route = route;
+      }
       ctx.next();
     };
   }

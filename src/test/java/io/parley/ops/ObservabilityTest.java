@@ -212,6 +212,19 @@ class ObservabilityTest {
   }
 
   @Test
+  void aRequestIsLabelledWithTheFirstTemplateItMatches() throws Exception {
+    // /v1/responses/input_tokens also matches /v1/responses/:id, which must not take its label.
+    Reply counted = gateway.post("/v1/responses/input_tokens", new JsonObject().put("model", "gpt-test")
+        .put("input", "hello"), Map.of("x-request-id", "label-1"));
+    assertThat(counted.status()).isEqualTo(200);
+    JsonObject line = poll(() -> accessLine(l -> "label-1".equals(l.getString("request_id"))), Optional::isPresent)
+        .orElseThrow();
+    assertThat(line.getString("route")).isEqualTo("/v1/responses/input_tokens");
+    assertThat(value(gateway.get("/metrics").body(), "parley_http_requests_total",
+        "route=\"/v1/responses/input_tokens\"")).isEqualTo(1);
+  }
+
+  @Test
   void aClientThatLeavesBeforeItsAnswerIsLoggedAsClosedNotAsAnError() throws Exception {
     // The provider answers after the client has gone: writing that answer then fails on a closed connection.
     provider.behave((body, response) -> providerVertx.setTimer(400, t -> RecordingUpstream.text("late", body, response)));
