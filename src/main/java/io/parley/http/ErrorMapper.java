@@ -36,12 +36,6 @@ final class ErrorMapper {
   /** Router failure handler: failures and status-only failures (413 from the body handler, 400 bad path). */
   static void handle(RoutingContext ctx, long maxBodyBytes) {
     Exchange exchange = Exchange.of(ctx);
-    if (ctx.response().closed()) {
-      // The client left before its answer: what failed was writing to it, not a bug (its access line says
-      // client_closed). Logging it as an error would page someone for every impatient client.
-      LOG.debug("client closed the connection before the answer: {}", String.valueOf(ctx.failure()));
-      return;
-    }
     ApiError error = ctx.failure() != null
         ? toApiError(ctx.failure(), exchange == null ? null : exchange.requestId)
         : fromStatus(ctx, maxBodyBytes);
