@@ -19,16 +19,27 @@ import java.util.function.LongSupplier;
  * <p>Each turn is held as its encoded bytes, not as a JSON object tree: one array per turn instead of
  * thousands of small objects, so a full store costs the garbage collector little to trace, and nothing
  * a caller does to a turn it was given can change the stored one. Reads decode (outside the lock).
+ *
+ * <p>Work under the lock is bounded by what a call touches, never by the size of the store: a turn
+ * leaving (evicted past the bound, deleted, found expired, swept) takes its item ids out of the item
+ * index itself, and the periodic sweep walks from the least recently used end only while it finds
+ * expired turns. (A sweep that scanned the whole store and its item index stalled every event loop for
+ * hundreds of milliseconds once a minute at a few thousand turns a second.)
  */
 public final class MemoryResponseStore implements ResponseStore {
 
   private static final class Entry {
+    final String tenant;
+    final String id;
     final byte[] turn;
+    final String[] itemIds;
     long expiresAt;
 
-    Entry(byte[] turn, long expiresAt) {
+    Entry(String tenant, String id, byte[] turn, List<String> itemIds) {
+      this.tenant = tenant;
+      this.id = id;
       this.turn = turn;
-      this.expiresAt = expiresAt;
+      this.itemIds = itemIds.toArray(String[]::new);
     }
 
     StoredResponse decode() {
@@ -52,19 +63,25 @@ public final class MemoryResponseStore implements ResponseStore {
     this.entries = new LinkedHashMap<>(1024, 0.75f, true) {
       @Override
       protected boolean removeEldestEntry(Map.Entry<String, Entry> eldest) {
-        return size() > maxEntries;
+        if (size() <= maxEntries) {
+          return false;
+        }
+        unindex(eldest.getValue());
+        return true;
       }
     };
   }
 
   @Override
   public Future<Void> put(String tenant, StoredResponse response) {
-    Entry entry = new Entry(response.encode().getBytes(), 0);
-    List<String> itemIds = response.itemIds();
+    Entry entry = new Entry(tenant, response.id(), response.encode().getBytes(), response.itemIds());
     synchronized (entries) {
       entry.expiresAt = clock.getAsLong() + ttlMillis;
-      entries.put(key(tenant, response.id()), entry);
-      for (String itemId : itemIds) {
+      Entry replaced = entries.put(key(tenant, response.id()), entry);
+      if (replaced != null) {
+        unindex(replaced);
+      }
+      for (String itemId : entry.itemIds) {
         items.put(key(tenant, itemId), response.id());
       }
     }
@@ -78,7 +95,6 @@ public final class MemoryResponseStore implements ResponseStore {
       String responseId = items.get(key(tenant, itemId));
       entry = responseId == null ? null : live(key(tenant, responseId), clock.getAsLong());
       if (entry == null) {
-        items.remove(key(tenant, itemId));
         return Future.succeededFuture();
       }
     }
@@ -99,6 +115,9 @@ public final class MemoryResponseStore implements ResponseStore {
     long now = clock.getAsLong();
     synchronized (entries) {
       Entry removed = entries.remove(key(tenant, id));
+      if (removed != null) {
+        unindex(removed);
+      }
       return Future.succeededFuture(removed != null && removed.expiresAt > now);
     }
   }
@@ -161,21 +180,34 @@ public final class MemoryResponseStore implements ResponseStore {
     return found;
   }
 
-  /** Drops expired entries; called periodically so memory is returned without waiting for reads. */
+  /**
+   * Drops expired turns from the least recently used end, stopping at the first live one; called
+   * periodically so memory comes back without waiting for reads. A turn read but not renewed since
+   * (a plain GET) can sit expired behind a live one until that one goes too: reads check expiry
+   * themselves and the entry bound holds regardless, so all it costs is memory for a while.
+   */
   public int sweep() {
     long now = clock.getAsLong();
     int removed = 0;
     synchronized (entries) {
       for (Iterator<Entry> it = entries.values().iterator(); it.hasNext(); ) {
-        if (it.next().expiresAt <= now) {
-          it.remove();
-          removed++;
+        Entry entry = it.next();
+        if (entry.expiresAt > now) {
+          break;
         }
+        it.remove();
+        unindex(entry);
+        removed++;
       }
-      // Item ids whose response expired, was evicted or deleted.
-      items.entrySet().removeIf(e -> !entries.containsKey(e.getKey().substring(0, e.getKey().indexOf('/') + 1) + e.getValue()));
     }
     return removed;
+  }
+
+  /** Item ids indexed, for tests: every one belongs to a turn still in the store. */
+  int indexedItems() {
+    synchronized (entries) {
+      return items.size();
+    }
   }
 
   @Override
@@ -196,8 +228,16 @@ public final class MemoryResponseStore implements ResponseStore {
     Entry entry = entries.get(key);
     if (entry != null && entry.expiresAt <= now) {
       entries.remove(key);
+      unindex(entry);
       return null;
     }
     return entry;
+  }
+
+  /** Takes a turn that left the store out of the item index (ids a newer turn re-indexed stay). */
+  private void unindex(Entry entry) {
+    for (String itemId : entry.itemIds) {
+      items.remove(key(entry.tenant, itemId), entry.id);
+    }
   }
 }

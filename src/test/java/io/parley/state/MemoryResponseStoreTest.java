@@ -43,4 +43,57 @@ class MemoryResponseStoreTest extends ResponseStoreContract {
     assertThat(await(store.findItem(TENANT, "msg_in_" + old.id()))).isNull();
     assertThat(await(store.findItem(TENANT, "msg_in_" + young.id()))).isEqualTo(young.input().getJsonObject(0));
   }
+
+  @Test
+  void aTurnLeavingTakesItsItemIdsOutOfTheIndexWithoutASweep() {
+    AtomicLong now = new AtomicLong(1_000);
+    MemoryResponseStore store = new MemoryResponseStore(Duration.ofSeconds(10), 2, now::get);
+    StoredResponse evicted = put(store, withItems(turn(null)));
+    StoredResponse deleted = put(store, withItems(turn(null)));
+    StoredResponse expired = put(store, withItems(turn(null))); // evicts the first past the bound
+    assertThat(store.indexedItems()).isEqualTo(4);
+
+    assertThat(await(store.delete(TENANT, deleted.id()))).isTrue();
+    assertThat(store.indexedItems()).isEqualTo(2);
+    now.addAndGet(11_000);
+    assertThat(await(store.get(TENANT, expired.id()))).isNull();
+
+    assertThat(store.indexedItems()).isZero();
+    assertThat(await(store.findItem(TENANT, "msg_out_" + evicted.id()))).isNull();
+  }
+
+  @Test
+  void storingATurnAgainReplacesItsItemsAndKeepsThoseANewerTurnHolds() {
+    MemoryResponseStore store = new MemoryResponseStore(LONG_TTL, 100);
+    StoredResponse first = put(store, withItems(turn(null)));
+    // A later turn holding the first one's input item (as an input item given by id would be).
+    StoredResponse later = turn(null);
+    later.input().add(first.input().getJsonObject(0).copy());
+    put(store, later);
+    put(store, turn(null)); // unrelated
+
+    await(store.put(TENANT, new StoredResponse(first.id(), null, List.of(), new io.vertx.core.json.JsonArray(), first.response())));
+
+    assertThat(await(store.findItem(TENANT, "msg_in_" + first.id()))).isEqualTo(first.input().getJsonObject(0));
+    assertThat(await(store.findItem(TENANT, "msg_out_" + first.id()))).isEqualTo(first.response().getJsonArray("output").getJsonObject(0));
+    assertThat(store.indexedItems()).isEqualTo(2);
+  }
+
+  @Test
+  void sweepWalksOnlyTheExpiredEndOfTheStore() {
+    AtomicLong now = new AtomicLong(1_000);
+    MemoryResponseStore store = new MemoryResponseStore(Duration.ofSeconds(10), 100, now::get);
+    StoredResponse a = put(store, withItems(turn(null)));
+    StoredResponse b = put(store, withItems(turn(null)));
+    now.addAndGet(5_000);
+    StoredResponse c = put(store, withItems(turn(null)));
+    await(store.touchChain(TENANT, List.of(a.id()))); // renewed: now the most recently used
+    now.addAndGet(6_000);
+
+    assertThat(store.sweep()).isEqualTo(1);
+    assertThat(await(store.get(TENANT, b.id()))).isNull();
+    assertThat(await(store.get(TENANT, a.id()))).isNotNull();
+    assertThat(await(store.get(TENANT, c.id()))).isNotNull();
+    assertThat(store.indexedItems()).isEqualTo(4);
+  }
 }
