@@ -43,6 +43,9 @@ PORT_BASE=${BENCH_PORT_BASE:-18480}
 BUILD_DIR=${BENCH_BUILD_DIR:-target-bench}
 JAVA_OPTS=${BENCH_JAVA_OPTS:-"-XX:ActiveProcessorCount=1 -Xms1g -Xmx3g"}
 JFR=${BENCH_JFR:-0}                              # 1: record JFR of the Parley processes into the results
+PROFILE=${BENCH_PROFILE:-$(q 1 0)}               # 1: after the rounds, CPU profiles of Parley under load
+                                                 # (async-profiler from Maven Central): flame graphs + summaries
+PROFILE_SECONDS=${BENCH_PROFILE_SECONDS:-15}
 NICE=${BENCH_NICE:--10}                          # priority of every harness process (root only), so that
                                                  # co-tenant processes on the same cores disturb less
 PROXY_CPU=1                                      # the proxy under test (nginx floor or Parley)
@@ -397,6 +400,50 @@ else
   skip "concurrency sweep for max req/s with p99 < 10 ms (BENCH_SWEEP_CONNS empty)"
 fi
 
+# ---------- CPU profiles: where a Parley request's CPU goes ----------
+# async-profiler (tools.profiler:async-profiler on Maven Central) attached with jcmd to each warm Parley
+# process while wrk loads its arm at c=CONNECTIONS; itimer sampling every 200 us (needs no perf_events
+# permission). Written to profile/: an HTML flame graph and a Markdown summary per arm.
+profile_arm() { # arm pid
+  local a=$1 pid=$2 lib=$3 name
+  name=$(echo "$a" | tr '_' '-')
+  jcmd "$pid" JVMTI.agent_load "$lib" '"start,event=itimer,interval=200us,threads"' >/dev/null 2>&1 ||
+    { log "could not attach async-profiler to $a ($pid)"; return 0; }
+  BENCH_LIB=$LIB BENCH_BODY=$TMP/${BODY[$a]} BENCH_IDS=$TMP/${IDS[$a]} "${LOAD[@]}" \
+    wrk -t1 -c"$CONNECTIONS" -d"${PROFILE_SECONDS}s" --timeout 5s -s "$LIB/${SCRIPT[$a]}" "${URL[$a]}" >/dev/null 2>&1 || true
+  jcmd "$pid" JVMTI.agent_load "$lib" "\"stop,file=$TMP/$name.collapsed,collapsed\"" >/dev/null 2>&1
+  jcmd "$pid" JVMTI.agent_load "$lib" "\"stop,file=$OUT/profile/$name.html,title=Parley $a at c=$CONNECTIONS\"" >/dev/null 2>&1 || true
+  if [[ -s $TMP/$name.collapsed ]]; then
+    node "$LIB/profile-top.mjs" "$TMP/$name.collapsed" "Parley CPU profile: ${LABELS[$a]:-$a}, wrk c=$CONNECTIONS for ${PROFILE_SECONDS} s, commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null)" \
+      >"$OUT/profile/$name.md"
+    log "  profile of $a: $OUT/profile/$name.md"
+  else
+    log "  profile of $a: no samples"
+  fi
+}
+async_profiler_lib() { # prints the path of libasyncProfiler.so for this machine, fetched through Maven
+  local arch version=4.1 jar dir=$TMP/async-profiler
+  case $(uname -m) in x86_64) arch=linux-x64 ;; aarch64) arch=linux-arm64 ;; *) return 1 ;; esac
+  jar=$HOME/.m2/repository/tools/profiler/async-profiler/$version/async-profiler-$version.jar
+  [[ -f $jar ]] || (cd "$ROOT" && mvn -q -B -ntp dependency:get -Dartifact=tools.profiler:async-profiler:$version) >&2 || return 1
+  mkdir -p "$dir" && (cd "$dir" && unzip -o -q "$jar" "$arch/libasyncProfiler.so") || return 1
+  echo "$dir/$arch/libasyncProfiler.so"
+}
+if [[ $PROFILE == 1 ]]; then
+  if AP=$(async_profiler_lib) && [[ -f $AP ]]; then
+    log "CPU profiles of Parley (async-profiler, ${PROFILE_SECONDS}s each at c=$CONNECTIONS)"
+    mkdir -p "$OUT/profile"
+    declare -A LABELS=([stateless]="stateless (store:false)" [mem_cont10]="memory, 10-turn continuation" [redis_cont10]="Redis, 10-turn continuation")
+    for a in stateless redis_cont10; do
+      [[ -n ${URL[$a]:-} ]] || continue
+      pid=$(proxy_pids "${PROXY[$a]}")
+      alive "${PROXY[$a]}" $pid && profile_arm "$a" "$pid" "$AP"
+    done
+  else
+    skip "CPU profiles (async-profiler could not be fetched through Maven)"
+  fi
+fi
+
 # ---------- Redis: commands, round trips and bytes per continued turn by chain depth ----------
 REDIS_OVERHEAD=null
 if [[ $HAVE_REDIS == 1 ]]; then
@@ -486,7 +533,7 @@ node -e 'console.log(JSON.stringify(Object.fromEntries(process.argv.slice(1).map
   "command=$COMMAND" "placement=$PLACEMENT" "quick=$QUICK" "rounds=$ROUNDS" "duration_s=$DURATION" \
   "lat_duration_s=$LAT_DURATION" "connections=$CONNECTIONS" "warmup_s=$WARMUP" "sse_chunks=$SSE_CHUNKS" \
   "sse_gap_ms=$SSE_GAP_MS" "sse_streams=$SSE_STREAMS" "sse_warmup_s=$SSE_WARMUP" "sse_rewarm_s=$SSE_REWARM" "held_streams=$HELD_STREAMS" "sweep_conns=$SWEEP_CONNS" \
-  "sweep_duration_s=$SWEEP_DURATION" "depth_requests=$DEPTH_REQUESTS" "chains=$CHAINS" "clk_tck=$CLK_TCK" \
+  "sweep_duration_s=$SWEEP_DURATION" "profiles=$(ls "$OUT/profile" 2>/dev/null | grep "\.html$" | tr "\n" " ")" "depth_requests=$DEPTH_REQUESTS" "chains=$CHAINS" "clk_tck=$CLK_TCK" \
   "redis_info_overhead=$REDIS_OVERHEAD" "loadavg_start=$LOADAVG_START" "loadavg_end=$(cut -d' ' -f1-3 /proc/loadavg)" \
   "gc_pauses=$(gc_pauses)" "skipped=$(printf '%s\n' "${SKIPPED[@]+"${SKIPPED[@]}"}")" >"$TMP/meta.json"
 cp "$RAW" "$OUT/raw.jsonl"

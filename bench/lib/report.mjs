@@ -228,6 +228,11 @@ for (const t of results.targets) {
 md.push("");
 const skipped = (meta.skipped || "").split("\n").filter(Boolean);
 md.push("## Skipped", "", skipped.length ? skipped.map(x => `- ${x}`).join("\n") : "- nothing", "");
+const profiles = (meta.profiles || "").split(" ").filter(Boolean);
+if (profiles.length) {
+  md.push("## CPU profiles", "", "async-profiler on the warm Parley processes under load at c=" + meta.connections + ", after the rounds: " +
+    profiles.map(p => `\`profile/${p}\` (flame graph; summary in \`profile/${p.replace(/\.html$/, ".md")}\`)`).join(", ") + ".", "");
+}
 md.push("Chart: `chart.png` (throughput at c=" + meta.connections + " with min–max over rounds; latency at c=1). Raw measurements: `raw.jsonl`.", "");
 writeFileSync(`${a.out}/results.md`, md.join("\n"));
 
