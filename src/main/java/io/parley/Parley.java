@@ -118,7 +118,8 @@ public final class Parley {
           new RedisConversationStore(v, redis, resolved.stateTtl()), new RedisRateLimiter(v, redis),
           new RedisRunLog(v, redis, resolved.stateTtl()));
     }
-    MemoryResponseStore responses = new MemoryResponseStore(resolved.stateTtl(), resolved.memoryMaxEntries());
+    MemoryResponseStore responses = new MemoryResponseStore(resolved.stateTtl(), resolved.memoryMaxEntries(),
+        resolved.memoryMaxBytes());
     sweepTimer = vertx.setPeriodic(SWEEP_INTERVAL_MS, id -> responses.sweep());
     Backends shared = new Backends(new MeteredResponseStore(responses, "memory", metrics),
         new MemoryConversationStore(resolved.stateTtl()), new MemoryRateLimiter(), new MemoryRunLog());

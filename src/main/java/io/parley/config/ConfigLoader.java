@@ -30,7 +30,7 @@ public final class ConfigLoader {
   /** Every conf key Parley reads; {@code PARLEY_<KEY>} is its variable. Reading any other key is a bug. */
   public static final List<String> KEYS = List.of("host", "port", "event_loops", "upstream_url", "upstream_kind",
       "upstream_api_key", "upstream_connect_timeout", "upstream_idle_timeout", "upstream_max_connections",
-      "redis_url", "redis_type", "redis_master_name", "state_ttl", "memory_max_entries", "max_body_bytes",
+      "redis_url", "redis_type", "redis_master_name", "state_ttl", "memory_max_entries", "memory_max_bytes", "max_body_bytes",
       "shutdown_delay", "shutdown_grace", "api_keys", "api_keys_file", "upstream_auth", "rate_limit_rpm",
       "rate_limit_tpm", "background_lease", "websocket_max_age", "max_streams_per_tenant", "upstream_routing",
       "upstream_max_load_factor", "upstream_health_interval", "mock_replicas",
@@ -96,6 +96,8 @@ public final class ConfigLoader {
         string("redis_master_name", "mymaster"),
         duration("state_ttl", Duration.ofDays(30)),
         integer("memory_max_entries", 100_000, 1, Integer.MAX_VALUE),
+        // A quarter of the heap unless set: turns vary in size, so a count alone cannot keep the store in memory.
+        longValue("memory_max_bytes", Runtime.getRuntime().maxMemory() / 4, 1024 * 1024, Long.MAX_VALUE),
         longValue("max_body_bytes", 20L * 1024 * 1024, 1024, Integer.MAX_VALUE),
         ApiKeysLoader.load(string("api_keys", null), string("api_keys_file", null), string("upstream_auth", null)),
         new Limits(longValue("rate_limit_rpm", 0, 0, Long.MAX_VALUE), longValue("rate_limit_tpm", 0, 0, Long.MAX_VALUE)),

@@ -36,6 +36,7 @@ public record ParleyConfig(
     String redisMasterName,
     Duration stateTtl,
     int memoryMaxEntries,
+    long memoryMaxBytes,
     long maxBodyBytes,
     ApiKeys apiKeys,
     Limits defaultLimits,
@@ -63,7 +64,7 @@ public record ParleyConfig(
   public ParleyConfig withUpstreamUrls(List<String> urls) {
     return new ParleyConfig(host, port, eventLoops, urls, upstreamRouting, upstreamKind, upstreamApiKey, upstreamConnectTimeout,
         upstreamIdleTimeout, upstreamMaxConnections, redisUrl, redisType, redisMasterName, stateTtl, memoryMaxEntries,
-        maxBodyBytes, apiKeys, defaultLimits, shutdownDelay, shutdownGrace, backgroundLease, websocketMaxAge,
+        memoryMaxBytes, maxBodyBytes, apiKeys, defaultLimits, shutdownDelay, shutdownGrace, backgroundLease, websocketMaxAge,
         maxStreamsPerTenant, mockReplicas, contextWindows, contextCacheBytes);
   }
 

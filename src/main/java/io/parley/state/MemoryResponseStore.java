@@ -13,7 +13,8 @@ import java.util.function.LongSupplier;
 
 /**
  * The zero-setup store: one map shared by every event loop of the process, TTL-aware and bounded by a
- * maximum number of entries (the least recently used turn goes first). Operations hold the lock for a
+ * maximum number of turns and by an estimate of the memory they hold (the least recently used turn goes
+ * first; a single turn over the byte bound is still kept until the next one arrives). Operations hold the lock for a
  * few map operations only, so event loops never wait on it for long.
  *
  * <p>Each turn is held as its encoded bytes, not as a JSON object tree: one array per turn instead of
@@ -42,23 +43,41 @@ public final class MemoryResponseStore implements ResponseStore {
       this.itemIds = itemIds.toArray(String[]::new);
     }
 
+    /** The heap this turn holds: its bytes, plus the entry, its key and its item index (estimated). */
+    long weight() {
+      return turn.length + ENTRY_OVERHEAD + ITEM_OVERHEAD * itemIds.length;
+    }
+
     StoredResponse decode() {
       return StoredResponse.decode(Buffer.buffer(turn));
     }
   }
 
+  /** Entry, access-ordered map node and key string. */
+  static final long ENTRY_OVERHEAD = 200;
+  /** Item id string, index node and index key. */
+  static final long ITEM_OVERHEAD = 160;
+
   private final long ttlMillis;
+  private final long maxBytes;
+  /** Sum of the weights of the turns held; guarded by the map's lock. */
+  private long bytes;
   private final LongSupplier clock;
   private final LinkedHashMap<String, Entry> entries;
   /** Item id → the response holding it; entries whose response is gone are dropped when looked up. */
   private final Map<String, String> items = new java.util.HashMap<>();
 
-  public MemoryResponseStore(Duration ttl, int maxEntries) {
-    this(ttl, maxEntries, System::currentTimeMillis);
+  public MemoryResponseStore(Duration ttl, int maxEntries, long maxBytes) {
+    this(ttl, maxEntries, maxBytes, System::currentTimeMillis);
   }
 
   MemoryResponseStore(Duration ttl, int maxEntries, LongSupplier clock) {
+    this(ttl, maxEntries, Long.MAX_VALUE, clock);
+  }
+
+  MemoryResponseStore(Duration ttl, int maxEntries, long maxBytes, LongSupplier clock) {
     this.ttlMillis = ttl.toMillis();
+    this.maxBytes = maxBytes;
     this.clock = clock;
     this.entries = new LinkedHashMap<>(1024, 0.75f, true) {
       @Override
@@ -66,7 +85,7 @@ public final class MemoryResponseStore implements ResponseStore {
         if (size() <= maxEntries) {
           return false;
         }
-        unindex(eldest.getValue());
+        forget(eldest.getValue());
         return true;
       }
     };
@@ -77,12 +96,19 @@ public final class MemoryResponseStore implements ResponseStore {
     Entry entry = new Entry(tenant, response.id(), response.encode().getBytes(), response.itemIds());
     synchronized (entries) {
       entry.expiresAt = clock.getAsLong() + ttlMillis;
+      bytes += entry.weight();
       Entry replaced = entries.put(key(tenant, response.id()), entry);
       if (replaced != null) {
-        unindex(replaced);
+        forget(replaced);
       }
       for (String itemId : entry.itemIds) {
         items.put(key(tenant, itemId), response.id());
+      }
+      // The new turn is the most recently used, so it is the last to go.
+      for (Iterator<Entry> it = entries.values().iterator(); bytes > maxBytes && entries.size() > 1; ) {
+        Entry eldest = it.next();
+        it.remove();
+        forget(eldest);
       }
     }
     return Future.succeededFuture();
@@ -116,7 +142,7 @@ public final class MemoryResponseStore implements ResponseStore {
     synchronized (entries) {
       Entry removed = entries.remove(key(tenant, id));
       if (removed != null) {
-        unindex(removed);
+        forget(removed);
       }
       return Future.succeededFuture(removed != null && removed.expiresAt > now);
     }
@@ -196,11 +222,18 @@ public final class MemoryResponseStore implements ResponseStore {
           break;
         }
         it.remove();
-        unindex(entry);
+        forget(entry);
         removed++;
       }
     }
     return removed;
+  }
+
+  /** The estimated bytes held, for tests. */
+  long bytesHeld() {
+    synchronized (entries) {
+      return bytes;
+    }
   }
 
   /** Item ids indexed, for tests: every one belongs to a turn still in the store. */
@@ -228,14 +261,18 @@ public final class MemoryResponseStore implements ResponseStore {
     Entry entry = entries.get(key);
     if (entry != null && entry.expiresAt <= now) {
       entries.remove(key);
-      unindex(entry);
+      forget(entry);
       return null;
     }
     return entry;
   }
 
-  /** Takes a turn that left the store out of the item index (ids a newer turn re-indexed stay). */
-  private void unindex(Entry entry) {
+  /**
+   * Accounts for a turn that left the store and takes it out of the item index (ids a newer turn
+   * re-indexed stay).
+   */
+  private void forget(Entry entry) {
+    bytes -= entry.weight();
     for (String itemId : entry.itemIds) {
       items.remove(key(entry.tenant, itemId), entry.id);
     }

@@ -18,6 +18,15 @@ class ConfigLoaderTest {
     assertThat(config.mockUpstream()).isTrue();
     assertThat(config.redisState()).isFalse();
     assertThat(config.stateTtl()).isEqualTo(Duration.ofDays(30));
+    assertThat(config.memoryMaxEntries()).isEqualTo(100_000);
+    assertThat(config.memoryMaxBytes()).isEqualTo(Runtime.getRuntime().maxMemory() / 4);
+  }
+
+  @Test
+  void theMemoryStoreIsBoundedByBytesToo() {
+    assertThat(ConfigLoader.fromMap(Map.of("PARLEY_MEMORY_MAX_BYTES", "268435456")).memoryMaxBytes()).isEqualTo(268_435_456L);
+    assertThatThrownBy(() -> ConfigLoader.fromMap(Map.of("PARLEY_MEMORY_MAX_BYTES", "1000")))
+        .hasMessageContaining("PARLEY_MEMORY_MAX_BYTES");
   }
 
   @Test

@@ -13,12 +13,12 @@ class MemoryResponseStoreTest extends ResponseStoreContract {
 
   @Override
   protected ResponseStore createStore(Vertx vertx, Duration ttl) {
-    return new MemoryResponseStore(ttl, 10_000);
+    return new MemoryResponseStore(ttl, 10_000, Long.MAX_VALUE);
   }
 
   @Test
   void theLeastRecentlyUsedTurnGoesFirstPastTheBound() {
-    MemoryResponseStore bounded = new MemoryResponseStore(LONG_TTL, 2);
+    MemoryResponseStore bounded = new MemoryResponseStore(LONG_TTL, 2, Long.MAX_VALUE);
     StoredResponse first = put(bounded, turn(null));
     StoredResponse second = put(bounded, turn(null));
     await(bounded.touchChain(TENANT, List.of(first.id())));
@@ -64,7 +64,7 @@ class MemoryResponseStoreTest extends ResponseStoreContract {
 
   @Test
   void storingATurnAgainReplacesItsItemsAndKeepsThoseANewerTurnHolds() {
-    MemoryResponseStore store = new MemoryResponseStore(LONG_TTL, 100);
+    MemoryResponseStore store = new MemoryResponseStore(LONG_TTL, 100, Long.MAX_VALUE);
     StoredResponse first = put(store, withItems(turn(null)));
     // A later turn holding the first one's input item (as an input item given by id would be).
     StoredResponse later = turn(null);
@@ -95,5 +95,45 @@ class MemoryResponseStoreTest extends ResponseStoreContract {
     assertThat(await(store.get(TENANT, a.id()))).isNotNull();
     assertThat(await(store.get(TENANT, c.id()))).isNotNull();
     assertThat(store.indexedItems()).isEqualTo(4);
+  }
+
+  @Test
+  void theLeastRecentlyUsedTurnsGoWhenTheBytesBoundIsPassed() {
+    StoredResponse a = withItems(turn(null));
+    long weight = a.encode().length() + MemoryResponseStore.ENTRY_OVERHEAD + 2 * MemoryResponseStore.ITEM_OVERHEAD;
+    // Room for three turns like these (their ids are the same length, so their weights are too).
+    MemoryResponseStore store = new MemoryResponseStore(LONG_TTL, 100, 3 * weight + weight / 2, System::currentTimeMillis);
+    put(store, a);
+    StoredResponse b = put(store, withItems(turn(null)));
+    StoredResponse c = put(store, withItems(turn(null)));
+    assertThat(store.bytesHeld()).isEqualTo(3 * weight);
+    await(store.touchChain(TENANT, List.of(a.id())));
+
+    StoredResponse d = put(store, withItems(turn(null)));
+
+    assertThat(await(store.get(TENANT, b.id()))).isNull();
+    assertThat(await(store.findItem(TENANT, "msg_in_" + b.id()))).isNull();
+    for (StoredResponse kept : List.of(a, c, d)) {
+      assertThat(await(store.get(TENANT, kept.id()))).as(kept.id()).isEqualTo(kept);
+    }
+    assertThat(store.bytesHeld()).isEqualTo(3 * weight);
+    assertThat(store.indexedItems()).isEqualTo(6);
+
+    put(store, d); // stored again: replaces itself, counted once
+    assertThat(store.bytesHeld()).isEqualTo(3 * weight);
+    await(store.delete(TENANT, a.id()));
+    assertThat(store.bytesHeld()).isEqualTo(2 * weight);
+  }
+
+  @Test
+  void aTurnLargerThanTheBoundIsKeptUntilTheNextArrives() {
+    MemoryResponseStore store = new MemoryResponseStore(LONG_TTL, 100, 10, System::currentTimeMillis);
+    StoredResponse big = put(store, turn(null));
+    assertThat(await(store.get(TENANT, big.id()))).isEqualTo(big);
+
+    StoredResponse next = put(store, turn(null));
+
+    assertThat(await(store.get(TENANT, big.id()))).isNull();
+    assertThat(await(store.get(TENANT, next.id()))).isEqualTo(next);
   }
 }
