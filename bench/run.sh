@@ -287,7 +287,7 @@ run_wrk() {
   [[ $kind == warmup ]] && return 0
   printf '{"round":%s,"arm":"%s","kind":"%s","conns":%s,"cpu_ticks":%s,"proxy":"%s","redis":%s,"wrk":%s}\n' \
     "$round" "$a" "$kind" "$conns" "$([[ -n $pids ]] && echo $((after - before)) || echo null)" "${PROXY[$a]}" "$redis" "$j" >>"$RAW"
-  log "  $a $kind c=$conns: $(node -e 'const j=JSON.parse(process.argv[1]); const r=j.requests/(j.duration_us/1e6); const q=j.recorded_us; console.log(`${r.toFixed(0)} req/s, p50 ${j.latency_us.p50} us, p99 ${j.latency_us.p99} us${q ? ` (every request: p50 ${q.p50} us, p99 ${q.p99} us, p99.9 ${q.p999} us)` : ""}, non-2xx ${j.errors.status}, socket errors ${j.errors.connect+j.errors.read+j.errors.write+j.errors.timeout}`)' "$j")"
+  log "  $a $kind c=$conns: $(node -e 'const j=JSON.parse(process.argv[1]); const r=j.requests/(j.duration_us/1e6); const q=j.recorded_us; console.log(`${r.toFixed(0)} req/s, ${q ? `every request: p50 ${q.p50} us, p99 ${q.p99} us, p99.9 ${q.p999} us (wrk-corrected p99 ${j.latency_us.p99} us)` : `p50 ${j.latency_us.p50} us, p99 ${j.latency_us.p99} us`}, non-2xx ${j.errors.status}, socket errors ${j.errors.connect+j.errors.read+j.errors.write+j.errors.timeout}`)' "$j")"
 }
 
 declare -A SSE_URL SSE_BODY SSE_MARKER SSE_PROXY
