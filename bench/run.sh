@@ -38,6 +38,7 @@ SWEEP_CONNS=${BENCH_SWEEP_CONNS-$(q "4 16 64 128 256" "")} # concurrency sweep f
 SWEEP_DURATION=${BENCH_SWEEP_DURATION:-3}
 DEPTHS=${BENCH_DEPTHS:-$(q "1 10 50" "1 10")}    # chain depths for Redis bytes/commands per turn
 DEPTH_REQUESTS=${BENCH_DEPTH_REQUESTS:-$(q 1000 20)}
+DEPTH_ROUNDS=${BENCH_DEPTH_ROUNDS:-$(q 3 1)}     # measurements per depth, depth order rotated; medians reported
 CHAINS=${BENCH_CHAINS:-$(q 64 4)}                # distinct chains the continuation arms cycle through
 PORT_BASE=${BENCH_PORT_BASE:-18480}
 BUILD_DIR=${BENCH_BUILD_DIR:-target-bench}
@@ -459,18 +460,20 @@ if [[ $HAVE_REDIS == 1 ]]; then
     "${LOAD[@]}" node "$LIB/exact.mjs" --url "$PR" --body "$TMP/cont.json" --ids "$TMP/deep-d$d.txt" \
       --requests "$DEPTH_REQUESTS" >/dev/null
   done
-  for d in $DEPTHS; do
-    alive predis "$PID_predis" || break
+  # One measurement is ~0.5 s of CPU, so a single GC pause moves it by 100 µs a turn: each depth is measured
+  # DEPTH_ROUNDS times, the order of depths rotated each round, and the report takes medians.
+  for ((dr = 1; dr <= DEPTH_ROUNDS; dr++)); do for d in $(rotate "$dr" $DEPTHS); do
+    alive predis "$PID_predis" || break 2
     redis_snap "$TMP/db.txt"
     t0=$(cpu_ticks "$PID_predis")
     j=$("${LOAD[@]}" node "$LIB/exact.mjs" --url "$PR" --body "$TMP/cont.json" --ids "$TMP/deep-d$d.txt" \
       --requests "$DEPTH_REQUESTS" | sed -n 's/^BENCHJSON //p')
     t1=$(cpu_ticks "$PID_predis")
     redis_snap "$TMP/da.txt"
-    printf '{"round":0,"arm":"redis_depth","kind":"depth","depth":%s,"exact":%s,"cpu_ticks":%s,"redis":%s}\n' "$d" "$j" \
+    printf '{"round":%s,"arm":"redis_depth","kind":"depth","depth":%s,"exact":%s,"cpu_ticks":%s,"redis":%s}\n' "$dr" "$d" "$j" \
       "$((t1 - t0))" "$(node "$LIB/redis-delta.mjs" "$TMP/db.txt" "$TMP/da.txt")" >>"$RAW"
     log "  depth $d: $(tail -1 "$RAW")"
-  done
+  done; done
 fi
 
 # ---------- resident memory per held idle stream ----------
@@ -533,7 +536,7 @@ node -e 'console.log(JSON.stringify(Object.fromEntries(process.argv.slice(1).map
   "command=$COMMAND" "placement=$PLACEMENT" "quick=$QUICK" "rounds=$ROUNDS" "duration_s=$DURATION" \
   "lat_duration_s=$LAT_DURATION" "connections=$CONNECTIONS" "warmup_s=$WARMUP" "sse_chunks=$SSE_CHUNKS" \
   "sse_gap_ms=$SSE_GAP_MS" "sse_streams=$SSE_STREAMS" "sse_warmup_s=$SSE_WARMUP" "sse_rewarm_s=$SSE_REWARM" "held_streams=$HELD_STREAMS" "sweep_conns=$SWEEP_CONNS" \
-  "sweep_duration_s=$SWEEP_DURATION" "profiles=$(ls "$OUT/profile" 2>/dev/null | grep "\.html$" | tr "\n" " ")" "depth_requests=$DEPTH_REQUESTS" "chains=$CHAINS" "clk_tck=$CLK_TCK" \
+  "sweep_duration_s=$SWEEP_DURATION" "profiles=$(ls "$OUT/profile" 2>/dev/null | grep "\.html$" | tr "\n" " ")" "depth_requests=$DEPTH_REQUESTS" "depth_rounds=$DEPTH_ROUNDS" "chains=$CHAINS" "clk_tck=$CLK_TCK" \
   "redis_info_overhead=$REDIS_OVERHEAD" "loadavg_start=$LOADAVG_START" "loadavg_end=$(cut -d' ' -f1-3 /proc/loadavg)" \
   "gc_pauses=$(gc_pauses)" "skipped=$(printf '%s\n' "${SKIPPED[@]+"${SKIPPED[@]}"}")" >"$TMP/meta.json"
 cp "$RAW" "$OUT/raw.jsonl"

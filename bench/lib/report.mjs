@@ -121,20 +121,31 @@ for (const r of rows.filter(r => r.kind === "held")) {
   };
 }
 
-// ---- Redis by chain depth ----
-for (const r of rows.filter(r => r.kind === "depth" && r.exact && r.exact.ok > 0)) {
-  const n = r.exact.ok;
-  const per = (field) => n ? (r.redis[field] - (overhead ? overhead[field] : 0)) / n : null;
-  const byCmd = Object.fromEntries(Object.entries(r.redis.by_cmd).map(([k, v]) => [k, v / n]));
+// ---- Redis by chain depth (each depth measured in several rounds: medians, CPU with its spread) ----
+const depthRows = rows.filter(r => r.kind === "depth" && r.exact && r.exact.ok > 0);
+for (const depth of [...new Set(depthRows.map(r => r.depth))].sort((x, y) => x - y)) {
+  const measured = depthRows.filter(r => r.depth === depth).map(r => {
+    const n = r.exact.ok;
+    const per = (field) => (r.redis[field] - (overhead ? overhead[field] : 0)) / n;
+    return {
+      n, failed: r.exact.failed, calls: per("calls"), reads: per("reads"), out: per("bytes_out"), in: per("bytes_in"),
+      byCmd: Object.fromEntries(Object.entries(r.redis.by_cmd).map(([k, v]) => [k, v / n])),
+      cpu: r.cpu_ticks === undefined ? null : r.cpu_ticks * 1e6 / tck / n,
+    };
+  });
+  const med = (f) => median(measured.map(f));
+  const cpu = spread(measured.map(m => m.cpu));
   results.redis_depth.push({
-    depth: r.depth, requests: n, failed: r.exact.failed,
-    commands_per_turn: per("calls"), commands_by_name_per_turn: byCmd,
-    round_trips_per_turn: per("reads"),
+    depth, measurements: measured.length, requests: measured.reduce((t, m) => t + m.n, 0),
+    failed: measured.reduce((t, m) => t + m.failed, 0),
+    commands_per_turn: med(m => m.calls),
+    commands_by_name_per_turn: Object.fromEntries(Object.keys(measured[0].byCmd).map(k => [k, med(m => m.byCmd[k] ?? 0)])),
+    round_trips_per_turn: med(m => m.reads),
     // Every continued turn is stored with one pipelined batch (the turn and its item index): the rest is loading.
-    round_trips_loading_per_turn: per("reads") === null ? null : per("reads") - 1,
-    bytes_read_per_turn: per("bytes_out"), bytes_written_per_turn: per("bytes_in"),
+    round_trips_loading_per_turn: med(m => m.reads) - 1,
+    bytes_read_per_turn: med(m => m.out), bytes_written_per_turn: med(m => m.in),
     // Parley's own CPU (all threads, GC and JIT included) per continued turn, provider time excluded.
-    cpu_us_per_turn: r.cpu_ticks === undefined ? null : r.cpu_ticks * 1e6 / tck / n,
+    cpu_us_per_turn: cpu ? cpu.median : null, cpu_us_per_turn_spread: cpu,
   });
 }
 
@@ -209,11 +220,11 @@ if (Object.keys(results.streaming).length) {
   md.push("");
 }
 if (results.redis_depth.length) {
-  md.push(`## Redis per continued turn, by chain depth (${meta.depth_requests} sequential continuations each on a warm context cache, INFO deltas; CPU from /proc)`, "");
+  md.push(`## Redis per continued turn, by chain depth (${meta.depth_requests} sequential continuations per measurement on a warm context cache, ${meta.depth_rounds ?? 1} measurements per depth in rotated order, medians; INFO deltas; CPU from /proc)`, "");
   md.push("| stored turns in chain | Parley CPU µs/turn | commands/turn | by command | round trips/turn (read events) | of which loading | bytes read from Redis/turn | bytes written to Redis/turn |");
   md.push("|---|---|---|---|---|---|---|---|");
   for (const d of results.redis_depth) {
-    md.push(`| ${d.depth} | ${f0(d.cpu_us_per_turn)} | ${f2(d.commands_per_turn)} | ${Object.entries(d.commands_by_name_per_turn).map(([k, v]) => `${k} ${f2(v)}`).join(", ")} | ` +
+    md.push(`| ${d.depth} | ${d.cpu_us_per_turn_spread ? sp(d.cpu_us_per_turn_spread) : f0(d.cpu_us_per_turn)} | ${f2(d.commands_per_turn)} | ${Object.entries(d.commands_by_name_per_turn).map(([k, v]) => `${k} ${f2(v)}`).join(", ")} | ` +
       `${f2(d.round_trips_per_turn)} | ${f2(d.round_trips_loading_per_turn)} | ${f0(d.bytes_read_per_turn)} | ${f0(d.bytes_written_per_turn)} |`);
   }
   md.push("");
