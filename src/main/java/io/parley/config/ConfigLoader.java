@@ -30,8 +30,8 @@ public final class ConfigLoader {
   /** Every conf key Parley reads; {@code PARLEY_<KEY>} is its variable. Reading any other key is a bug. */
   public static final List<String> KEYS = List.of("host", "port", "event_loops", "upstream_url", "upstream_kind",
       "upstream_api_key", "upstream_connect_timeout", "upstream_idle_timeout", "upstream_max_connections",
-      "redis_url", "redis_type", "redis_master_name", "state_ttl", "memory_max_entries", "memory_max_bytes", "max_body_bytes",
-      "shutdown_delay", "shutdown_grace", "api_keys", "api_keys_file", "upstream_auth", "rate_limit_rpm",
+      "redis_url", "redis_type", "redis_master_name", "state_ttl", "memory_max_entries", "memory_max_bytes",
+      "max_body_bytes", "shutdown_delay", "shutdown_grace", "api_keys", "api_keys_file", "upstream_auth", "rate_limit_rpm",
       "rate_limit_tpm", "background_lease", "websocket_max_age", "max_streams_per_tenant", "upstream_routing",
       "upstream_max_load_factor", "upstream_health_interval", "mock_replicas",
       "context_windows", "default_context_window", "context_cache_bytes");

@@ -14,8 +14,8 @@ import java.util.function.LongSupplier;
 /**
  * The zero-setup store: one map shared by every event loop of the process, TTL-aware and bounded by a
  * maximum number of turns and by an estimate of the memory they hold (the least recently used turn goes
- * first; a single turn over the byte bound is still kept until the next one arrives). Operations hold the lock for a
- * few map operations only, so event loops never wait on it for long.
+ * first; a single turn over the byte bound is still kept until the next one arrives). Operations hold
+ * the lock for a few map operations only, so event loops never wait on it for long.
  *
  * <p>Each turn is held as its encoded bytes, not as a JSON object tree: one array per turn instead of
  * thousands of small objects, so a full store costs the garbage collector little to trace, and nothing
@@ -64,7 +64,7 @@ public final class MemoryResponseStore implements ResponseStore {
   private long bytes;
   private final LongSupplier clock;
   private final LinkedHashMap<String, Entry> entries;
-  /** Item id → the response holding it; entries whose response is gone are dropped when looked up. */
+  /** Item id → the response holding it; a turn's ids are dropped when it leaves the store. */
   private final Map<String, String> items = new java.util.HashMap<>();
 
   public MemoryResponseStore(Duration ttl, int maxEntries, long maxBytes) {
