@@ -273,14 +273,18 @@ alive() { # proxy-name pids...
 }
 
 # run_wrk round arm kind connections seconds
+wrk_arm() { # arm connections seconds [record]: wrk on the arm's URL with its script and body, output on stdout;
+  # record=1 also times every request in the Lua script (one connection only, see report.lua)
+  BENCH_RECORD=${4:-0} BENCH_LIB=$LIB BENCH_BODY=$TMP/${BODY[$1]} BENCH_IDS=$TMP/${IDS[$1]} "${LOAD[@]}" \
+    wrk -t1 -c"$2" -d"$3s" --timeout 5s -s "$LIB/${SCRIPT[$1]}" "${URL[$1]}"
+}
 run_wrk() {
   local round=$1 a=$2 kind=$3 conns=$4 secs=$5 pids before after redis=null j
   pids=$(proxy_pids "${PROXY[$a]}")
   alive "${PROXY[$a]}" $pids || return 0
   [[ ${REDIS_ARM[$a]} == 1 ]] && redis_snap "$TMP/rb.txt"
   before=$(cpu_ticks $pids)
-  BENCH_RECORD=$([[ $kind == lat ]] && echo 1 || echo 0) BENCH_LIB=$LIB BENCH_BODY=$TMP/${BODY[$a]} BENCH_IDS=$TMP/${IDS[$a]} "${LOAD[@]}" \
-    wrk -t1 -c"$conns" -d"${secs}s" --timeout 5s -s "$LIB/${SCRIPT[$a]}" "${URL[$a]}" >"$TMP/wrk.out" 2>&1 || true
+  wrk_arm "$a" "$conns" "$secs" "$([[ $kind == lat ]] && echo 1 || echo 0)" >"$TMP/wrk.out" 2>&1 || true
   after=$(cpu_ticks $pids)
   if [[ ${REDIS_ARM[$a]} == 1 ]]; then redis_snap "$TMP/ra.txt"; redis=$(node "$LIB/redis-delta.mjs" "$TMP/rb.txt" "$TMP/ra.txt"); fi
   j=$(sed -n 's/^BENCHJSON //p' "$TMP/wrk.out")
@@ -343,8 +347,7 @@ rotate() { # round items... -> items rotated by round, so no arm always runs fir
 # arm warms in 5 s bursts for at least 30 s, until two bursts in a row fail to beat its best rate by 5 %
 # (at most WARMUP seconds).
 wrk_rate() { # arm seconds: req/s of one untimed burst at c=CONNECTIONS
-  BENCH_LIB=$LIB BENCH_BODY=$TMP/${BODY[$1]} BENCH_IDS=$TMP/${IDS[$1]} "${LOAD[@]}" \
-    wrk -t1 -c"$CONNECTIONS" -d"${2}s" --timeout 5s -s "$LIB/${SCRIPT[$1]}" "${URL[$1]}" 2>/dev/null |
+  wrk_arm "$1" "$CONNECTIONS" "$2" 2>/dev/null |
     sed -n 's/^BENCHJSON //p' | node -e 'let s = ""; process.stdin.on("data", d => s += d).on("end", () => {
       try { const j = JSON.parse(s); console.log((j.requests / (j.duration_us / 1e6)).toFixed(0)); } catch { console.log(0); } })'
 }
@@ -406,13 +409,12 @@ fi
 # async-profiler (tools.profiler:async-profiler on Maven Central) attached with jcmd to each warm Parley
 # process while wrk loads its arm at c=CONNECTIONS; itimer sampling every 200 us (needs no perf_events
 # permission). Written to profile/: an HTML flame graph and a Markdown summary per arm.
-profile_arm() { # arm pid
+profile_arm() { # arm pid libasyncProfiler.so
   local a=$1 pid=$2 lib=$3 name
   name=$(echo "$a" | tr '_' '-')
   jcmd "$pid" JVMTI.agent_load "$lib" '"start,event=itimer,interval=200us,threads"' >/dev/null 2>&1 ||
     { log "could not attach async-profiler to $a ($pid)"; return 0; }
-  BENCH_LIB=$LIB BENCH_BODY=$TMP/${BODY[$a]} BENCH_IDS=$TMP/${IDS[$a]} "${LOAD[@]}" \
-    wrk -t1 -c"$CONNECTIONS" -d"${PROFILE_SECONDS}s" --timeout 5s -s "$LIB/${SCRIPT[$a]}" "${URL[$a]}" >/dev/null 2>&1 || true
+  wrk_arm "$a" "$CONNECTIONS" "$PROFILE_SECONDS" >/dev/null 2>&1 || true
   jcmd "$pid" JVMTI.agent_load "$lib" "\"stop,file=$TMP/$name.collapsed,collapsed\"" >/dev/null 2>&1
   jcmd "$pid" JVMTI.agent_load "$lib" "\"stop,file=$OUT/profile/$name.html,title=Parley $a at c=$CONNECTIONS\"" >/dev/null 2>&1 || true
   if [[ -s $TMP/$name.collapsed ]]; then
@@ -435,7 +437,7 @@ if [[ $PROFILE == 1 ]]; then
   if AP=$(async_profiler_lib) && [[ -f $AP ]]; then
     log "CPU profiles of Parley (async-profiler, ${PROFILE_SECONDS}s each at c=$CONNECTIONS)"
     mkdir -p "$OUT/profile"
-    declare -A LABELS=([stateless]="stateless (store:false)" [mem_cont10]="memory, 10-turn continuation" [redis_cont10]="Redis, 10-turn continuation")
+    declare -A LABELS=([stateless]="stateless (store:false)" [redis_cont10]="Redis, 10-turn continuation")
     for a in stateless redis_cont10; do
       [[ -n ${URL[$a]:-} ]] || continue
       pid=$(proxy_pids "${PROXY[$a]}")
