@@ -5,7 +5,7 @@ import io.parley.background.RedisRunLog;
 import io.parley.cache.ChainCache;
 import io.parley.config.ParleyConfig;
 import io.parley.http.GatewayVerticle;
-import io.parley.http.StreamSlots;
+import io.parley.turn.StreamSlots;
 import io.parley.http.Lifecycle;
 import io.parley.metrics.Metrics;
 import io.parley.mock.MockUpstreamVerticle;

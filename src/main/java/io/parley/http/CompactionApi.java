@@ -9,6 +9,10 @@ import io.parley.protocol.RequestParser;
 import io.parley.protocol.ResponseObject;
 import io.parley.upstream.Forwarded;
 import io.parley.upstream.Upstream;
+import io.parley.upstream.Cancellation;
+import io.parley.protocol.ProviderProtocol;
+import io.parley.turn.Prepared;
+import io.parley.turn.TurnEngine;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -22,12 +26,10 @@ import java.util.List;
  */
 final class CompactionApi {
 
-  private final TurnLoader turns;
-  private final Upstream upstream;
+  private final TurnEngine engine;
 
-  CompactionApi(TurnLoader turns, Upstream upstream) {
-    this.turns = turns;
-    this.upstream = upstream;
+  CompactionApi(TurnEngine engine) {
+    this.engine = engine;
   }
 
   Future<Void> compact(RoutingContext ctx) {
@@ -35,9 +37,9 @@ final class CompactionApi {
     if (!body.containsKey("input")) {
       body.put("input", new JsonArray());
     }
-    CreateRequest request = RequestParser.parse(body, upstream.hostedTools());
-    return turns.startWithItems(ctx, request)
-        .map(Turn::modelRequest)
+    CreateRequest request = RequestParser.parse(body, engine.protocol().hostedTools());
+    return engine.prepareWithItems(Authenticator.tenant(ctx), ctx.get(Authenticator.PROVIDER_KEY), request)
+        .map(Prepared::model)
         .compose(model -> compact(model, ctx.get(Authenticator.PROVIDER_KEY), Exchange.of(ctx).forwarded))
         .compose(result -> ctx.response().putHeader("content-type", "application/json").end(result.toBuffer()));
   }
@@ -50,8 +52,11 @@ final class CompactionApi {
     }
     JsonArray older = new JsonArray(window.getList().subList(0, keepFrom));
     CreateRequest summary = RequestParser.parse(Compaction.summaryRequest(model.request().model(), older));
-    return upstream.complete(ModelRequest.of(summary, List.of(), providerKey), forwarded)
-        .map(Upstream.Answer::output)
+    ModelRequest call = ModelRequest.of(summary, List.of(), providerKey);
+    ProviderProtocol protocol = engine.protocol();
+    return engine.upstream().post(new Upstream.Call(protocol.path(), protocol.body(call, false), call.routingKey(),
+            providerKey, forwarded, new Cancellation()))
+        .map(answer -> protocol.output(answer.value(), call))
         .map(output -> result(Compaction.compacted(ResponseObject.outputText(output.output()), window, keepFrom), output));
   }
 

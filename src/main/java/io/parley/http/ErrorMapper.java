@@ -2,13 +2,11 @@ package io.parley.http;
 
 import io.netty.handler.codec.TooLongFrameException;
 import io.parley.protocol.ApiError;
+import io.parley.turn.Failures;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
-import java.util.UUID;
 
 /**
  * The one place where failures become HTTP answers, always in the OpenAI error shape. Anything that is
@@ -16,21 +14,11 @@ import java.util.UUID;
  */
 final class ErrorMapper {
 
-  private static final Logger LOG = LoggerFactory.getLogger(ErrorMapper.class);
-
   private ErrorMapper() {
   }
 
   static ApiError toApiError(Throwable failure, String requestId) {
-    if (failure instanceof ApiError apiError) {
-      return apiError;
-    }
-    if (requestId == null) {
-      requestId = "req_" + UUID.randomUUID().toString().replace("-", "");
-    }
-    LOG.error("unexpected failure, request_id={}", requestId, failure);
-    return new ApiError(500, "server_error", "internal_error", null,
-        "The server had an error while processing your request (request id " + requestId + ").");
+    return Failures.toApiError(failure, requestId);
   }
 
   /** Router failure handler: failures and status-only failures (413 from the body handler, 400 bad path). */

@@ -6,6 +6,10 @@ import io.parley.metrics.Metrics;
 import io.parley.protocol.ApiError;
 import io.parley.state.Backends;
 import io.parley.upstream.ReplicaPicker;
+import io.parley.protocol.ProviderProtocol;
+import io.parley.turn.Ending;
+import io.parley.turn.StreamSlots;
+import io.parley.turn.TurnEngine;
 import io.parley.upstream.Upstream;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -46,7 +50,7 @@ public final class GatewayVerticle extends VerticleBase {
   private final ChainCache cache;
   private final ReplicaPicker replicas;
   private Backends backends;
-  private TurnLoader turns;
+  private TurnEngine engine;
   private Upstream upstream;
   private HttpServer server;
 
@@ -74,14 +78,14 @@ public final class GatewayVerticle extends VerticleBase {
         // without this each connection holds a 1,024-slot MPSC queue (~4.6 KB), most of a held stream's heap.
         .setStrictThreadMode(true);
     RateLimitHandler limits = new RateLimitHandler(config, backends.limiter(), metrics);
-    turns = new TurnLoader(backends.responses(), backends.conversations(), config.contextWindows(), vertx, cache,
-        upstream.buildsFromChatPrefix());
+    engine = new TurnEngine(vertx, backends.responses(), backends.conversations(), backends.runs(), cache,
+        config.contextWindows(), upstream, ProviderProtocol.of(config.upstreamKind()), slots, metrics,
+        limits::recordTokens, config.backgroundLease());
     BackgroundApi background = new BackgroundApi(backends.responses(), backends.runs());
-    ResponsesApi responses = new ResponsesApi(backends.responses(), backends.conversations(), turns, upstream,
-        limits::recordTokens, metrics, background, backends.runs(), config.backgroundLease(), vertx, slots);
+    ResponsesApi responses = new ResponsesApi(backends.responses(), engine, background);
     RequestObserver observer = new RequestObserver(metrics);
     Router router = router(responses, background, new ConversationsApi(backends.conversations()),
-        new InputTokensApi(turns), new CompactionApi(turns, upstream), limits,
+        new InputTokensApi(engine), new CompactionApi(engine), limits,
         new Probes(backends.responses(), lifecycle, metrics), observer);
     server = vertx.createHttpServer(options)
         .requestHandler(request -> {
@@ -163,8 +167,7 @@ public final class GatewayVerticle extends VerticleBase {
     String tenant = Authenticator.tenant(ctx);
     String providerKey = ctx.get(Authenticator.PROVIDER_KEY);
     return ctx.request().toWebSocket().map(socket -> {
-      new WebSocketSession(socket, tenant, providerKey, turns, upstream, limits, api::save, slots)
-          .start(vertx, config.websocketMaxAge());
+      new WebSocketSession(socket, tenant, providerKey, engine, limits).start(vertx, config.websocketMaxAge());
       return null;
     });
   }
@@ -191,11 +194,14 @@ public final class GatewayVerticle extends VerticleBase {
 
   /**
    * Stops accepting connections now; open connections close once their in-flight request (or stream)
-   * is answered, or when {@code grace} runs out.
+   * is answered, or when {@code grace} runs out. Then every turn still running on this event loop is
+   * cancelled (a background one too: it is stored as failed), so no provider call outlives the replica.
    */
   public Future<Void> drain(Duration grace) {
     Promise<Void> drained = Promise.promise();
-    context.runOnContext(v -> server.shutdown(grace).onComplete(drained));
+    context.runOnContext(v -> server.shutdown(grace)
+        .onComplete(ar -> engine.cancelAll(Ending.SHUTDOWN))
+        .onComplete(drained));
     return drained.future();
   }
 

@@ -1,5 +1,7 @@
 package io.parley.http;
 
+import io.parley.turn.Prepared;
+import io.parley.turn.TurnEngine;
 import io.parley.protocol.ChatRequestBuilder;
 import io.parley.protocol.CreateRequest;
 import io.parley.protocol.RequestParser;
@@ -15,10 +17,10 @@ import io.vertx.ext.web.RoutingContext;
  */
 final class InputTokensApi {
 
-  private final TurnLoader turns;
+  private final TurnEngine engine;
 
-  InputTokensApi(TurnLoader turns) {
-    this.turns = turns;
+  InputTokensApi(TurnEngine engine) {
+    this.engine = engine;
   }
 
   Future<Void> count(RoutingContext ctx) {
@@ -31,8 +33,8 @@ final class InputTokensApi {
       body.put("input", new JsonArray());
     }
     CreateRequest request = RequestParser.parse(body, true);
-    return turns.unfitted(Authenticator.tenant(ctx), ctx.get(Authenticator.PROVIDER_KEY), request)
-        .map(Turn::modelRequest)
+    return engine.prepareUnfitted(Authenticator.tenant(ctx), ctx.get(Authenticator.PROVIDER_KEY), request)
+        .map(Prepared::model)
         .map(model -> ChatRequestBuilder.build(model.request(), model.history(), false))
         .compose(chat -> ctx.vertx().executeBlocking(() -> TokenCounter.countChatRequest(chat), false))
         .compose(tokens -> ctx.response().putHeader("content-type", "application/json")

@@ -1,125 +1,77 @@
 package io.parley.http;
 
-import io.parley.background.RunLog;
-import io.parley.cache.Chain;
-import io.parley.metrics.Metrics;
 import io.parley.protocol.ApiError;
 import io.parley.protocol.CreateRequest;
 import io.parley.protocol.Ids;
 import io.parley.protocol.RequestParser;
-import io.parley.protocol.ResponseObject;
-import io.parley.state.ConversationStore;
 import io.parley.state.ResponseStore;
 import io.parley.state.StoredResponse;
-import io.parley.upstream.Placement;
-import io.parley.upstream.Upstream;
+import io.parley.turn.Delivery;
+import io.parley.turn.Ending;
+import io.parley.turn.Prepared;
+import io.parley.turn.RunOptions;
+import io.parley.turn.TurnEngine;
+import io.parley.turn.TurnRun;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
-import java.time.Duration;
-import java.util.function.BiConsumer;
-
 /**
- * {@code /v1/responses}: each request is one flat chain, parse → load chain → call provider →
- * store → reply. The HTTP layer sees only the {@link ResponseStore} and {@link Upstream} interfaces.
+ * {@code /v1/responses} over HTTP. The whole request path of {@code POST /v1/responses} reads top to bottom
+ * in {@link #create}: parse → prepare (every 4xx) → run → one adapter over the run's events (SSE, the JSON
+ * fold, or the background run log). The turn itself is the engine's ({@code io.parley.turn}).
  */
 final class ResponsesApi {
 
   static final String CACHE_HEADER = "x-parley-cache";
 
   private final ResponseStore store;
-  private final ConversationStore conversations;
-  private final TurnLoader turns;
-  private final Upstream upstream;
-  private final BiConsumer<String, Long> tokenMeter;
-  private final Metrics metrics;
+  private final TurnEngine engine;
   private final BackgroundApi background;
-  private final BackgroundRunner runner;
-  private final StreamSlots slots;
 
-  /** @param tokenMeter told each finished response's total tokens, per tenant (for token rate limits) */
-  ResponsesApi(ResponseStore store, ConversationStore conversations, TurnLoader turns, Upstream upstream,
-      BiConsumer<String, Long> tokenMeter, Metrics metrics, BackgroundApi background, RunLog runs, Duration lease,
-      Vertx vertx, StreamSlots slots) {
+  ResponsesApi(ResponseStore store, TurnEngine engine, BackgroundApi background) {
     this.store = store;
-    this.conversations = conversations;
-    this.turns = turns;
-    this.upstream = upstream;
-    this.tokenMeter = tokenMeter;
-    this.metrics = metrics;
+    this.engine = engine;
     this.background = background;
-    this.slots = slots;
-    this.runner = new BackgroundRunner(vertx, upstream, runs, lease, turn -> save(turn).mapEmpty(),
-        turn -> store.put(turn.tenant(), turn.toStored()));
   }
 
   Future<Void> create(RoutingContext ctx) {
     Exchange exchange = Exchange.of(ctx);
-    CreateRequest request = RequestParser.parse(RequestParser.parseJsonObject(ctx.body().buffer()), upstream.hostedTools());
+    CreateRequest request = RequestParser.parse(RequestParser.parseJsonObject(ctx.body().buffer()),
+        engine.protocol().hostedTools());
     exchange.model = request.model();
     exchange.stream = request.stream();
-    return turns.start(ctx, request)
-        .onSuccess(turn -> exchange.response(turn.response()))
+    return engine.prepare(Authenticator.tenant(ctx), ctx.get(Authenticator.PROVIDER_KEY), request)
         .compose(turn -> request.background() ? startInBackground(ctx, turn, exchange)
-            : request.stream() ? stream(ctx, turn, exchange) : complete(ctx, turn, exchange));
+            : reply(ctx, turn, exchange, request.stream() ? Delivery.STREAM : Delivery.JSON));
   }
 
   /** Answers at once with the queued response (or follows its stream) while the run goes on detached. */
-  private Future<Void> startInBackground(RoutingContext ctx, Turn turn, Exchange exchange) {
-    return runner.start(turn, exchange.forwarded).compose(queued -> turn.request().stream()
-        ? background.follow(ctx, turn.tenant(), turn.id(), -1)
-        : json(ctx, queued));
-  }
-
-  private Future<Void> complete(RoutingContext ctx, Turn turn, Exchange exchange) {
-    return upstream.complete(turn.modelRequest(), exchange.forwarded)
-        .onSuccess(answer -> placed(ctx, answer.placement()))
-        .map(answer -> ResponseObject.finish(turn.response(), answer.output(), System.currentTimeMillis() / 1000))
-        .onSuccess(exchange::response)
-        .compose(response -> save(turn).map(response))
-        .compose(response -> json(ctx, response));
-  }
-
-  private Future<Void> stream(RoutingContext ctx, Turn turn, Exchange exchange) {
-    try {
-      slots.acquire(turn.tenant());
-    } catch (ApiError e) {
-      metrics.rateLimited(exchange.tenantLabel, "streams");
-      return Future.failedFuture(e);
-    }
-    return upstream.stream(turn.modelRequest(), turn.response(), exchange.forwarded)
-        .onSuccess(stream -> placed(ctx, stream.placement()))
-        .compose(stream -> StreamRelay.relay(ctx.response(), stream.chunks(), stream.translation(),
-            finished -> save(turn), exchange, metrics))
-        .onComplete(v -> slots.release(turn.tenant()));
-  }
-
-  /** Tells the client whether the call reached the replica holding its chain's prompt cache. */
-  private static void placed(RoutingContext ctx, Placement placement) {
-    ctx.response().putHeader(CACHE_HEADER, placement.header());
+  private Future<Void> startInBackground(RoutingContext ctx, Prepared turn, Exchange exchange) {
+    exchange.response(turn.turn().inProgress());
+    return engine.runInBackground(turn, RunOptions.of(Delivery.BACKGROUND, exchange.forwarded, exchange.startNanos))
+        .compose(queued -> turn.turn().request().stream()
+            ? background.follow(ctx, turn.turn().tenant(), turn.turn().id(), -1)
+            : json(ctx, queued));
   }
 
   /**
-   * Counts the turn's tokens, stores it (unless {@code store:false}) and appends its items to its
-   * conversation, all before the client hears that the response is complete.
-   *
-   * @return the chain that now ends with the stored turn, or {@code null} if the turn was not stored
+   * Runs the turn for this client: a client that leaves cancels it (and the provider call, at whatever stage);
+   * once the provider has answered, the events go out as SSE or fold into one JSON answer.
    */
-  Future<Chain> save(Turn turn) {
-    JsonObject usage = turn.response().getJsonObject("usage");
-    if (usage != null) {
-      tokenMeter.accept(turn.tenant(), usage.getLong("total_tokens", 0L));
-    }
-    Future<Chain> stored = turn.request().store()
-        ? turns.finish(turn).compose(done -> store.put(turn.tenant(), done.stored())
-            .onSuccess(v -> turns.remember(turn.tenant(), done.chain()))
-            .map(done.chain()))
-        : Future.succeededFuture();
-    String conversation = turn.request().conversationId();
-    return conversation == null ? stored
-        : stored.compose(chain -> conversations.append(turn.tenant(), conversation, turn.newItems()).map(chain));
+  private Future<Void> reply(RoutingContext ctx, Prepared turn, Exchange exchange, Delivery delivery) {
+    TurnRun run = engine.run(turn, RunOptions.of(delivery, exchange.forwarded, exchange.startNanos));
+    exchange.response(run.response());
+    ctx.response().closeHandler(v -> run.cancel(Ending.CLIENT_GONE));
+    run.result().onSuccess(result -> exchange.response(result.response()));
+    return run.opened().compose(v -> {
+      ctx.response().putHeader(CACHE_HEADER, run.placement().header());
+      if (delivery == Delivery.STREAM) {
+        return run.pipeTo(new SseSink(ctx.response()));
+      }
+      JsonFold fold = new JsonFold();
+      return run.pipeTo(fold).compose(done -> json(ctx, fold.response()));
+    });
   }
 
   Future<Void> retrieve(RoutingContext ctx) {
@@ -135,7 +87,7 @@ final class ResponsesApi {
 
   Future<Void> delete(RoutingContext ctx) {
     String id = ctx.pathParam("id");
-    turns.forget(Authenticator.tenant(ctx), id);
+    engine.forget(Authenticator.tenant(ctx), id);
     return (Ids.isResponseId(id) ? store.delete(Authenticator.tenant(ctx), id) : Future.succeededFuture(false))
         .compose(deleted -> deleted
             ? json(ctx, new JsonObject().put("id", id).put("object", "response.deleted").put("deleted", true))
@@ -157,5 +109,4 @@ final class ResponsesApi {
   private static Future<Void> json(RoutingContext ctx, JsonObject body) {
     return ctx.response().putHeader("content-type", "application/json").end(body.toBuffer());
   }
-
 }

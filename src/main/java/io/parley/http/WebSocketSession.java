@@ -4,12 +4,14 @@ import io.parley.cache.Chain;
 import io.parley.protocol.ApiError;
 import io.parley.protocol.CreateRequest;
 import io.parley.protocol.RequestParser;
-import io.parley.protocol.StreamTranslation;
-import io.parley.upstream.ChunkStream;
+import io.parley.turn.Delivery;
+import io.parley.turn.Ending;
+import io.parley.turn.Prepared;
+import io.parley.turn.RunOptions;
+import io.parley.turn.TurnEngine;
+import io.parley.turn.TurnRun;
 import io.parley.upstream.Forwarded;
-import io.parley.upstream.Upstream;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
 
@@ -17,44 +19,37 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Queue;
-import java.util.function.Function;
 
 /**
  * One WebSocket connection on {@code /v1/responses} (Open Responses "WebSocket Transport"):
  * {@code response.create} messages are processed one at a time, each answered with the same event
- * objects as SSE. The connection keeps its latest response's chain in memory, so {@code store:false}
- * chains continue on the socket; a continuation that fails evicts that state. After the connection age
- * limit, the client gets {@code websocket_connection_limit_reached} and the socket is closed.
+ * objects as SSE (the turn's events piped to the socket). The connection keeps its latest response's chain
+ * in memory, so {@code store:false} chains continue on the socket; a continuation that fails evicts that
+ * state. After the connection age limit, the client gets {@code websocket_connection_limit_reached} and
+ * the socket is closed. A socket that closes cancels the turn it is running.
  */
 final class WebSocketSession {
 
   private final ServerWebSocket socket;
   private final String tenant;
   private final String providerKey;
-  private final TurnLoader turns;
-  private final Upstream upstream;
+  private final TurnEngine engine;
   private final RateLimitHandler limits;
-  private final Function<Turn, Future<Chain>> save;
-  private final StreamSlots slots;
   private final Queue<String> pending = new ArrayDeque<>();
   private String latestId;
   private Chain latestChain;
-  private ChunkStream running;
+  private TurnRun running;
   private boolean busy;
-  private boolean streamed;
   private boolean expired;
   private boolean closed;
 
-  WebSocketSession(ServerWebSocket socket, String tenant, String providerKey, TurnLoader turns, Upstream upstream,
-      RateLimitHandler limits, Function<Turn, Future<Chain>> save, StreamSlots slots) {
+  WebSocketSession(ServerWebSocket socket, String tenant, String providerKey, TurnEngine engine,
+      RateLimitHandler limits) {
     this.socket = socket;
     this.tenant = tenant;
     this.providerKey = providerKey;
-    this.turns = turns;
-    this.upstream = upstream;
+    this.engine = engine;
     this.limits = limits;
-    this.save = save;
-    this.slots = slots;
   }
 
   void start(io.vertx.core.Vertx vertx, Duration maxAge) {
@@ -72,7 +67,7 @@ final class WebSocketSession {
       closed = true;
       vertx.cancelTimer(timer);
       if (running != null) {
-        running.cancel();
+        running.cancel(Ending.CLIENT_GONE);
       }
     });
   }
@@ -86,28 +81,24 @@ final class WebSocketSession {
       return;
     }
     busy = true;
-    streamed = false;
     String message = pending.poll();
     String[] previous = new String[1];
     Future<Void> turn;
     try {
       CreateRequest request = parse(message);
       previous[0] = request.previousResponseId();
-      turn = limits.admit(tenant).compose(v -> startTurn(request)).compose(this::run);
+      turn = limits.admit(tenant).compose(v -> prepare(request)).compose(this::run);
     } catch (RuntimeException e) {
       turn = Future.failedFuture(e);
     }
     turn.onFailure(err -> {
-      ApiError error = ErrorMapper.toApiError(err, null);
       if (previous[0] != null && previous[0].equals(latestId)) {
         latestId = null;
         latestChain = null;
       }
-      if (!streamed) {
-        // A turn that failed mid-stream has already ended with response.failed.
-        send(new JsonObject().put("type", "error").put("status", error.status()).put("error", new JsonObject()
-            .put("code", error.code()).put("message", error.getMessage()).put("param", error.param())));
-      }
+      ApiError error = ErrorMapper.toApiError(err, null);
+      send(new JsonObject().put("type", "error").put("status", error.status()).put("error", new JsonObject()
+          .put("code", error.code()).put("message", error.getMessage()).put("param", error.param())));
     }).onComplete(v -> {
       busy = false;
       running = null;
@@ -131,64 +122,41 @@ final class WebSocketSession {
     }
     body.remove("type");
     body.put("stream", true);
-    return RequestParser.parse(body, upstream.hostedTools());
+    return RequestParser.parse(body, engine.protocol().hostedTools());
   }
 
   /** The latest response continues from connection memory; older stored ones load from the store. */
-  private Future<Turn> startTurn(CreateRequest request) {
+  private Future<Prepared> prepare(CreateRequest request) {
     String previous = request.previousResponseId();
     if (previous != null && previous.equals(latestId)) {
-      return Future.succeededFuture(Turn.start(tenant, providerKey, request, latestChain));
+      return engine.prepareOn(tenant, providerKey, request, latestChain);
     }
-    return turns.start(tenant, providerKey, request);
+    return engine.prepare(tenant, providerKey, request);
   }
 
-  private Future<Void> run(Turn turn) {
-    slots.acquire(tenant);
-    return upstream.stream(turn.modelRequest(), turn.response(), Forwarded.NONE).compose(stream -> {
-      Promise<Void> done = Promise.promise();
-      StreamTranslation translation = stream.translation();
-      ChunkStream chunks = stream.chunks();
-      running = chunks;
-      socket.drainHandler(v -> chunks.resume());
-      streamed = true;
-      sendAll(translation.start());
-      chunks.exceptionHandler(err -> {
-        sendAll(List.of(translation.failedEvent(err instanceof ApiError e ? e : ApiError.upstream(err.getMessage()))));
-        done.tryFail(err);
-      });
-      chunks.endHandler(v -> {
-        List<JsonObject> closing;
-        try {
-          closing = translation.finish(System.currentTimeMillis() / 1000);
-        } catch (ApiError e) {
-          sendAll(List.of(translation.failedEvent(e)));
-          done.tryFail(e);
-          return;
-        }
-        sendAll(closing);
-        // A stored turn's chain comes back from the save; a store:false one is extended here, for this connection only.
-        save.apply(turn).compose(saved -> saved != null ? Future.succeededFuture(saved)
-            : turns.finish(turn).map(TurnLoader.Finished::chain)).onComplete(ar -> {
-          if (ar.succeeded()) {
-            latestId = turn.id();
-            latestChain = ar.result();
-            sendAll(List.of(translation.terminalEvent()));
-            done.tryComplete();
-          } else {
-            sendAll(List.of(translation.failedEvent(ErrorMapper.toApiError(ar.cause(), null))));
-            done.tryFail(ar.cause());
+  /**
+   * Fails (an {@code error} message) only when nothing was streamed; a turn that failed mid-stream has
+   * already ended with {@code response.failed}, and then the connection's chain is forgotten.
+   */
+  private Future<Void> run(Prepared turn) {
+    TurnRun run = engine.run(turn, new RunOptions(Delivery.STREAM, Forwarded.NONE, System.nanoTime(), true));
+    running = run;
+    if (closed) {
+      run.cancel(Ending.CLIENT_GONE);
+    }
+    return run.opened()
+        .compose(v -> run.pipe().endOnComplete(false).to(new WebSocketSink(socket)))
+        .compose(v -> run.result())
+        .map(result -> {
+          if (result.chain() != null) {
+            latestId = turn.turn().id();
+            latestChain = result.chain();
+          } else if (latestId != null && latestId.equals(turn.turn().request().previousResponseId())) {
+            latestId = null;
+            latestChain = null;
           }
+          return null;
         });
-      });
-      chunks.handler(chunk -> {
-        sendAll(translation.onChunk(chunk));
-        if (socket.writeQueueFull()) {
-          chunks.pause();
-        }
-      });
-      return done.future();
-    }).onComplete(v -> slots.release(tenant));
   }
 
   private void closeForAge() {
@@ -199,10 +167,6 @@ final class WebSocketSession {
     if (!closed) {
       socket.close();
     }
-  }
-
-  private void sendAll(List<JsonObject> events) {
-    events.forEach(this::send);
   }
 
   private void send(JsonObject event) {

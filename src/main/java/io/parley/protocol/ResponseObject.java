@@ -94,6 +94,12 @@ public final class ResponseObject {
     return response.put("status", "failed").put("error", body);
   }
 
+  /** The terminal event of a finished response: {@code response.completed} or {@code response.incomplete}. */
+  public static JsonObject terminalEvent(JsonObject response, long sequenceNumber) {
+    String type = "incomplete".equals(response.getString("status")) ? "response.incomplete" : "response.completed";
+    return new JsonObject().put("type", type).put("sequence_number", sequenceNumber).put("response", response);
+  }
+
   public static String outputText(JsonArray output) {
     StringBuilder text = new StringBuilder();
     for (Object o : output) {

@@ -57,37 +57,61 @@ final class ProviderClient {
     }
   }
 
-  /** POSTs JSON and returns the JSON object answered. */
-  Future<JsonObject> post(String path, Buffer body, String key, Forwarded forwarded) {
+  /** POSTs JSON and returns the JSON object answered; {@code cancel} resets the request at any stage. */
+  Future<JsonObject> post(String path, Buffer body, String key, Forwarded forwarded, Cancellation cancel) {
     UpstreamCall metered = new UpstreamCall(metrics, replica);
-    return send(path, body, "application/json", key, forwarded)
+    return send(path, body, "application/json", key, forwarded, cancel)
         .compose(call -> call.response().body())
         .map(ProviderClient::jsonObject)
         .onSuccess(json -> metered.succeeded())
-        .onFailure(metered::failed);
+        .onFailure(err -> ended(metered, err, cancel));
   }
 
-  /** POSTs JSON and returns the answered event stream, paused until a handler is set. */
-  Future<ChunkStream> postStream(String path, Buffer body, String key, Forwarded forwarded) {
+  /**
+   * POSTs JSON and returns the answered event stream, paused until a handler is set; {@code cancel} resets
+   * the request while it connects, waits for its head, or streams.
+   */
+  Future<ChunkStream> postStream(String path, Buffer body, String key, Forwarded forwarded, Cancellation cancel) {
     UpstreamCall metered = new UpstreamCall(metrics, replica);
-    return send(path, body, "text/event-stream", key, forwarded)
-        .<ChunkStream>map(call -> new SseChunkStream(vertx, call.request(), call.response(), template.getIdleTimeout(),
-            metered))
-        .onFailure(metered::failed);
+    return send(path, body, "text/event-stream", key, forwarded, cancel)
+        .<ChunkStream>map(call -> {
+          SseChunkStream stream = new SseChunkStream(vertx, call.request(), call.response(), template.getIdleTimeout(),
+              metered);
+          cancel.onCancel(stream::cancel);
+          return stream;
+        })
+        .onFailure(err -> ended(metered, err, cancel));
+  }
+
+  /** A call that failed because its turn was cancelled is counted as cancelled, not as a provider error. */
+  private static void ended(UpstreamCall metered, Throwable err, Cancellation cancel) {
+    if (cancel.cancelled()) {
+      metered.cancelled();
+    } else {
+      metered.failed(err);
+    }
   }
 
   private record Call(HttpClientRequest request, HttpClientResponse response) {
   }
 
   /** @param key the client's own provider key (pass-through mode), or {@code null} for the configured one */
-  private Future<Call> send(String path, Buffer body, String accept, String key, Forwarded forwarded) {
+  private Future<Call> send(String path, Buffer body, String accept, String key, Forwarded forwarded,
+      Cancellation cancel) {
+    if (cancel.cancelled()) {
+      return Future.failedFuture(new CancelledCallException());
+    }
     RequestOptions options = new RequestOptions(template).setURI(basePath + path).putHeader(HttpHeaders.ACCEPT, accept);
     forwarded.applyTo(options);
     if (key != null) {
       options.putHeader(HttpHeaders.AUTHORIZATION, "Bearer " + key);
     }
     return client.request(options)
-        .compose(request -> request.send(body).map(response -> new Call(request, response)))
+        .compose(request -> {
+          // Registered before the request is sent: a cancel while connecting or waiting for the head resets it.
+          cancel.onCancel(() -> request.reset(0, new CancelledCallException()));
+          return request.send(body).map(response -> new Call(request, response));
+        })
         .compose(call -> call.response().statusCode() / 100 == 2
             ? Future.succeededFuture(call)
             : call.response().body().compose(error ->

@@ -32,24 +32,21 @@ final class ReplicaRouter {
     }
   }
 
-  /** What a routed call produced, and where it went. */
-  record Routed<T>(T value, Placement placement) {
-  }
-
-  <T> Future<Routed<T>> call(String routingKey, Function<ProviderClient, Future<T>> attempt) {
+  /** @param cancel a cancelled call is not retried elsewhere */
+  <T> Future<Routed<T>> call(String routingKey, Cancellation cancel, Function<ProviderClient, Future<T>> attempt) {
     Route route = picker.pick(routingKey);
     return attempt(route.first(), attempt)
         .map(value -> new Routed<>(value, route.placement()))
-        .recover(err -> route.fallback() != null && retryable(err)
+        .recover(err -> route.fallback() != null && retryable(err) && !cancel.cancelled()
             ? attempt(route.fallback(), attempt).map(value -> new Routed<>(value, route.retried()))
             : Future.failedFuture(err))
         .onSuccess(routed -> metrics.upstreamAffinity(routed.placement().result()))
-        .recover(err -> Future.failedFuture(UpstreamErrors.map(err)));
+        .recover(err -> Future.failedFuture(err instanceof CancelledCallException ? err : UpstreamErrors.map(err)));
   }
 
   private <T> Future<T> attempt(Replica replica, Function<ProviderClient, Future<T>> attempt) {
     return attempt.apply(clients.get(replica.index())).onFailure(err -> {
-      if (retryable(err)) {
+      if (retryable(err) && !(err instanceof CancelledCallException)) {
         replica.coolDown();
       }
     });

@@ -1,4 +1,4 @@
-package io.parley.http;
+package io.parley.turn;
 
 import io.parley.protocol.ApiError;
 
@@ -19,7 +19,7 @@ public final class StreamSlots {
   }
 
   /** Takes a slot, or throws the 429 that says why. */
-  void acquire(String tenant) {
+  public void acquire(String tenant) {
     if (max <= 0) {
       return;
     }
@@ -31,7 +31,7 @@ public final class StreamSlots {
     }
   }
 
-  void release(String tenant) {
+  public void release(String tenant) {
     if (max > 0) {
       open.computeIfPresent(tenant, (t, count) -> count.decrementAndGet() <= 0 ? null : count);
     }

@@ -1,4 +1,4 @@
-package io.parley.http;
+package io.parley.turn;
 
 import io.parley.cache.Chain;
 import io.parley.protocol.CreateRequest;
@@ -14,47 +14,52 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One response being made: the validated request, the chain it continues, its new id and the response
- * object that is filled in as the provider answers.
+ * One turn as prepared: the validated request, the chain or conversation it continues, its new id, and
+ * what the context window let through. Immutable; the response it produces is built by its {@link TurnRun}.
  *
  * @param fittedHistory what is sent when the history had to be cut to the context window, else {@code null}
+ * @param droppedItems  how many history items the cut dropped (0 when none)
  */
-record Turn(String tenant, String providerKey, CreateRequest request, Chain chain,
-    JsonArray conversationItems, JsonObject response, List<JsonArray> fittedHistory) {
+public record Turn(String tenant, String providerKey, CreateRequest request, Chain chain,
+    JsonArray conversationItems, String id, long createdAt, List<JsonArray> fittedHistory, int droppedItems) {
 
   /** A turn continuing a {@code previous_response_id} chain (or starting one). */
-  static Turn start(String tenant, String providerKey, CreateRequest request, Chain chain) {
+  public static Turn start(String tenant, String providerKey, CreateRequest request, Chain chain) {
     return start(tenant, providerKey, request, chain, new JsonArray());
   }
 
   /** A turn in a conversation: the conversation's items come first. */
   static Turn start(String tenant, String providerKey, CreateRequest request, Chain chain,
       JsonArray conversationItems) {
-    String id = Ids.newResponseId(request.previousResponseId());
-    long now = System.currentTimeMillis() / 1000;
-    return new Turn(tenant, providerKey, request, chain, conversationItems, ResponseObject.inProgress(request, id, now),
-        null);
+    return new Turn(tenant, providerKey, request, chain, conversationItems, Ids.newResponseId(request.previousResponseId()),
+        System.currentTimeMillis() / 1000, null, 0);
   }
 
   /** The same turn, sending only {@code history} (what fits the context window). */
-  Turn fitted(List<JsonArray> history) {
-    return new Turn(tenant, providerKey, request, chain, conversationItems, response, history);
+  Turn fitted(List<JsonArray> history, int dropped) {
+    return new Turn(tenant, providerKey, request, chain, conversationItems, id, createdAt, history, dropped);
   }
 
   /** The same turn with its chain's turns loaded (when it was continued from the cache's prefix alone). */
   Turn withChain(Chain loaded) {
-    return new Turn(tenant, providerKey, request, loaded, conversationItems, response, fittedHistory);
+    return new Turn(tenant, providerKey, request, loaded, conversationItems, id, createdAt, fittedHistory, droppedItems);
   }
 
-  String id() {
-    return response.getString("id");
+  /** The response object as the turn starts, {@code in_progress}: a new object on each call. */
+  public JsonObject inProgress() {
+    JsonObject response = ResponseObject.inProgress(request, id, createdAt);
+    if (droppedItems > 0) {
+      response.put("x-parley-truncation", new JsonObject().put("dropped_items", droppedItems));
+    }
+    return response;
   }
 
   /**
    * What the provider call is built from: every earlier turn's input and output items, in order, then this
-   * input. A whole chain goes as its prefix (serialized once, then reused turn after turn).
+   * input. A whole chain goes as its prefix (serialized once, then reused turn after turn). Throws the 400
+   * for a tool history that does not add up.
    */
-  ModelRequest modelRequest() {
+  public ModelRequest modelRequest() {
     if (fittedHistory != null || !conversationItems.isEmpty()) {
       return ModelRequest.of(request, fittedHistory != null ? fittedHistory : history(), providerKey, chainKey());
     }
@@ -86,21 +91,18 @@ record Turn(String tenant, String providerKey, CreateRequest request, Chain chai
    */
   String chainKey() {
     String conversation = request.conversationId();
-    return conversation != null ? conversation : Ids.chainTag(id());
+    return conversation != null ? conversation : Ids.chainTag(id);
   }
 
-  /** What this turn adds to its conversation: its input items, then its output items. */
-  JsonArray newItems() {
+  /** What this turn adds to its conversation: its input items, then the output items of {@code response}. */
+  JsonArray newItems(JsonObject response) {
     JsonArray items = request.input().copy();
     items.addAll(response.getJsonArray("output", new JsonArray()).copy());
     return items;
   }
 
-  StoredResponse toStored(StoredResponse.Tokens tokens) {
-    return new StoredResponse(id(), request.previousResponseId(), chain.lineage(), request.input(), response, tokens);
-  }
-
-  StoredResponse toStored() {
-    return toStored(null);
+  /** The turn as stored, with {@code response} in whatever state it has reached. */
+  StoredResponse toStored(JsonObject response, StoredResponse.Tokens tokens) {
+    return new StoredResponse(id, request.previousResponseId(), chain.lineage(), request.input(), response, tokens);
   }
 }

@@ -1,0 +1,37 @@
+package io.parley.protocol;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * What a provider's API means, for one protocol: how a turn's call is encoded, how the provider's answer
+ * and its stream decode into Responses output and events, and in which form a chain's history is cached.
+ * One implementation per protocol; the transport ({@code upstream}) never looks inside the bytes.
+ */
+public interface ProviderProtocol {
+
+  /** {@code chat_completions} (the default) or {@code responses}. */
+  static ProviderProtocol of(String kind) {
+    return kind.equals("responses") ? new ResponsesApiProtocol() : new ChatCompletionsProtocol();
+  }
+
+  /** The path under the provider's base URL that calls are POSTed to. */
+  String path();
+
+  Buffer body(ModelRequest request, boolean stream);
+
+  /** A non-streaming answer, decoded. */
+  ModelOutput output(JsonObject answer, ModelRequest request);
+
+  /** The decoder of one streaming answer into the events of {@code response} (an in-progress response object). */
+  StreamTranslation translation(JsonObject response, ModelRequest request);
+
+  /** Whether hosted tools ({@code web_search}, {@code file_search}, ...) can be passed to this provider. */
+  boolean hostedTools();
+
+  /**
+   * Whether calls are built from the history's serialized Chat Completions messages ({@link ModelRequest#prefix()}),
+   * so a chain held only in that form can be continued; otherwise calls need the history's items.
+   */
+  boolean buildsFromChatPrefix();
+}

@@ -1,0 +1,51 @@
+package io.parley.turn;
+
+import io.parley.protocol.ChatPrefix;
+import io.parley.protocol.ChatRequestBuilder;
+import io.parley.protocol.ContextWindows;
+import io.parley.protocol.Truncation;
+import io.parley.tokens.TokenCounter;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+
+/**
+ * Checks a turn against its model's context window, truncating if asked (a 400 when {@code truncation} is
+ * {@code disabled} and it does not fit). A chain whose prefix carries its token count (counted when its
+ * turns were stored) only has this turn's new messages tokenized; otherwise, or when the turn is over the
+ * window, the whole history is counted. Counting runs off the event loop.
+ */
+final class ContextFit {
+
+  private final ContextWindows windows;
+  private final Vertx vertx;
+  private final HistoryLoader history;
+
+  ContextFit(ContextWindows windows, Vertx vertx, HistoryLoader history) {
+    this.windows = windows;
+    this.vertx = vertx;
+    this.history = history;
+  }
+
+  Future<Turn> fit(Turn turn) {
+    int window = windows.windowFor(turn.request().model());
+    if (window <= 0) {
+      return Future.succeededFuture(turn);
+    }
+    ChatPrefix prefix = turn.conversationItems().isEmpty() ? turn.chain().prefix() : null;
+    boolean counted = prefix != null && (prefix.isEmpty()
+        || TokenCounter.encodingFor(turn.request().model()).getName().equals(prefix.encoding()));
+    if (!counted) {
+      return history.withTurns(turn).compose(loaded -> fitItems(loaded, window));
+    }
+    return vertx.executeBlocking(() -> prefix.serializedTokens(TokenCounter.messages(turn.request().model()))
+            + TokenCounter.countChatRequest(ChatRequestBuilder.uncounted(turn.request(), prefix)), false)
+        .compose(tokens -> tokens <= Truncation.budget(turn.request(), window) ? Future.succeededFuture(turn)
+            : history.withTurns(turn).compose(loaded -> fitItems(loaded, window)));
+  }
+
+  private Future<Turn> fitItems(Turn turn, int window) {
+    return vertx.executeBlocking(() -> Truncation.fit(turn.request(), turn.history(), window,
+            TokenCounter::countChatRequest), false)
+        .map(fitted -> turn.fitted(fitted.history(), fitted.dropped()));
+  }
+}

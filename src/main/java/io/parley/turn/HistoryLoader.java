@@ -1,0 +1,93 @@
+package io.parley.turn;
+
+import io.parley.cache.Chain;
+import io.parley.cache.ChainCache;
+import io.parley.protocol.ApiError;
+import io.parley.protocol.CreateRequest;
+import io.parley.protocol.Ids;
+import io.parley.state.ConversationStore;
+import io.parley.state.MissingTurnException;
+import io.parley.state.ResponseStore;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+
+/**
+ * Loads what a turn continues: its {@code previous_response_id} chain or its conversation's items, for its
+ * tenant. The context cache's one owner: a chain held in memory is checked with one round trip instead of
+ * being read, a chain read from the store is remembered, and a stored turn's chain replaces it.
+ */
+final class HistoryLoader {
+
+  private final ResponseStore store;
+  private final ConversationStore conversations;
+  private final ChainCache cache;
+  private final boolean prefixOnly;
+
+  /** @param prefixOnly whether provider calls are built from a chain's serialized prefix alone (then that is all the cache keeps) */
+  HistoryLoader(ResponseStore store, ConversationStore conversations, ChainCache cache, boolean prefixOnly) {
+    this.store = store;
+    this.conversations = conversations;
+    this.cache = cache;
+    this.prefixOnly = prefixOnly;
+  }
+
+  /** @param cached whether a chain held in the cache may stand in for its turns (not when they must be read) */
+  Future<Turn> load(String tenant, String providerKey, CreateRequest request, boolean cached) {
+    return request.conversationId() != null
+        ? conversationItems(tenant, request.conversationId())
+            .map(items -> Turn.start(tenant, providerKey, request, Chain.EMPTY, items))
+        : chain(tenant, request, cached).map(chain -> Turn.start(tenant, providerKey, request, chain));
+  }
+
+  /** The turn with its chain's turns themselves, loaded from the store if the cache held only their prefix. */
+  Future<Turn> withTurns(Turn turn) {
+    if (turn.chain().hasTurns()) {
+      return Future.succeededFuture(turn);
+    }
+    return chain(turn.tenant(), turn.request(), false).map(turn::withChain);
+  }
+
+  /** Remembers a just-stored turn's chain, so the next turn continues from memory. */
+  void remember(String tenant, Chain chain) {
+    cache.put(tenant, chain.forCache(prefixOnly));
+  }
+
+  void forget(String tenant, String id) {
+    cache.invalidate(tenant, id);
+  }
+
+  private Future<JsonArray> conversationItems(String tenant, String conversationId) {
+    return conversations.items(tenant, conversationId).compose(items -> items != null
+        ? Future.succeededFuture(items)
+        : Future.failedFuture(new ApiError(404, "invalid_request_error", "not_found", "conversation",
+            "Conversation with id '" + conversationId + "' not found.")));
+  }
+
+  private Future<Chain> chain(String tenant, CreateRequest request, boolean cached) {
+    String previous = request.previousResponseId();
+    if (previous == null) {
+      return Future.succeededFuture(Chain.EMPTY);
+    }
+    if (!Ids.isResponseId(previous)) {
+      return Future.failedFuture(ApiError.previousResponseNotFound(previous));
+    }
+    Chain held = cached ? cache.get(tenant, previous) : null;
+    Future<Chain> chain = held != null
+        // Held in memory: one round trip checks nothing was deleted or expired (and renews the TTLs).
+        ? store.touchChain(tenant, held.ids()).map(held)
+            .onFailure(err -> cache.invalidate(tenant, previous))
+        : store.loadChain(tenant, previous).map(Chain::loaded)
+            .onSuccess(loaded -> cache.put(tenant, loaded.forCache(prefixOnly)));
+    return chain.recover(err -> Future.failedFuture(
+        err instanceof MissingTurnException missing ? chainBroken(previous, missing.missingId()) : err));
+  }
+
+  private static ApiError chainBroken(String previous, String missing) {
+    if (previous.equals(missing)) {
+      return ApiError.previousResponseNotFound(previous);
+    }
+    return ApiError.badRequest("previous_response_not_found", "previous_response_id",
+        "Previous response with id '" + previous + "' cannot be continued: its earlier turn '" + missing
+            + "' has expired or was deleted.");
+  }
+}

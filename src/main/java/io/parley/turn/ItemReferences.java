@@ -1,0 +1,43 @@
+package io.parley.turn;
+
+import io.parley.protocol.ApiError;
+import io.parley.state.ResponseStore;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Replaces each {@code item_reference} of a turn's input by the stored item it names, for the same tenant. */
+final class ItemReferences {
+
+  private final ResponseStore store;
+
+  ItemReferences(ResponseStore store) {
+    this.store = store;
+  }
+
+  /** Resolves in place; a reference to no stored item is a 400 naming it. */
+  Future<Void> resolve(String tenant, JsonArray input) {
+    List<Future<?>> lookups = null;
+    for (int i = 0; i < input.size(); i++) {
+      JsonObject item = input.getJsonObject(i);
+      if ("item_reference".equals(item.getString("type"))) {
+        int at = i;
+        String id = item.getString("id");
+        if (lookups == null) {
+          lookups = new ArrayList<>();
+        }
+        lookups.add(store.findItem(tenant, id).map(found -> {
+          if (found == null) {
+            throw ApiError.badRequest("invalid_value", "input[" + at + "].id", "Item with id '" + id + "' not found.");
+          }
+          input.set(at, found.copy());
+          return null;
+        }));
+      }
+    }
+    return lookups == null ? Future.succeededFuture() : Future.all(lookups).mapEmpty();
+  }
+}

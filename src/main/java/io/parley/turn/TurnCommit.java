@@ -1,0 +1,95 @@
+package io.parley.turn;
+
+import io.parley.cache.Chain;
+import io.parley.protocol.ChatPrefix;
+import io.parley.protocol.ContextWindows;
+import io.parley.state.ConversationStore;
+import io.parley.state.ResponseStore;
+import io.parley.state.StoredResponse;
+import io.parley.tokens.TokenCounter;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.util.List;
+import java.util.function.BiConsumer;
+
+/**
+ * The finish step of a turn that reached its end: counts its tokens for the tenant's token limit, stores it
+ * (unless {@code store:false}) and appends its items to its conversation, all before the client hears
+ * that the response is complete; and stores the state of a background turn that did not complete.
+ */
+final class TurnCommit {
+
+  private final ResponseStore store;
+  private final ConversationStore conversations;
+  private final ContextWindows windows;
+  private final Vertx vertx;
+  private final HistoryLoader history;
+  private final BiConsumer<String, Long> tokenMeter;
+
+  TurnCommit(ResponseStore store, ConversationStore conversations, ContextWindows windows, Vertx vertx,
+      HistoryLoader history, BiConsumer<String, Long> tokenMeter) {
+    this.store = store;
+    this.conversations = conversations;
+    this.windows = windows;
+    this.vertx = vertx;
+    this.history = history;
+    this.tokenMeter = tokenMeter;
+  }
+
+  /**
+   * @param response  the finished response
+   * @param keepChain whether the chain ending with this turn is wanted even when it is not stored (a
+   *                  WebSocket continues {@code store:false} chains from its own memory)
+   * @return the chain that now ends with the turn, or {@code null} if it is neither stored nor wanted
+   */
+  Future<Chain> finished(Turn turn, JsonObject response, boolean keepChain) {
+    if (response.getValue("usage") instanceof JsonObject usage) {
+      tokenMeter.accept(turn.tenant(), usage.getLong("total_tokens", 0L));
+    }
+    Future<Chain> stored = turn.request().store()
+        ? extend(turn, response).compose(done -> store.put(turn.tenant(), done.stored())
+            .onSuccess(v -> history.remember(turn.tenant(), done.chain()))
+            .map(done.chain()))
+        : keepChain ? extend(turn, response).map(Extended::chain) : Future.succeededFuture();
+    String conversation = turn.request().conversationId();
+    return conversation == null ? stored
+        : stored.compose(chain -> conversations.append(turn.tenant(), conversation, turn.newItems(response)).map(chain));
+  }
+
+  /** Stores a turn's response as it stands (a background turn queued, failed or cancelled). */
+  Future<Void> state(Turn turn, JsonObject response) {
+    return store.put(turn.tenant(), turn.toStored(response, null));
+  }
+
+  /** A finished turn as it is stored, and the chain that now ends with it. */
+  private record Extended(StoredResponse stored, Chain chain) {
+  }
+
+  /**
+   * The chain's serialized prefix is extended by this turn's messages; when the model has a context window
+   * they are counted, once, and stored with the turn (off the event loop), so no later turn tokenizes them.
+   */
+  private Future<Extended> extend(Turn turn, JsonObject response) {
+    Chain chain = turn.chain();
+    if (!chain.hasPrefix()) {
+      StoredResponse stored = turn.toStored(response, null);
+      return Future.succeededFuture(new Extended(stored, chain.then(stored, null)));
+    }
+    String model = turn.request().model();
+    List<JsonArray> items = List.of(turn.request().input(), response.getJsonArray("output", new JsonArray()));
+    if (windows.windowFor(model) <= 0) {
+      return Future.succeededFuture(extended(turn, response, chain.prefix().extend(items, null)));
+    }
+    return vertx.executeBlocking(() -> extended(turn, response, chain.prefix().extend(items, TokenCounter.messages(model))),
+        false);
+  }
+
+  private static Extended extended(Turn turn, JsonObject response, ChatPrefix prefix) {
+    StoredResponse stored = turn.toStored(response, prefix.encoding() == null ? null
+        : new StoredResponse.Tokens(prefix.encoding(), prefix.historyTokens()));
+    return new Extended(stored, turn.chain().then(stored, prefix));
+  }
+}

@@ -1,0 +1,129 @@
+package io.parley.turn;
+
+import io.parley.background.RunLog;
+import io.parley.cache.Chain;
+import io.parley.cache.ChainCache;
+import io.parley.metrics.Metrics;
+import io.parley.protocol.ContextWindows;
+import io.parley.protocol.CreateRequest;
+import io.parley.protocol.ProviderProtocol;
+import io.parley.state.ConversationStore;
+import io.parley.state.ResponseStore;
+import io.parley.upstream.Upstream;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.function.BiConsumer;
+
+/**
+ * The turn engine, with no transport in it. A turn is <em>prepared</em> (input references resolved, its
+ * chain or conversation loaded, fitted to the context window, its tool history checked: every 4xx comes out
+ * here, before anything is taken or called), then <em>run</em> ({@link TurnRun}: the provider call and one
+ * ordered stream of Responses events), then <em>finished</em> ({@link TurnCommit}: stored before its
+ * terminal event). One engine per event loop; the transports in {@code http} are adapters over its runs.
+ */
+public final class TurnEngine {
+
+  static final long CANCEL_POLL_MS = 250;
+
+  /** What a run uses, owned by the engine. {@code inFlight} is this event loop's running turns. */
+  record Parts(Vertx vertx, Upstream upstream, ProviderProtocol protocol, TurnCommit commit, StreamSlots slots,
+      RunLog runs, Duration lease, Metrics metrics, Set<TurnRun> inFlight) {
+  }
+
+  private final Parts parts;
+  private final ItemReferences references;
+  private final HistoryLoader history;
+  private final ContextFit fit;
+
+  /**
+   * @param cache      the context cache, shared by every event loop; only the engine reads and fills it
+   * @param tokenMeter told each finished response's total tokens, per tenant (for token rate limits)
+   */
+  public TurnEngine(Vertx vertx, ResponseStore store, ConversationStore conversations, RunLog runs, ChainCache cache,
+      ContextWindows windows, Upstream upstream, ProviderProtocol protocol, StreamSlots slots, Metrics metrics,
+      BiConsumer<String, Long> tokenMeter, Duration lease) {
+    this.references = new ItemReferences(store);
+    this.history = new HistoryLoader(store, conversations, cache, protocol.buildsFromChatPrefix());
+    this.fit = new ContextFit(windows, vertx, history);
+    TurnCommit commit = new TurnCommit(store, conversations, windows, vertx, history, tokenMeter);
+    this.parts = new Parts(vertx, upstream, protocol, commit, slots, runs, lease, metrics, new LinkedHashSet<>());
+  }
+
+  public ProviderProtocol protocol() {
+    return parts.protocol();
+  }
+
+  public Upstream upstream() {
+    return parts.upstream();
+  }
+
+  /** A turn ready to run: references resolved, its history loaded (from the cache when it can be), fitted, checked. */
+  public Future<Prepared> prepare(String tenant, String providerKey, CreateRequest request) {
+    return references.resolve(tenant, request.input())
+        .compose(v -> history.load(tenant, providerKey, request, true))
+        .compose(fit::fit)
+        .map(TurnEngine::checked);
+  }
+
+  /** As {@link #prepare}, with the history's items loaded even when the cache holds the chain (compaction reads them). */
+  public Future<Prepared> prepareWithItems(String tenant, String providerKey, CreateRequest request) {
+    return references.resolve(tenant, request.input())
+        .compose(v -> history.load(tenant, providerKey, request, false))
+        .compose(fit::fit)
+        .map(TurnEngine::checked);
+  }
+
+  /** The turn with its whole history's items, not fitted to the context window (for counting it). */
+  public Future<Prepared> prepareUnfitted(String tenant, String providerKey, CreateRequest request) {
+    return references.resolve(tenant, request.input())
+        .compose(v -> history.load(tenant, providerKey, request, false))
+        .map(TurnEngine::checked);
+  }
+
+  /**
+   * A turn continuing a chain its caller holds (a WebSocket's latest response, stored or not): not read
+   * from the store, and not fitted, since a {@code store:false} chain has nothing in the store to cut from.
+   */
+  public Future<Prepared> prepareOn(String tenant, String providerKey, CreateRequest request, Chain held) {
+    return references.resolve(tenant, request.input())
+        .map(v -> checked(Turn.start(tenant, providerKey, request, held)));
+  }
+
+  private static Prepared checked(Turn turn) {
+    return new Prepared(turn, turn.modelRequest());
+  }
+
+  /** Starts the turn: what it takes is taken now (a 429 for a stream over the tenant's cap fails {@link TurnRun#opened()}). */
+  public TurnRun run(Prepared turn, RunOptions options) {
+    TurnRun run = new TurnRun(parts, turn, options);
+    run.begin();
+    return run;
+  }
+
+  /**
+   * Starts a background turn, its events written to the shared run log, and returns its {@code queued}
+   * response once that is stored under its lease.
+   */
+  public Future<io.vertx.core.json.JsonObject> runInBackground(Prepared turn, RunOptions options) {
+    TurnRun run = run(turn, options);
+    run.pipeTo(new RunLogSink(parts.runs(), turn.turn().tenant(), turn.turn().id()));
+    return run.queued();
+  }
+
+  /** Forgets a chain the context cache may hold (its response was deleted). */
+  public void forget(String tenant, String id) {
+    history.forget(tenant, id);
+  }
+
+  /** Cancels every turn running on this event loop (shutdown, once its grace has run out). */
+  public void cancelAll(Ending why) {
+    for (TurnRun run : new ArrayList<>(parts.inFlight())) {
+      run.cancel(why);
+    }
+  }
+}

@@ -1,0 +1,405 @@
+package io.parley.turn;
+
+import io.parley.cache.Chain;
+import io.parley.protocol.ApiError;
+import io.parley.protocol.ModelOutput;
+import io.parley.protocol.ModelRequest;
+import io.parley.protocol.ResponseObject;
+import io.parley.protocol.StreamTranslation;
+import io.parley.upstream.Cancellation;
+import io.parley.upstream.ChunkStream;
+import io.parley.upstream.Placement;
+import io.parley.upstream.Routed;
+import io.parley.upstream.Upstream;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Promise;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.streams.ReadStream;
+
+import java.util.ArrayDeque;
+import java.util.List;
+
+/**
+ * One turn running: the provider call and the ordered stream of Responses events it produces, consumed by
+ * one transport through {@link #pipeTo}. Everything the turn takes (a stream slot, a background lease and
+ * its cancel watch, the provider request) is taken in {@link #begin} and given back in {@link #settle},
+ * whatever ends it; {@link #cancel} is the one handle through which a client leaving, a cancel, and
+ * shutdown reach the provider request at any stage. Confined to the event loop it was started on.
+ *
+ * <p>Nothing is emitted before {@link #opened()}: until the provider has answered 2xx a failure is still an
+ * HTTP error with its status. After that, a failure is a {@code response.failed} event, and the stream
+ * ends after its terminal event, which for a finished turn comes only once the turn is stored.
+ */
+public final class TurnRun implements ReadStream<Events> {
+
+  private final TurnEngine.Parts parts;
+  private final Turn turn;
+  private final ModelRequest model;
+  private final RunOptions options;
+  private final Cancellation cancellation = new Cancellation();
+  private final Promise<Void> opened = Promise.promise();
+  private final Promise<JsonObject> queued = Promise.promise();
+  private final Promise<TurnResult> result = Promise.promise();
+  private final ArrayDeque<Events> pending = new ArrayDeque<>(4);
+  private final JsonObject response;
+  private Handler<Events> handler;
+  private Handler<Void> endHandler;
+  private boolean paused;
+  private boolean ended;
+  private boolean endDelivered;
+  private boolean settled;
+  private boolean holdsSlot;
+  private boolean firstOutput;
+  private long leaseTimer = -1;
+  private long cancelTimer = -1;
+  private ChunkStream chunks;
+  private StreamTranslation translation;
+  private Placement placement = Placement.MISS;
+
+  TurnRun(TurnEngine.Parts parts, Prepared prepared, RunOptions options) {
+    this.parts = parts;
+    this.turn = prepared.turn();
+    this.model = prepared.model();
+    this.options = options;
+    this.response = turn.inProgress();
+  }
+
+  /** Completes when the provider answered and events may be written; fails with the error to answer instead. */
+  public Future<Void> opened() {
+    return opened.future();
+  }
+
+  /** A background turn: completes with its {@code queued} response once that is stored under its lease. */
+  public Future<JsonObject> queued() {
+    return queued.future();
+  }
+
+  /** Completes when the turn has ended and released what it held. */
+  public Future<TurnResult> result() {
+    return result.future();
+  }
+
+  public Turn turn() {
+    return turn;
+  }
+
+  /** Where the provider call went (known once {@link #opened()}). */
+  public Placement placement() {
+    return placement;
+  }
+
+  /** The response as it stands: in progress until the run ends. */
+  public JsonObject response() {
+    return response;
+  }
+
+  // ---- the run: take, call, relay, finish ----
+
+  void begin() {
+    try {
+      if (options.delivery() == Delivery.STREAM) {
+        parts.slots().acquire(turn.tenant());
+        holdsSlot = true;
+        parts.metrics().streamStarted();
+      }
+    } catch (ApiError e) {
+      parts.metrics().rateLimited(turn.tenant(), "streams");
+      settle(Ending.FAILED, null, e);
+      return;
+    }
+    parts.inFlight().add(this);
+    (options.delivery() == Delivery.BACKGROUND ? queue() : Future.<Void>succeededFuture())
+        .onSuccess(v -> call())
+        .onFailure(err -> settle(Ending.FAILED, null, err));
+  }
+
+  /** Stores the turn as {@code queued} under a lease that is renewed while it runs, and watches for a cancel. */
+  private Future<Void> queue() {
+    response.put("status", "queued");
+    return parts.runs().lease(turn.tenant(), turn.id(), parts.lease())
+        .compose(v -> parts.commit().state(turn, response.copy()))
+        .onSuccess(v -> {
+          queued.complete(response.copy());
+          if (ended) {
+            return;
+          }
+          response.put("status", "in_progress");
+          long renew = Math.max(100, parts.lease().toMillis() / 3);
+          leaseTimer = parts.vertx().setPeriodic(renew, id -> parts.runs().lease(turn.tenant(), turn.id(), parts.lease()));
+          cancelTimer = parts.vertx().setPeriodic(TurnEngine.CANCEL_POLL_MS, id -> parts.runs()
+              .cancelRequested(turn.tenant(), turn.id())
+              .onSuccess(cancel -> {
+                if (cancel) {
+                  cancel(Ending.CANCELLED);
+                }
+              }));
+        })
+        .onFailure(queued::tryFail);
+  }
+
+  private void call() {
+    if (settled) {
+      return;
+    }
+    Upstream.Call call;
+    try {
+      boolean streaming = options.delivery() != Delivery.JSON;
+      call = new Upstream.Call(parts.protocol().path(), parts.protocol().body(model, streaming), model.routingKey(),
+          turn.providerKey(), options.forwarded(), cancellation);
+    } catch (RuntimeException e) {
+      failBeforeOpen(e);
+      return;
+    }
+    if (options.delivery() == Delivery.JSON) {
+      parts.upstream().post(call).onComplete(ar -> {
+        if (ar.succeeded()) {
+          answered(ar.result());
+        } else {
+          failBeforeOpen(ar.cause());
+        }
+      });
+    } else {
+      parts.upstream().postStream(call).onComplete(ar -> {
+        if (ar.succeeded()) {
+          streaming(ar.result());
+        } else {
+          failBeforeOpen(ar.cause());
+        }
+      });
+    }
+  }
+
+  /** A non-streaming answer: the finished response is stored, then opened with its terminal event alone. */
+  private void answered(Routed<JsonObject> answer) {
+    if (settled) {
+      return;
+    }
+    placement = answer.placement();
+    ModelOutput output;
+    try {
+      output = parts.protocol().output(answer.value(), model);
+    } catch (RuntimeException e) {
+      failBeforeOpen(e);
+      return;
+    }
+    ResponseObject.finish(response, output, System.currentTimeMillis() / 1000);
+    settled = true;
+    parts.commit().finished(turn, response, options.keepChain()).onComplete(ar -> {
+      if (ar.failed()) {
+        settle(Ending.FAILED, null, ar.cause());
+        return;
+      }
+      push(List.of(ResponseObject.terminalEvent(response, 0)));
+      settle(Ending.FINISHED, ar.result(), null);
+    });
+  }
+
+  private void streaming(Routed<ChunkStream> stream) {
+    chunks = stream.value();
+    if (settled) {
+      chunks.cancel();
+      return;
+    }
+    placement = stream.placement();
+    translation = parts.protocol().translation(response, model);
+    chunks.exceptionHandler(err -> fail(Failures.toApiError(err, options.forwarded().requestId())));
+    chunks.endHandler(v -> complete());
+    chunks.handler(this::onChunk);
+    if (paused || handler == null) {
+      chunks.pause();
+    }
+    opened.complete();
+    push(translation.start());
+  }
+
+  /** A chunk the translation refuses throws: the chunk stream then fails, resetting the provider request. */
+  private void onChunk(JsonObject chunk) {
+    List<JsonObject> events = translation.onChunk(chunk);
+    if (!firstOutput && events.stream().anyMatch(TurnRun::isOutputDelta)) {
+      firstOutput = true;
+      parts.metrics().timeToFirstToken(System.nanoTime() - options.startNanos());
+    }
+    push(events);
+  }
+
+  /** The provider's stream ended: closing events, then the turn is stored, then the terminal event. */
+  private void complete() {
+    if (settled) {
+      return;
+    }
+    try {
+      push(translation.finish(System.currentTimeMillis() / 1000));
+    } catch (ApiError e) {
+      fail(e);
+      return;
+    }
+    settled = true;
+    JsonObject finished = translation.response();
+    parts.commit().finished(turn, finished, options.keepChain()).onComplete(ar -> {
+      if (ar.succeeded()) {
+        push(List.of(translation.terminalEvent()));
+        settle(Ending.FINISHED, ar.result(), null);
+      } else {
+        ApiError error = Failures.toApiError(ar.cause(), options.forwarded().requestId());
+        push(List.of(translation.failedEvent(error)));
+        settle(Ending.FAILED, null, error);
+      }
+    });
+  }
+
+  /** A failure after the stream opened: {@code response.failed}, and a background turn stores it. */
+  private void fail(ApiError error) {
+    if (settled) {
+      return;
+    }
+    settled = true;
+    cancellation.cancel();
+    push(List.of(translation.failedEvent(error)));
+    storeStateThenSettle(Ending.FAILED, error);
+  }
+
+  /** A failure before anything was emitted: an HTTP error for a client, a stored failed state for a background turn. */
+  private void failBeforeOpen(Throwable err) {
+    if (settled) {
+      return;
+    }
+    settled = true;
+    ApiError error = Failures.toApiError(err, options.forwarded().requestId());
+    ResponseObject.fail(response, error);
+    storeStateThenSettle(Ending.FAILED, error);
+  }
+
+  /**
+   * Ends the turn now, from whatever stage it is in: the provider request is reset (connecting, waiting
+   * for its head, or streaming), and nothing is stored as completed. A background turn stores itself as
+   * {@code cancelled} (or, at shutdown, {@code failed}).
+   */
+  public void cancel(Ending why) {
+    if (settled) {
+      return;
+    }
+    settled = true;
+    cancellation.cancel();
+    if (options.delivery() == Delivery.BACKGROUND) {
+      if (why == Ending.SHUTDOWN) {
+        ResponseObject.fail(response, ApiError.upstream("The replica running this background response shut down before it finished."));
+      } else {
+        response.put("status", "cancelled");
+      }
+    }
+    storeStateThenSettle(why, new ApiError(499, "invalid_request_error", "request_cancelled", null,
+        "The turn was cancelled (" + why.name().toLowerCase() + ")."));
+  }
+
+  private void storeStateThenSettle(Ending ending, ApiError error) {
+    if (options.delivery() != Delivery.BACKGROUND || !queued.future().succeeded()) {
+      settle(ending, null, error);
+      return;
+    }
+    parts.commit().state(turn, response).onComplete(ar -> settle(ending, null, error));
+  }
+
+  /** The one place a run gives back what it took; its stream ends once its last events are read. */
+  private void settle(Ending ending, Chain chain, Throwable error) {
+    settled = true;
+    if (ended) {
+      return;
+    }
+    ended = true;
+    cancellation.cancel();
+    if (holdsSlot) {
+      holdsSlot = false;
+      parts.slots().release(turn.tenant());
+      parts.metrics().streamEnded();
+    }
+    if (options.delivery() == Delivery.BACKGROUND) {
+      parts.vertx().cancelTimer(leaseTimer);
+      parts.vertx().cancelTimer(cancelTimer);
+      parts.runs().release(turn.tenant(), turn.id());
+    }
+    parts.inFlight().remove(this);
+    // The result first: whoever opens on the run's end (a JSON answer) reads it as it is written out.
+    result.complete(new TurnResult(ending, response, chain));
+    if (error != null) {
+      opened.tryFail(error);
+      queued.tryFail(error);
+    } else {
+      opened.tryComplete();
+    }
+    drain();
+  }
+
+  /** Model output reaching the client: text, refusal, reasoning or tool-call argument deltas. */
+  private static boolean isOutputDelta(JsonObject event) {
+    return event.getValue("type") instanceof String type && type.endsWith(".delta");
+  }
+
+  // ---- ReadStream: events are queued until read; pausing the run pauses the provider's socket ----
+
+  private void push(List<JsonObject> events) {
+    if (!events.isEmpty()) {
+      pending.add(new Events(events));
+      drain();
+    }
+  }
+
+  private void drain() {
+    while (!paused && handler != null && !pending.isEmpty()) {
+      handler.handle(pending.poll());
+    }
+    if (ended && pending.isEmpty() && !endDelivered && handler != null && !paused) {
+      endDelivered = true;
+      if (endHandler != null) {
+        endHandler.handle(null);
+      }
+    }
+  }
+
+  @Override
+  public TurnRun handler(Handler<Events> handler) {
+    this.handler = handler;
+    flow();
+    return this;
+  }
+
+  @Override
+  public TurnRun pause() {
+    paused = true;
+    if (chunks != null) {
+      chunks.pause();
+    }
+    return this;
+  }
+
+  @Override
+  public TurnRun resume() {
+    paused = false;
+    flow();
+    return this;
+  }
+
+  @Override
+  public TurnRun fetch(long amount) {
+    return resume();
+  }
+
+  private void flow() {
+    drain();
+    if (chunks != null && !paused && handler != null && !settled) {
+      chunks.resume();
+    }
+  }
+
+  @Override
+  public TurnRun endHandler(Handler<Void> endHandler) {
+    this.endHandler = endHandler;
+    return this;
+  }
+
+  @Override
+  public TurnRun exceptionHandler(Handler<Throwable> handler) {
+    // A run never fails its stream: a failure after the start is a response.failed event.
+    return this;
+  }
+}
