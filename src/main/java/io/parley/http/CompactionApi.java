@@ -38,13 +38,16 @@ final class CompactionApi {
       body.put("input", new JsonArray());
     }
     CreateRequest request = RequestParser.parse(body, engine.protocol().hostedTools());
+    // A client that leaves stops the summary call too.
+    Cancellation cancel = new Cancellation();
+    ctx.response().closeHandler(v -> cancel.cancel());
     return engine.prepareWithItems(Authenticator.tenant(ctx), ctx.get(Authenticator.PROVIDER_KEY), request)
         .map(Prepared::model)
-        .compose(model -> compact(model, ctx.get(Authenticator.PROVIDER_KEY), Exchange.of(ctx).forwarded))
+        .compose(model -> compact(model, ctx.get(Authenticator.PROVIDER_KEY), Exchange.of(ctx).forwarded, cancel))
         .compose(result -> ctx.response().putHeader("content-type", "application/json").end(result.toBuffer()));
   }
 
-  private Future<JsonObject> compact(ModelRequest model, String providerKey, Forwarded forwarded) {
+  private Future<JsonObject> compact(ModelRequest model, String providerKey, Forwarded forwarded, Cancellation cancel) {
     JsonArray window = Compaction.window(model.history(), model.request().input());
     int keepFrom = Compaction.keepFrom(window);
     if (keepFrom == 0) {
@@ -55,7 +58,7 @@ final class CompactionApi {
     ModelRequest call = ModelRequest.of(summary, List.of(), providerKey);
     ProviderProtocol protocol = engine.protocol();
     return engine.upstream().post(new Upstream.Call(protocol.path(), protocol.body(call, false), call.routingKey(),
-            providerKey, forwarded, new Cancellation()))
+            providerKey, forwarded, cancel))
         .map(answer -> protocol.output(answer.value(), call))
         .map(output -> result(Compaction.compacted(ResponseObject.outputText(output.output()), window, keepFrom), output));
   }

@@ -7,7 +7,6 @@ import io.parley.protocol.ApiError;
 import io.parley.state.Backends;
 import io.parley.upstream.ReplicaPicker;
 import io.parley.protocol.ProviderProtocol;
-import io.parley.turn.Ending;
 import io.parley.turn.StreamSlots;
 import io.parley.turn.TurnEngine;
 import io.parley.upstream.Upstream;
@@ -194,13 +193,14 @@ public final class GatewayVerticle extends VerticleBase {
 
   /**
    * Stops accepting connections now; open connections close once their in-flight request (or stream)
-   * is answered, or when {@code grace} runs out. Then every turn still running on this event loop is
-   * cancelled (a background one too: it is stored as failed), so no provider call outlives the replica.
+   * is answered, or when {@code grace} runs out. Turns still running on this event loop (background ones
+   * too) get what is left of the grace; then they are cancelled, so no provider call outlives the replica.
    */
   public Future<Void> drain(Duration grace) {
+    long deadline = System.nanoTime() + grace.toNanos();
     Promise<Void> drained = Promise.promise();
     context.runOnContext(v -> server.shutdown(grace)
-        .onComplete(ar -> engine.cancelAll(Ending.SHUTDOWN))
+        .transform(ar -> engine.drain(deadline))
         .onComplete(drained));
     return drained.future();
   }

@@ -11,6 +11,7 @@ import io.parley.state.ConversationStore;
 import io.parley.state.ResponseStore;
 import io.parley.upstream.Upstream;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 
 import java.time.Duration;
@@ -29,6 +30,7 @@ import java.util.function.BiConsumer;
 public final class TurnEngine {
 
   static final long CANCEL_POLL_MS = 250;
+  private static final long DRAIN_POLL_MS = 50;
 
   /** What a run uses, owned by the engine. {@code inFlight} is this event loop's running turns. */
   record Parts(Vertx vertx, Upstream upstream, ProviderProtocol protocol, TurnCommit commit, StreamSlots slots,
@@ -120,10 +122,24 @@ public final class TurnEngine {
     history.forget(tenant, id);
   }
 
-  /** Cancels every turn running on this event loop (shutdown, once its grace has run out). */
-  public void cancelAll(Ending why) {
-    for (TurnRun run : new ArrayList<>(parts.inFlight())) {
-      run.cancel(why);
+  /**
+   * Shutdown: waits for the turns running on this event loop (background ones included) to end, until
+   * {@code deadlineNanos}; then cancels those still running, which resets their provider requests and
+   * stores a background turn as failed. Call on this engine's event loop.
+   */
+  public Future<Void> drain(long deadlineNanos) {
+    if (parts.inFlight().isEmpty()) {
+      return Future.succeededFuture();
     }
+    if (System.nanoTime() >= deadlineNanos) {
+      for (TurnRun run : new ArrayList<>(parts.inFlight())) {
+        run.cancel(Ending.SHUTDOWN);
+      }
+      return Future.succeededFuture();
+    }
+    Promise<Void> later = Promise.promise();
+    long wait = Math.max(1, Math.min(DRAIN_POLL_MS, (deadlineNanos - System.nanoTime()) / 1_000_000));
+    parts.vertx().setTimer(wait, id -> drain(deadlineNanos).onComplete(later));
+    return later.future();
   }
 }
