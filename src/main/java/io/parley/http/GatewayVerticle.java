@@ -166,7 +166,7 @@ public final class GatewayVerticle extends VerticleBase {
     String tenant = Authenticator.tenant(ctx);
     String providerKey = ctx.get(Authenticator.PROVIDER_KEY);
     return ctx.request().toWebSocket().map(socket -> {
-      new WebSocketSession(socket, tenant, providerKey, engine, limits).start(vertx, config.websocketMaxAge());
+      new WebSocketSession(socket, tenant, providerKey, engine, limits, lifecycle).start(vertx, config.websocketMaxAge());
       return null;
     });
   }

@@ -26,7 +26,8 @@ import java.util.Queue;
  * objects as SSE (the turn's events piped to the socket). The connection keeps its latest response's chain
  * in memory, so {@code store:false} chains continue on the socket; a continuation that fails evicts that
  * state. After the connection age limit, the client gets {@code websocket_connection_limit_reached} and
- * the socket is closed. A socket that closes cancels the turn it is running.
+ * the socket is closed. A socket that closes cancels the turn it is running; at shutdown the turn in progress
+ * gets the grace, then the socket closes.
  */
 final class WebSocketSession {
 
@@ -35,16 +36,19 @@ final class WebSocketSession {
   private final String providerKey;
   private final TurnEngine engine;
   private final RateLimitHandler limits;
+  private final Lifecycle lifecycle;
   private final Queue<String> pending = new ArrayDeque<>();
   private String latestId;
   private Chain latestChain;
   private TurnRun running;
   private boolean busy;
   private boolean expired;
+  private boolean draining;
   private boolean closed;
 
   WebSocketSession(ServerWebSocket socket, String tenant, String providerKey, TurnEngine engine,
-      RateLimitHandler limits) {
+      RateLimitHandler limits, Lifecycle lifecycle) {
+    this.lifecycle = lifecycle;
     this.socket = socket;
     this.tenant = tenant;
     this.providerKey = providerKey;
@@ -63,6 +67,22 @@ final class WebSocketSession {
       pending.add(message);
       next();
     });
+    // Vert.x calls this when either side starts closing. The client closing: its turn is cancelled at once.
+    // The server shutting down: the turn in progress gets the shutdown grace (the server closes the socket
+    // when it runs out); then the socket closes as "going away", and no new turn starts on it.
+    socket.shutdownHandler(v -> {
+      if (!lifecycle.draining()) {
+        if (running != null) {
+          running.cancel(Ending.CLIENT_GONE);
+        }
+        socket.close();
+        return;
+      }
+      draining = true;
+      if (!busy) {
+        socket.close((short) 1001, "server shutting down");
+      }
+    });
     socket.closeHandler(v -> {
       closed = true;
       vertx.cancelTimer(timer);
@@ -73,6 +93,10 @@ final class WebSocketSession {
   }
 
   private void next() {
+    if (draining && !busy && !closed) {
+      socket.close((short) 1001, "server shutting down");
+      return;
+    }
     if (busy || closed || pending.isEmpty()) {
       return;
     }
