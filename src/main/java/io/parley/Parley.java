@@ -7,6 +7,8 @@ import io.parley.config.ParleyConfig;
 import io.parley.http.GatewayVerticle;
 import io.parley.turn.StreamSlots;
 import io.parley.http.Lifecycle;
+import io.parley.mcp.McpClient;
+import io.parley.mcp.McpOptions;
 import io.parley.metrics.Metrics;
 import io.parley.mock.MockUpstreamVerticle;
 import io.parley.limit.MemoryRateLimiter;
@@ -48,6 +50,7 @@ public final class Parley {
   private final Lifecycle lifecycle = new Lifecycle();
   private final List<GatewayVerticle> gateways = new CopyOnWriteArrayList<>();
   private long sweepTimer = -1;
+  private McpClient mcp;
   private Future<Void> shutdown;
 
   private Parley(Vertx vertx, ParleyConfig config) {
@@ -99,9 +102,11 @@ public final class Parley {
     ChainCache cache = new ChainCache(resolved.contextCacheBytes());
     metrics.contextCache(cache);
     DeploymentOptions options = new DeploymentOptions().setInstances(resolved.eventLoops());
+    // One MCP client for the process: its sessions and listings are shared by every event loop.
+    mcp = McpClient.create(vertx, McpOptions.defaults().withAllowPrivateNetworks(resolved.mcp().allowPrivateNetworks()));
     return vertx.deployVerticle(() -> {
       GatewayVerticle gateway = new GatewayVerticle(resolved, backends, resolvedConfig.replicas(), metrics, lifecycle,
-          slots, cache);
+          slots, cache, mcp);
       gateways.add(gateway);
       return gateway;
     }, options);

@@ -34,7 +34,8 @@ public final class ConfigLoader {
       "max_body_bytes", "shutdown_delay", "shutdown_grace", "api_keys", "api_keys_file", "upstream_auth", "rate_limit_rpm",
       "rate_limit_tpm", "background_lease", "websocket_max_age", "max_streams_per_tenant", "upstream_routing",
       "upstream_max_load_factor", "upstream_health_interval", "mock_replicas",
-      "context_windows", "default_context_window", "context_cache_bytes");
+      "context_windows", "default_context_window", "context_cache_bytes", "mcp_allow_private_networks", "mcp_servers",
+      "mcp_allowed_urls", "mcp_call_timeout", "mcp_max_rounds", "mcp_turn_timeout", "mcp_parallel_calls");
   private static final String DEFAULT_PATH = "conf/parley.json";
 
   private final JsonObject file;
@@ -109,7 +110,78 @@ public final class ConfigLoader {
 
         integer("mock_replicas", 1, 1, 64),
         contextWindows(),
-        longValue("context_cache_bytes", 64L * 1024 * 1024, 0, Long.MAX_VALUE));
+        longValue("context_cache_bytes", 64L * 1024 * 1024, 0, Long.MAX_VALUE),
+        mcp());
+  }
+
+  private McpConfig mcp() {
+    String allowed = string("mcp_allowed_urls", "");
+    List<String> prefixes = new ArrayList<>();
+    for (String prefix : allowed.replace("[", "").replace("]", "").replace("\"", "").split(",")) {
+      if (!prefix.isBlank()) {
+        prefixes.add(prefix.trim());
+      }
+    }
+    return new McpConfig(bool("mcp_allow_private_networks", false), mcpServers(), prefixes,
+        duration("mcp_call_timeout", Duration.ofSeconds(60)), integer("mcp_max_rounds", 16, 1, 1000),
+        duration("mcp_turn_timeout", Duration.ofMinutes(10)), integer("mcp_parallel_calls", 4, 1, 64));
+  }
+
+  /**
+   * {@code {"label": {"url": "https://...", "headers": {"Authorization": "env:VAULT_TOKEN"}}}}: a header value
+   * {@code env:NAME} is read from that environment variable, {@code file:/path} from that file, at start-up.
+   */
+  private Map<String, McpConfig.Server> mcpServers() {
+    String listed = string("mcp_servers", null);
+    if (listed == null || listed.isBlank()) {
+      return Map.of();
+    }
+    Map<String, McpConfig.Server> servers = new java.util.LinkedHashMap<>();
+    JsonObject all;
+    try {
+      all = new JsonObject(listed);
+    } catch (RuntimeException e) {
+      throw invalid("mcp_servers", "expected a JSON object of label -> {\"url\", \"headers\"}");
+    }
+    for (String label : all.fieldNames()) {
+      if (!(all.getValue(label) instanceof JsonObject server) || !(server.getValue("url") instanceof String url)
+          || !url.matches("https?://.+")) {
+        throw invalid("mcp_servers", "server '" + label + "' needs an http(s) \"url\"");
+      }
+      Map<String, String> headers = new java.util.LinkedHashMap<>();
+      JsonObject given = server.getValue("headers") instanceof JsonObject h ? h : new JsonObject();
+      for (String name : given.fieldNames()) {
+        headers.put(name, secret(label, name, String.valueOf(given.getValue(name))));
+      }
+      servers.put(label, new McpConfig.Server(url, headers));
+    }
+    return servers;
+  }
+
+  private String secret(String label, String header, String value) {
+    if (value.startsWith("env:")) {
+      String resolved = env.get(value.substring(4));
+      if (resolved == null) {
+        throw invalid("mcp_servers", "server '" + label + "' header '" + header + "' names the unset variable " + value.substring(4));
+      }
+      return resolved;
+    }
+    if (value.startsWith("file:")) {
+      try {
+        return java.nio.file.Files.readString(java.nio.file.Path.of(value.substring(5))).trim();
+      } catch (java.io.IOException e) {
+        throw invalid("mcp_servers", "server '" + label + "' header '" + header + "': cannot read " + value.substring(5));
+      }
+    }
+    return value;
+  }
+
+  private boolean bool(String key, boolean fallback) {
+    return parse(key, fallback, s -> switch (s.toLowerCase(Locale.ROOT)) {
+      case "true", "1", "yes" -> true;
+      case "false", "0", "no" -> false;
+      default -> throw new IllegalArgumentException("must be true or false");
+    });
   }
 
   /**

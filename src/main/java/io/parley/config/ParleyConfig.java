@@ -47,7 +47,8 @@ public record ParleyConfig(
     int maxStreamsPerTenant,
     int mockReplicas,
     ContextWindows contextWindows,
-    long contextCacheBytes) {
+    long contextCacheBytes,
+    McpConfig mcp) {
 
   public ParleyConfig {
     upstreamUrls = List.copyOf(upstreamUrls);
@@ -65,7 +66,7 @@ public record ParleyConfig(
     return new ParleyConfig(host, port, eventLoops, urls, upstreamRouting, upstreamKind, upstreamApiKey, upstreamConnectTimeout,
         upstreamIdleTimeout, upstreamMaxConnections, redisUrl, redisType, redisMasterName, stateTtl, memoryMaxEntries,
         memoryMaxBytes, maxBodyBytes, apiKeys, defaultLimits, shutdownDelay, shutdownGrace, backgroundLease, websocketMaxAge,
-        maxStreamsPerTenant, mockReplicas, contextWindows, contextCacheBytes);
+        maxStreamsPerTenant, mockReplicas, contextWindows, contextCacheBytes, mcp);
   }
 
   /** The API key is a secret: never let a log line of the config print it. */

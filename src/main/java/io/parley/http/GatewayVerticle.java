@@ -7,6 +7,8 @@ import io.parley.protocol.ApiError;
 import io.parley.state.Backends;
 import io.parley.upstream.ReplicaPicker;
 import io.parley.protocol.ProviderProtocol;
+import io.parley.mcp.McpClient;
+import io.parley.turn.McpSettings;
 import io.parley.turn.StreamSlots;
 import io.parley.turn.TurnEngine;
 import io.parley.upstream.Upstream;
@@ -48,6 +50,7 @@ public final class GatewayVerticle extends VerticleBase {
   private final StreamSlots slots;
   private final ChainCache cache;
   private final ReplicaPicker replicas;
+  private final McpClient mcp;
   private Backends backends;
   private TurnEngine engine;
   private Upstream upstream;
@@ -55,7 +58,8 @@ public final class GatewayVerticle extends VerticleBase {
 
   /** @param replicas the provider's replicas and how to choose among them, shared by every event loop */
   public GatewayVerticle(ParleyConfig config, Function<Vertx, Backends> backendsFactory, ReplicaPicker replicas,
-      Metrics metrics, Lifecycle lifecycle, StreamSlots slots, ChainCache cache) {
+      Metrics metrics, Lifecycle lifecycle, StreamSlots slots, ChainCache cache, McpClient mcp) {
+    this.mcp = mcp;
     this.slots = slots;
     this.cache = cache;
     this.config = config;
@@ -79,7 +83,7 @@ public final class GatewayVerticle extends VerticleBase {
     RateLimitHandler limits = new RateLimitHandler(config, backends.limiter(), metrics);
     engine = new TurnEngine(vertx, backends.responses(), backends.conversations(), backends.runs(), cache,
         config.contextWindows(), upstream, ProviderProtocol.of(config.upstreamKind()), slots, metrics,
-        limits::recordTokens, config.backgroundLease());
+        limits::recordTokens, config.backgroundLease(), mcp, McpSettings.of(config.mcp()));
     BackgroundApi background = new BackgroundApi(backends.responses(), backends.runs());
     ResponsesApi responses = new ResponsesApi(backends.responses(), engine, background);
     RequestObserver observer = new RequestObserver(metrics);

@@ -20,6 +20,10 @@ public record McpOptions(boolean allowPrivateNetworks, Duration listingTtl, Dura
         Duration.ofSeconds(10));
   }
 
+  public McpOptions withAllowPrivateNetworks(boolean allow) {
+    return new McpOptions(allow, listingTtl, sessionTtl, maxResponseBytes, maxListPages, connectTimeout);
+  }
+
   /** How long one {@code initialize} or {@code tools/list} exchange may take. */
   Duration setupTimeout() {
     return connectTimeout.multipliedBy(5);

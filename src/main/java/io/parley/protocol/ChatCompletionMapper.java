@@ -47,6 +47,12 @@ public final class ChatCompletionMapper {
         cut = true;
         break;
       }
+      String arguments = function.getString("arguments", "");
+      McpTarget target = policy.mcpTarget(name);
+      if (target != null) {
+        output.add(McpCalls.pending(target, arguments));
+        continue;
+      }
       String callId = call.getValue("id") instanceof String id && !id.isEmpty() ? id : Ids.newItemId("call");
       output.add(OutputItems.functionCall(Ids.newItemId("fc"), callId, name, function.getString("arguments", ""), "completed"));
     }

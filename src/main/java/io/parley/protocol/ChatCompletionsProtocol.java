@@ -36,4 +36,9 @@ final class ChatCompletionsProtocol implements ProviderProtocol {
   public boolean buildsFromChatPrefix() {
     return true;
   }
+
+  @Override
+  public boolean streamsToolRounds() {
+    return true;
+  }
 }

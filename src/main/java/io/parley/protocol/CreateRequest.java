@@ -3,6 +3,8 @@ package io.parley.protocol;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import java.util.List;
+
 /**
  * A validated {@code POST /v1/responses} body.
  *
@@ -19,7 +21,32 @@ public record CreateRequest(
     String conversationId,
     boolean store,
     boolean stream,
-    JsonObject metadata) {
+    JsonObject metadata,
+    List<McpToolSpec> mcp) {
+
+  /** The same request with another input (a tool loop's next round sends this turn's input and output so far). */
+  public CreateRequest withInput(JsonArray newInput) {
+    return new CreateRequest(raw, model, newInput, instructions, previousResponseId, conversationId, store, stream,
+        metadata, mcp);
+  }
+
+  /**
+   * The request as the model sees it: {@code tools} holds the client's function tools and, in place of
+   * each MCP server, a function per tool Parley runs for it (in Responses form, {@code functions}).
+   */
+  public CreateRequest withModelTools(JsonArray functions) {
+    JsonObject copy = raw.copy();
+    JsonArray tools = new JsonArray();
+    for (Object o : raw.getJsonArray("tools", new JsonArray())) {
+      if (!"mcp".equals(((JsonObject) o).getString("type"))) {
+        tools.add(o);
+      }
+    }
+    tools.addAll(functions);
+    copy.put("tools", tools);
+    return new CreateRequest(copy, model, input, instructions, previousResponseId, conversationId, store, stream,
+        metadata, mcp);
+  }
 
   public boolean background() {
     return raw.getBoolean("background", false);

@@ -52,6 +52,8 @@ final class InputItems {
       case "function_call_output" -> functionCallOutput(item, param);
       case "reasoning" -> reasoning(item, param);
       case "item_reference" -> new JsonObject().put("type", "item_reference").put("id", requiredString(item, "id", param));
+      case "mcp_approval_response" -> approvalResponse(item, param);
+      case "mcp_list_tools", "mcp_call", "mcp_approval_request" -> mcpItem(item, t, param);
       default -> throw ApiError.invalidValue(param + ".type",
           "Invalid value for '" + param + ".type': item type '" + t + "' is not supported by this gateway.");
     };
@@ -115,6 +117,36 @@ final class InputItems {
         .put("call_id", callId)
         .put("output", normalized)
         .put("status", statusOr(item, param));
+  }
+
+  /** The client's answer to an {@code mcp_approval_request} of the previous response. */
+  private static JsonObject approvalResponse(JsonObject item, String param) {
+    String requestId = requiredString(item, "approval_request_id", param);
+    if (!(item.getValue("approve") instanceof Boolean approve)) {
+      throw item.getValue("approve") == null ? ApiError.missing(param + ".approve")
+          : ApiError.invalidType(param + ".approve", "a boolean", item.getValue("approve"));
+    }
+    String id = optionalString(item, "id", param);
+    return new JsonObject()
+        .put("type", "mcp_approval_response")
+        .put("id", id != null ? id : Ids.newItemId("mcpr"))
+        .put("approval_request_id", requestId)
+        .put("approve", approve)
+        .put("reason", optionalString(item, "reason", param));
+  }
+
+  /** MCP output items a client sends back as they were returned (frameworks resend earlier output verbatim). */
+  private static JsonObject mcpItem(JsonObject item, String type, String param) {
+    requiredString(item, "server_label", param);
+    if (!type.equals("mcp_list_tools")) {
+      requiredString(item, "name", param);
+      requiredString(item, "arguments", param);
+    }
+    JsonObject copy = item.copy();
+    if (optionalString(item, "id", param) == null) {
+      copy.put("id", Ids.newItemId(type.equals("mcp_list_tools") ? "mcpl" : type.equals("mcp_call") ? "mcp" : "mcpr"));
+    }
+    return copy;
   }
 
   /** Reasoning items that clients send back are kept with the turn; Chat Completions providers do not take them. */

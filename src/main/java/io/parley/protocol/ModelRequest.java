@@ -44,6 +44,26 @@ public record ModelRequest(CreateRequest request, List<JsonArray> history, Suppl
         routingKey(request, chainKey));
   }
 
+  /** The same call with another policy (the MCP tools that Parley runs, or a later round's budget). */
+  public ModelRequest with(OutputPolicy newPolicy) {
+    return new ModelRequest(request, history, prefix, newPolicy, providerKey, routingKey);
+  }
+
+  /**
+   * The call as the model sees a turn with MCP servers: each of their tools offered as a function
+   * ({@code functions}), and the calls to them made into MCP items ({@code targets}).
+   */
+  public ModelRequest withTools(JsonArray functions, java.util.Map<String, McpTarget> targets) {
+    CreateRequest forModel = request.withModelTools(functions);
+    return new ModelRequest(forModel, history, prefix, OutputPolicy.of(forModel.raw()).withMcp(targets), providerKey,
+        routingKey);
+  }
+
+  /** A later round of the same turn: the same history, the turn's input followed by its output so far. */
+  public ModelRequest withInput(JsonArray input, int callsMade) {
+    return new ModelRequest(request.withInput(input), history, prefix, policy.after(callsMade), providerKey, routingKey);
+  }
+
   /** The history's items; only calls that cannot be built from the serialized prefix ask for them. */
   @Override
   public List<JsonArray> history() {

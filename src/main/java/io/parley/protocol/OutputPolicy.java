@@ -4,13 +4,14 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * What the model is allowed to emit for one request: only calls to tools the request offers (and, with
  * {@code allowed_tools}, allows), and at most {@code max_tool_calls} of them.
  */
-public record OutputPolicy(Set<String> callable, Integer maxToolCalls) {
+public record OutputPolicy(Set<String> callable, Integer maxToolCalls, Map<String, McpTarget> mcp) {
 
   public static OutputPolicy of(JsonObject raw) {
     Set<String> callable = Tools.allowed(raw);
@@ -21,7 +22,24 @@ public record OutputPolicy(Set<String> callable, Integer maxToolCalls) {
         callable.add(((JsonObject) t).getString("name"));
       }
     }
-    return new OutputPolicy(callable, raw.getInteger("max_tool_calls"));
+    return new OutputPolicy(callable, raw.getInteger("max_tool_calls"), Map.of());
+  }
+
+  /** The same policy where these function names are MCP tools that Parley runs (they become {@code mcp_call} items). */
+  public OutputPolicy withMcp(Map<String, McpTarget> targets) {
+    Set<String> all = new HashSet<>(callable);
+    all.addAll(targets.keySet());
+    return new OutputPolicy(all, maxToolCalls, Map.copyOf(targets));
+  }
+
+  /** The policy for a later round of the same turn, after {@code made} tool calls. */
+  public OutputPolicy after(int made) {
+    return made == 0 || maxToolCalls == null ? this : new OutputPolicy(callable, Math.max(0, maxToolCalls - made), mcp);
+  }
+
+  /** The MCP tool a function name stands for, or {@code null} for a client function. */
+  public McpTarget mcpTarget(String name) {
+    return mcp.get(name);
   }
 
   /** Fails the response when the model calls a tool it may not call. */

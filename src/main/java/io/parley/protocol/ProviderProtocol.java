@@ -34,4 +34,7 @@ public interface ProviderProtocol {
    * so a chain held only in that form can be continued; otherwise calls need the history's items.
    */
   boolean buildsFromChatPrefix();
+
+  /** Whether a stream of several provider calls in one response (a tool loop Parley runs) can be relayed. */
+  boolean streamsToolRounds();
 }

@@ -6,6 +6,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.util.Map;
+import java.util.List;
 import java.util.Set;
 
 /** Validates a create-response body; every failure names the offending {@code param}. */
@@ -60,6 +61,7 @@ public final class RequestParser {
     optionalString(body, "user");
     optionalBoolean(body, "parallel_tool_calls", true);
     textFormat(body);
+    List<McpToolSpec> mcp = Tools.mcpServers(body.getValue("tools"));
     JsonArray tools = Tools.normalize(body.getValue("tools"), hostedTools);
     if (body.getValue("tools") != null) {
       body.put("tools", tools);
@@ -82,7 +84,7 @@ public final class RequestParser {
           "'conversation' and 'previous_response_id' cannot be used together.");
     }
     return new CreateRequest(body, model, InputItems.normalize(input), instructions, previous, conversation, store,
-        stream, metadata);
+        stream, metadata, mcp);
   }
 
   private static String requiredString(JsonObject body, String key) {

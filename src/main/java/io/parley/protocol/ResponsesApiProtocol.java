@@ -18,7 +18,18 @@ final class ResponsesApiProtocol implements ProviderProtocol {
 
   @Override
   public ModelOutput output(JsonObject answer, ModelRequest request) {
-    return ResponsesProtocol.output(answer);
+    ModelOutput output = ResponsesProtocol.output(answer);
+    if (request.policy().mcp().isEmpty()) {
+      return output;
+    }
+    // Calls to the functions that stand for MCP tools become Parley's MCP items.
+    io.vertx.core.json.JsonArray items = new io.vertx.core.json.JsonArray();
+    for (Object o : output.output()) {
+      JsonObject item = (JsonObject) o;
+      McpTarget target = "function_call".equals(item.getString("type")) ? request.policy().mcpTarget(item.getString("name")) : null;
+      items.add(target != null ? McpCalls.pending(target, item.getString("arguments", "")) : item);
+    }
+    return new ModelOutput(items, output.usage(), output.finishReason());
   }
 
   @Override
@@ -33,6 +44,11 @@ final class ResponsesApiProtocol implements ProviderProtocol {
 
   @Override
   public boolean buildsFromChatPrefix() {
+    return false;
+  }
+
+  @Override
+  public boolean streamsToolRounds() {
     return false;
   }
 }

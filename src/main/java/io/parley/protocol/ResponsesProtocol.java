@@ -55,8 +55,22 @@ public final class ResponsesProtocol {
         }
         continue;
       }
-      item.remove("id");
-      input.add(item);
+      switch (item.getString("type", "")) {
+        case "mcp_list_tools", "mcp_approval_request", "mcp_approval_response" -> {
+          // Parley's own tool bookkeeping: the provider sees the calls it led to, below.
+        }
+        case "mcp_call" -> {
+          String name = McpNames.function(item.getString("server_label"), item.getString("name"));
+          input.add(new JsonObject().put("type", "function_call").put("call_id", item.getString("id"))
+              .put("name", name).put("arguments", item.getString("arguments")));
+          input.add(new JsonObject().put("type", "function_call_output").put("call_id", item.getString("id"))
+              .put("output", McpCalls.resultText(item)));
+        }
+        default -> {
+          item.remove("id");
+          input.add(item);
+        }
+      }
     }
   }
 

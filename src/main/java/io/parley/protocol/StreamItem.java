@@ -111,16 +111,26 @@ abstract class StreamItem {
     }
   }
 
-  /** A function call; the provider streams its arguments in fragments. */
-  static final class Call extends StreamItem {
+  /** A tool call the provider streams in fragments, matched by its index in the provider's {@code tool_calls}. */
+  abstract static class ToolCall extends StreamItem {
     final int providerIndex;
+    final StringBuilder arguments = new StringBuilder();
+
+    ToolCall(String id, int providerIndex, int outputIndex, Function<String, JsonObject> events) {
+      super(id, outputIndex, events);
+      this.providerIndex = providerIndex;
+    }
+
+    abstract void arguments(String delta, List<JsonObject> out);
+  }
+
+  /** A function call of the client's; the provider streams its arguments in fragments. */
+  static final class Call extends ToolCall {
     private final String callId;
     private final String name;
-    private final StringBuilder arguments = new StringBuilder();
 
     Call(int providerIndex, String callId, String name, int outputIndex, Function<String, JsonObject> events) {
-      super(Ids.newItemId("fc"), outputIndex, events);
-      this.providerIndex = providerIndex;
+      super(Ids.newItemId("fc"), providerIndex, outputIndex, events);
       this.callId = callId;
       this.name = name;
     }
@@ -130,6 +140,7 @@ abstract class StreamItem {
       out.add(itemEvent("response.output_item.added", OutputItems.functionCall(id, callId, name, "", "in_progress")));
     }
 
+    @Override
     void arguments(String delta, List<JsonObject> out) {
       arguments.append(delta);
       out.add(events.apply("response.function_call_arguments.delta").put("item_id", id)
@@ -141,6 +152,69 @@ abstract class StreamItem {
       JsonObject item = OutputItems.functionCall(id, callId, name, arguments.toString(), "completed");
       out.add(events.apply("response.function_call_arguments.done").put("item_id", id)
           .put("output_index", outputIndex).put("name", name).put("arguments", arguments.toString()));
+      out.add(itemEvent("response.output_item.done", item.copy()));
+      return item;
+    }
+  }
+
+  /**
+   * A call to an MCP tool that Parley runs: announced as an {@code mcp_call} in progress with its argument
+   * deltas; it closes still in progress (no {@code output_item.done} yet), since it is done only once run.
+   */
+  static final class McpCall extends ToolCall {
+    private final McpTarget target;
+
+    McpCall(int providerIndex, McpTarget target, int outputIndex, Function<String, JsonObject> events) {
+      super(Ids.newItemId("mcp"), providerIndex, outputIndex, events);
+      this.target = target;
+    }
+
+    private JsonObject item(String arguments) {
+      return McpCalls.call(id, target.label(), target.tool(), arguments, null, null, null).put("status", "in_progress");
+    }
+
+    @Override
+    void open(List<JsonObject> out) {
+      out.add(itemEvent("response.output_item.added", item("")));
+    }
+
+    @Override
+    void arguments(String delta, List<JsonObject> out) {
+      arguments.append(delta);
+      out.add(events.apply("response.mcp_call_arguments.delta").put("item_id", id)
+          .put("output_index", outputIndex).put("delta", delta));
+    }
+
+    @Override
+    JsonObject close(List<JsonObject> out, String status) {
+      out.add(events.apply("response.mcp_call_arguments.done").put("item_id", id)
+          .put("output_index", outputIndex).put("arguments", arguments.toString()));
+      return item(arguments.toString());
+    }
+  }
+
+  /** A call to an MCP tool that needs the client's approval: an {@code mcp_approval_request}, done once its arguments are. */
+  static final class ApprovalRequest extends ToolCall {
+    private final McpTarget target;
+
+    ApprovalRequest(int providerIndex, McpTarget target, int outputIndex, Function<String, JsonObject> events) {
+      super(Ids.newItemId("mcpr"), providerIndex, outputIndex, events);
+      this.target = target;
+    }
+
+    @Override
+    void open(List<JsonObject> out) {
+      out.add(itemEvent("response.output_item.added", McpCalls.approvalRequest(id, target.label(), target.tool(), "")));
+    }
+
+    @Override
+    void arguments(String delta, List<JsonObject> out) {
+      arguments.append(delta);
+    }
+
+    @Override
+    JsonObject close(List<JsonObject> out, String status) {
+      JsonObject item = McpCalls.approvalRequest(id, target.label(), target.tool(), arguments.toString());
       out.add(itemEvent("response.output_item.done", item.copy()));
       return item;
     }

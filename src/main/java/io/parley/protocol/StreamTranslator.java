@@ -17,7 +17,7 @@ import java.util.Set;
 public final class StreamTranslator implements StreamTranslation {
 
   private final JsonObject response;
-  private final OutputPolicy policy;
+  private OutputPolicy policy;
   private final JsonArray output = new JsonArray();
   private final Set<Integer> droppedCalls = new HashSet<>();
   private StreamItem open;
@@ -26,6 +26,7 @@ public final class StreamTranslator implements StreamTranslation {
   private boolean cut;
   private String finishReason;
   private JsonObject usage;
+  private JsonObject earlierUsage;
 
   /** @param response the in-progress response object from {@link ResponseObject#inProgress} */
   public StreamTranslator(JsonObject response, OutputPolicy policy) {
@@ -92,7 +93,7 @@ public final class StreamTranslator implements StreamTranslation {
     if (droppedCalls.contains(index)) {
       return;
     }
-    StreamItem.Call call = open instanceof StreamItem.Call c && c.providerIndex == index ? c : null;
+    StreamItem.ToolCall call = open instanceof StreamItem.ToolCall c && c.providerIndex == index ? c : null;
     if (call == null) {
       String name = function.getString("name", "");
       policy.checkCall(name);
@@ -102,8 +103,14 @@ public final class StreamTranslator implements StreamTranslation {
         return;
       }
       calls++;
-      String callId = fragment.getValue("id") instanceof String id && !id.isEmpty() ? id : Ids.newItemId("call");
-      call = openItem(new StreamItem.Call(index, callId, name, nextIndex(), this::event), out);
+      McpTarget target = policy.mcpTarget(name);
+      if (target != null) {
+        call = openItem(target.approval() ? new StreamItem.ApprovalRequest(index, target, nextIndex(), this::event)
+            : new StreamItem.McpCall(index, target, nextIndex(), this::event), out);
+      } else {
+        String callId = fragment.getValue("id") instanceof String id && !id.isEmpty() ? id : Ids.newItemId("call");
+        call = openItem(new StreamItem.Call(index, callId, name, nextIndex(), this::event), out);
+      }
     }
     if (function.getValue("arguments") instanceof String args && !args.isEmpty()) {
       call.arguments(args, out);
@@ -129,6 +136,83 @@ public final class StreamTranslator implements StreamTranslation {
     }
   }
 
+  // ---- a turn with server-side tools streams several provider calls (rounds) as one response ----
+
+  @Override
+  public boolean supportsRounds() {
+    return true;
+  }
+
+  @Override
+  public List<JsonObject> endRound() {
+    List<JsonObject> out = new ArrayList<>(4);
+    closeOpen(out);
+    return out;
+  }
+
+  @Override
+  public void nextRound(OutputPolicy roundPolicy) {
+    policy = roundPolicy;
+    droppedCalls.clear();
+    finishReason = null;
+    earlierUsage = Usage.sum(earlierUsage, usage);
+    usage = null;
+  }
+
+  @Override
+  public JsonArray output() {
+    return output;
+  }
+
+  @Override
+  public boolean cut() {
+    return cut;
+  }
+
+  @Override
+  public void cutShort() {
+    cut = true;
+  }
+
+  @Override
+  public List<JsonObject> added(JsonObject item, List<String> progress) {
+    List<JsonObject> out = new ArrayList<>(2 + progress.size());
+    int index = output.size();
+    output.add(item);
+    out.add(events.event("response.output_item.added").put("output_index", index).put("item", item.copy()));
+    for (String type : progress) {
+      out.add(events.event(type).put("item_id", item.getString("id")).put("output_index", index));
+    }
+    return out;
+  }
+
+  @Override
+  public List<JsonObject> progress(JsonObject item, String type) {
+    return List.of(events.event(type).put("item_id", item.getString("id")).put("output_index", indexOf(item)));
+  }
+
+  @Override
+  public List<JsonObject> done(JsonObject item, String progressType) {
+    int index = indexOf(item);
+    output.set(index, item);
+    List<JsonObject> out = new ArrayList<>(2);
+    if (progressType != null) {
+      out.add(events.event(progressType).put("item_id", item.getString("id")).put("output_index", index));
+    }
+    out.add(events.event("response.output_item.done").put("output_index", index).put("item", item.copy()));
+    return out;
+  }
+
+  private int indexOf(JsonObject item) {
+    String id = item.getString("id");
+    for (int i = 0; i < output.size(); i++) {
+      if (id.equals(output.getJsonObject(i).getString("id"))) {
+        return i;
+      }
+    }
+    throw new IllegalArgumentException("no output item " + id);
+  }
+
   /**
    * Closes the open item and returns its closing events; afterwards {@link #response()} holds the
    * finished response, ready to be stored before {@link #terminalEvent()} is written.
@@ -140,7 +224,8 @@ public final class StreamTranslator implements StreamTranslation {
       openItem(new StreamItem.Message(0, this::event), out);
     }
     closeOpen(out);
-    ResponseObject.finish(response, new ModelOutput(output, usage, cut ? "max_tool_calls" : finishReason), completedAt);
+    ResponseObject.finish(response, new ModelOutput(output, Usage.sum(earlierUsage, usage),
+        cut ? "max_tool_calls" : finishReason), completedAt);
     return out;
   }
 

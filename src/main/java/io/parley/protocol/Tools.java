@@ -4,6 +4,9 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.util.LinkedHashSet;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -31,6 +34,11 @@ public final class Tools {
         throw ApiError.invalidType(param, "an object", list.getValue(i));
       }
       String type = InputItems.requiredString(tool, "type", param);
+      if (type.equals("mcp")) {
+        // Run by Parley for any provider; echoed without its credentials.
+        tools.add(McpToolSpec.parse(tool, param).echo(tool));
+        continue;
+      }
       if (!type.equals("function") && hostedTools) {
         tools.add(tool);
         continue;
@@ -50,6 +58,26 @@ public final class Tools {
           .put("strict", tool.getValue("strict") instanceof Boolean b ? b : null));
     }
     return tools;
+  }
+
+  /** The request's MCP servers, with their credentials (400 for an invalid one, or two with one label). */
+  static List<McpToolSpec> mcpServers(Object value) {
+    if (!(value instanceof JsonArray list)) {
+      return List.of();
+    }
+    List<McpToolSpec> servers = new ArrayList<>();
+    Set<String> labels = new HashSet<>();
+    for (int i = 0; i < list.size(); i++) {
+      if (list.getValue(i) instanceof JsonObject tool && "mcp".equals(tool.getValue("type"))) {
+        McpToolSpec spec = McpToolSpec.parse(tool, "tools[" + i + "]");
+        if (!labels.add(spec.label())) {
+          throw ApiError.invalidValue("tools[" + i + "].server_label", "Two MCP tools have the server_label '"
+              + spec.label() + "': each server needs its own label.");
+        }
+        servers.add(spec);
+      }
+    }
+    return servers.isEmpty() ? List.of() : List.copyOf(servers);
   }
 
   static void validateChoice(Object choice, JsonArray tools) {
@@ -111,7 +139,7 @@ public final class Tools {
     JsonArray chatTools = new JsonArray();
     for (Object o : tools) {
       JsonObject tool = (JsonObject) o;
-      if (allowed != null && !allowed.contains(tool.getString("name"))) {
+      if (!"function".equals(tool.getString("type")) || allowed != null && !allowed.contains(tool.getString("name"))) {
         continue;
       }
       JsonObject function = new JsonObject().put("name", tool.getString("name"));

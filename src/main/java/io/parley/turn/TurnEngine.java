@@ -3,7 +3,9 @@ package io.parley.turn;
 import io.parley.background.RunLog;
 import io.parley.cache.Chain;
 import io.parley.cache.ChainCache;
+import io.parley.mcp.McpClient;
 import io.parley.metrics.Metrics;
+import io.parley.protocol.ApiError;
 import io.parley.protocol.ContextWindows;
 import io.parley.protocol.CreateRequest;
 import io.parley.protocol.ProviderProtocol;
@@ -35,7 +37,7 @@ public final class TurnEngine {
 
   /** What a run uses, owned by the engine. {@code inFlight} is this event loop's running turns. */
   record Parts(Vertx vertx, Upstream upstream, ProviderProtocol protocol, TurnCommit commit, StreamSlots slots,
-      RunLog runs, Duration lease, Metrics metrics, Set<TurnRun> inFlight) {
+      RunLog runs, Duration lease, Metrics metrics, Set<TurnRun> inFlight, McpListing mcp, McpCalling calls) {
   }
 
   private final Parts parts;
@@ -49,12 +51,13 @@ public final class TurnEngine {
    */
   public TurnEngine(Vertx vertx, ResponseStore store, ConversationStore conversations, RunLog runs, ChainCache cache,
       ContextWindows windows, Upstream upstream, ProviderProtocol protocol, StreamSlots slots, Metrics metrics,
-      BiConsumer<String, Long> tokenMeter, Duration lease) {
+      BiConsumer<String, Long> tokenMeter, Duration lease, McpClient mcpClient, McpSettings mcp) {
     this.references = new ItemReferences(store);
     this.history = new HistoryLoader(store, conversations, cache, protocol.buildsFromChatPrefix());
     this.fit = new ContextFit(windows, vertx, history);
     TurnCommit commit = new TurnCommit(store, conversations, windows, vertx, history, tokenMeter);
-    this.parts = new Parts(vertx, upstream, protocol, commit, slots, runs, lease, metrics, new LinkedHashSet<>());
+    this.parts = new Parts(vertx, upstream, protocol, commit, slots, runs, lease, metrics, new LinkedHashSet<>(),
+        new McpListing(mcpClient, mcp.servers()), new McpCalling(mcpClient, mcp));
   }
 
   public ProviderProtocol protocol() {
@@ -65,12 +68,32 @@ public final class TurnEngine {
     return parts.upstream();
   }
 
-  /** A turn ready to run: references resolved, its history loaded (from the cache when it can be), fitted, checked. */
+  /**
+   * A turn ready to run: references resolved, its history loaded (from the cache when it can be), fitted,
+   * checked, and the tools of its MCP servers listed (or found in the chain).
+   */
   public Future<Prepared> prepare(String tenant, String providerKey, CreateRequest request) {
     return references.resolve(tenant, request.input())
         .compose(v -> history.load(tenant, providerKey, request, true))
         .compose(fit::fit)
-        .map(TurnEngine::checked);
+        .compose(this::withTools);
+  }
+
+  /** The tool history is checked first (a 400 comes before any MCP server is asked anything). */
+  private Future<Prepared> withTools(Turn turn) {
+    Prepared plain = checked(turn);
+    if (turn.request().mcp().isEmpty()) {
+      return Future.succeededFuture(plain);
+    }
+    if ((turn.request().stream() || turn.request().background()) && !parts.protocol().streamsToolRounds()) {
+      return Future.failedFuture(ApiError.invalidValue("tools", "MCP tools cannot be streamed with this provider's"
+          + " protocol (Responses API upstream): send the request without 'stream' and 'background'."));
+    }
+    // The chain's turns hold its listings and approval requests; a chain held only as its prefix (and not in
+    // the store, as a WebSocket's store:false one) lists its servers again.
+    return history.withTurns(turn).otherwise(turn).compose(loaded -> parts.mcp().toolset(loaded)
+        .map(tools -> tools.carrying(McpApprovals.carried(loaded, tools)))
+        .map(tools -> new Prepared(loaded, plain.model().withTools(tools.functions(), tools.targets()), tools)));
   }
 
   /** As {@link #prepare}, with the history's items loaded even when the cache holds the chain (compaction reads them). */
@@ -94,11 +117,11 @@ public final class TurnEngine {
    */
   public Future<Prepared> prepareOn(String tenant, String providerKey, CreateRequest request, Chain held) {
     return references.resolve(tenant, request.input())
-        .map(v -> checked(Turn.start(tenant, providerKey, request, held)));
+        .compose(v -> withTools(Turn.start(tenant, providerKey, request, held)));
   }
 
   private static Prepared checked(Turn turn) {
-    return new Prepared(turn, turn.modelRequest());
+    return new Prepared(turn, turn.modelRequest(), McpToolset.NONE);
   }
 
   /** Starts the turn: what it takes is taken now (a 429 for a stream over the tenant's cap fails {@link TurnRun#opened()}). */

@@ -6,6 +6,8 @@ import io.parley.protocol.ModelOutput;
 import io.parley.protocol.ModelRequest;
 import io.parley.protocol.ResponseObject;
 import io.parley.protocol.StreamTranslation;
+import io.parley.protocol.Usage;
+import io.vertx.core.json.JsonArray;
 import io.parley.upstream.Cancellation;
 import io.parley.upstream.ChunkStream;
 import io.parley.upstream.Placement;
@@ -53,6 +55,11 @@ public final class TurnRun implements ReadStream<Events> {
   private boolean firstOutput;
   private long leaseTimer = -1;
   private long cancelTimer = -1;
+  private final ToolLoop loop;
+  private final JsonArray output = new JsonArray();
+  private JsonObject usage;
+  private int callsMade;
+  private int roundStart;
   private ChunkStream chunks;
   private StreamTranslation translation;
   private Placement placement = Placement.MISS;
@@ -63,6 +70,7 @@ public final class TurnRun implements ReadStream<Events> {
     this.model = prepared.model();
     this.options = options;
     this.response = turn.inProgress();
+    this.loop = new ToolLoop(prepared.tools(), model, parts.calls().settings());
   }
 
   /** Completes when the provider answered and events may be written; fails with the error to answer instead. */
@@ -138,52 +146,99 @@ public final class TurnRun implements ReadStream<Events> {
         .onFailure(queued::tryFail);
   }
 
+  /** Runs the calls the client approved (if any), then makes the turn's first provider call. */
   private void call() {
     if (settled) {
       return;
     }
-    Upstream.Call call;
+    List<JsonObject> opening = loop.opening();
+    opening.forEach(output::add);
+    runCalls(ToolLoop.pending(opening), item -> { }, finished -> replace(output, finished))
+        .onSuccess(v -> round(loop.call(output, 0), true));
+  }
+
+  /** One provider call of the turn; the first opens the run, later ones continue its stream. */
+  private void round(ModelRequest call, boolean first) {
+    if (settled) {
+      return;
+    }
+    Upstream.Call request;
     try {
       boolean streaming = options.delivery() != Delivery.JSON;
-      call = new Upstream.Call(parts.protocol().path(), parts.protocol().body(model, streaming), model.routingKey(),
+      request = new Upstream.Call(parts.protocol().path(), parts.protocol().body(call, streaming), call.routingKey(),
           turn.providerKey(), options.forwarded(), cancellation);
     } catch (RuntimeException e) {
       failBeforeOpen(e);
       return;
     }
     if (options.delivery() == Delivery.JSON) {
-      parts.upstream().post(call).onComplete(ar -> {
+      parts.upstream().post(request).onComplete(ar -> {
         if (ar.succeeded()) {
-          answered(ar.result());
+          answered(ar.result(), call);
         } else {
           failBeforeOpen(ar.cause());
         }
       });
     } else {
-      parts.upstream().postStream(call).onComplete(ar -> {
-        if (ar.succeeded()) {
+      parts.upstream().postStream(request).onComplete(ar -> {
+        if (ar.failed()) {
+          if (first) {
+            failBeforeOpen(ar.cause());
+          } else {
+            fail(Failures.toApiError(ar.cause(), options.forwarded().requestId()));
+          }
+        } else if (first) {
           streaming(ar.result());
         } else {
-          failBeforeOpen(ar.cause());
+          attach(ar.result().value());
         }
       });
     }
   }
 
-  /** A non-streaming answer: the finished response is stored, then opened with its terminal event alone. */
-  private void answered(Routed<JsonObject> answer) {
+  /**
+   * A non-streaming answer: its MCP calls are run and the model asked again while the loop goes on; then
+   * the finished response is stored, and the run opens with its terminal event alone.
+   */
+  private void answered(Routed<JsonObject> answer, ModelRequest call) {
     if (settled) {
       return;
     }
     placement = answer.placement();
-    ModelOutput output;
+    ModelOutput round;
     try {
-      output = parts.protocol().output(answer.value(), model);
+      round = parts.protocol().output(answer.value(), call);
     } catch (RuntimeException e) {
       failBeforeOpen(e);
       return;
     }
-    ResponseObject.finish(response, output, System.currentTimeMillis() / 1000);
+    int from = output.size();
+    round.output().forEach(output::add);
+    usage = Usage.sum(usage, round.usage());
+    List<JsonObject> items = ToolLoop.list(output, from);
+    callsMade += ToolLoop.calls(items);
+    List<JsonObject> pending = ToolLoop.pending(items);
+    if (pending.isEmpty()) {
+      finishJson(round.finishReason());
+      return;
+    }
+    runCalls(pending, item -> { }, finished -> replace(output, finished)).onSuccess(v -> {
+      if (ToolLoop.clientsMove(items) || "max_tool_calls".equals(round.finishReason())) {
+        finishJson(round.finishReason());
+      } else if (!loop.withinBudget()) {
+        finishJson("max_tool_calls");
+      } else {
+        loop.nextRound();
+        round(loop.call(output, callsMade), false);
+      }
+    });
+  }
+
+  private void finishJson(String finishReason) {
+    if (settled) {
+      return;
+    }
+    ResponseObject.finish(response, new ModelOutput(output, usage, finishReason), System.currentTimeMillis() / 1000);
     settled = true;
     parts.commit().finished(turn, response, options.keepChain()).onComplete(ar -> {
       if (ar.failed()) {
@@ -195,22 +250,42 @@ public final class TurnRun implements ReadStream<Events> {
     });
   }
 
+  /** The stream opened: the response's opening events, the items made before the first call, then the provider's. */
   private void streaming(Routed<ChunkStream> stream) {
-    chunks = stream.value();
     if (settled) {
-      chunks.cancel();
+      stream.value().cancel();
       return;
     }
     placement = stream.placement();
     translation = parts.protocol().translation(response, model);
+    opened.complete();
+    push(translation.start());
+    for (Object o : output) {
+      JsonObject item = (JsonObject) o;
+      boolean listing = "mcp_list_tools".equals(item.getString("type"));
+      push(translation.added(listing ? item.copy().put("tools", new JsonArray()) : inProgress(item),
+          List.of(listing ? "response.mcp_list_tools.in_progress" : "response.mcp_call.in_progress")));
+      push(translation.done(item, listing ? "response.mcp_list_tools.completed" : callEnd(item)));
+    }
+    attach(stream.value());
+  }
+
+  /** Relays one provider stream (the turn's first, or a later round's). */
+  private void attach(ChunkStream stream) {
+    chunks = stream;
+    if (settled) {
+      chunks.cancel();
+      return;
+    }
+    if (loop.active()) {
+      roundStart = translation.output().size();
+    }
     chunks.exceptionHandler(err -> fail(Failures.toApiError(err, options.forwarded().requestId())));
     chunks.endHandler(v -> complete());
     chunks.handler(this::onChunk);
     if (paused || handler == null) {
       chunks.pause();
     }
-    opened.complete();
-    push(translation.start());
   }
 
   /** A chunk the translation refuses throws: the chunk stream then fails, resetting the provider request. */
@@ -223,8 +298,40 @@ public final class TurnRun implements ReadStream<Events> {
     push(events);
   }
 
-  /** The provider's stream ended: closing events, then the turn is stored, then the terminal event. */
+  /**
+   * A provider stream ended. With MCP calls in it, they run (their events streamed as they go) and the model
+   * is called again while the loop goes on; otherwise: closing events, the turn is stored, the terminal event.
+   */
   private void complete() {
+    if (settled) {
+      return;
+    }
+    if (loop.active() && translation.supportsRounds()) {
+      push(translation.endRound());
+      List<JsonObject> items = ToolLoop.list(translation.output(), roundStart);
+      List<JsonObject> pending = ToolLoop.pending(items);
+      if (!pending.isEmpty()) {
+        runCalls(pending, item -> push(translation.progress(item, "response.mcp_call.in_progress")),
+            finished -> push(translation.done(finished, callEnd(finished)))).onSuccess(v -> {
+              if (ToolLoop.clientsMove(items) || translation.cut()) {
+                finishStream();
+              } else if (!loop.withinBudget()) {
+                translation.cutShort();
+                finishStream();
+              } else {
+                loop.nextRound();
+                translation.nextRound(model.policy());
+                round(loop.call(translation.output(), 0), false);
+              }
+            });
+        return;
+      }
+    }
+    finishStream();
+  }
+
+  /** Closing events, then the turn is stored, then the terminal event. */
+  private void finishStream() {
     if (settled) {
       return;
     }
@@ -246,6 +353,36 @@ public final class TurnRun implements ReadStream<Events> {
         settle(Ending.FAILED, null, error);
       }
     });
+  }
+
+  /** Runs MCP calls with the turn's cancel handle; a cancelled or failed turn stops here. */
+  private Future<Void> runCalls(List<JsonObject> pending, java.util.function.Consumer<JsonObject> started,
+      java.util.function.Consumer<JsonObject> finished) {
+    if (pending.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return parts.calls().run(loop.tools(), pending, cancellation, started, item -> {
+      if (!settled) {
+        finished.accept(item);
+      }
+    }).compose(v -> settled ? Promise.<Void>promise().future() : Future.succeededFuture());
+  }
+
+  private static JsonObject inProgress(JsonObject item) {
+    return item.copy().put("output", null).put("error", null).put("status", "in_progress");
+  }
+
+  private static String callEnd(JsonObject item) {
+    return "failed".equals(item.getString("status")) ? "response.mcp_call.failed" : "response.mcp_call.completed";
+  }
+
+  private static void replace(JsonArray items, JsonObject item) {
+    for (int i = 0; i < items.size(); i++) {
+      if (item.getString("id").equals(items.getJsonObject(i).getString("id"))) {
+        items.set(i, item);
+        return;
+      }
+    }
   }
 
   /** A failure after the stream opened: {@code response.failed}, and a background turn stores it. */

@@ -1,0 +1,71 @@
+package io.parley.protocol;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+/** The MCP output items ({@code mcp_list_tools}, {@code mcp_call}, {@code mcp_approval_request}) as OpenAI shapes them. */
+public final class McpCalls {
+
+  private McpCalls() {
+  }
+
+  public static JsonObject listTools(String id, String label, JsonArray tools, String error) {
+    return new JsonObject().put("type", "mcp_list_tools").put("id", id).put("server_label", label)
+        .put("tools", tools).put("error", error);
+  }
+
+  public static JsonObject approvalRequest(String id, String label, String name, String arguments) {
+    return new JsonObject().put("type", "mcp_approval_request").put("id", id).put("server_label", label)
+        .put("name", name).put("arguments", arguments);
+  }
+
+  /**
+   * @param error {@code null} on success, else an {@code mcp_tool_execution_error}, {@code mcp_protocol_error}
+   *              or {@code http_error} object
+   */
+  public static JsonObject call(String id, String label, String name, String arguments, String output,
+      JsonObject error, String approvalRequestId) {
+    return new JsonObject().put("type", "mcp_call").put("id", id).put("server_label", label).put("name", name)
+        .put("arguments", arguments).put("output", output).put("error", error)
+        .put("status", error == null ? "completed" : "failed").put("approval_request_id", approvalRequestId);
+  }
+
+  /**
+   * The item for a call the model just made to an MCP tool: an {@code mcp_call} still {@code in_progress}
+   * (Parley runs it next), or, when the tool needs approval, an {@code mcp_approval_request}.
+   */
+  public static JsonObject pending(McpTarget target, String arguments) {
+    return target.approval()
+        ? approvalRequest(Ids.newItemId("mcpr"), target.label(), target.tool(), arguments)
+        : call(Ids.newItemId("mcp"), target.label(), target.tool(), arguments, null, null, null).put("status", "in_progress");
+  }
+
+  /** Whether an output item is a call Parley has yet to run. */
+  public static boolean isPending(JsonObject item) {
+    return "mcp_call".equals(item.getString("type")) && "in_progress".equals(item.getString("status"));
+  }
+
+  /** What the model is told a call returned: its output, or what went wrong. */
+  static String resultText(JsonObject call) {
+    if (call.getValue("error") instanceof JsonObject error) {
+      String detail = error.getValue("message") instanceof String m ? m
+          : error.getValue("content") instanceof JsonArray content ? text(content) : error.encode();
+      return "Error: " + detail;
+    }
+    return call.getValue("output") instanceof String output ? output : "";
+  }
+
+  /** The text parts of MCP content, joined by newlines. */
+  public static String text(JsonArray content) {
+    StringBuilder text = new StringBuilder();
+    for (Object o : content) {
+      if (o instanceof JsonObject part && part.getValue("text") instanceof String t) {
+        if (!text.isEmpty()) {
+          text.append('\n');
+        }
+        text.append(t);
+      }
+    }
+    return text.toString();
+  }
+}
