@@ -1,12 +1,21 @@
 package io.parley.turn;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.OutputStreamAppender;
 import io.parley.testing.Chunks;
+import io.parley.testing.ClientConnection;
+import io.parley.testing.ResponsesSocket;
 import io.parley.testing.Gateway;
 import io.parley.testing.McpTestServer;
 import io.parley.testing.RecordingUpstream;
 import io.parley.testing.Sse;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
@@ -15,6 +24,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
+import org.slf4j.LoggerFactory;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +50,8 @@ class McpToolLoopTest {
   private Gateway gateway;
   /** The calls the scripted model makes on its first round, as {function name, JSON arguments}. */
   private volatile List<String[]> calls = List.of();
+  private final Vertx clientVertx = Vertx.vertx();
+  private final WebSocketClient webSockets = clientVertx.createWebSocketClient();
 
   @BeforeAll
   void start() {
@@ -52,6 +67,7 @@ class McpToolLoopTest {
     mcp.close();
     provider.close();
     providerVertx.close().await();
+    clientVertx.close().await();
   }
 
   @BeforeEach
@@ -254,7 +270,34 @@ class McpToolLoopTest {
 
   @Test
   void credentialsReachTheMcpServerOnlyAndAreNeverStoredOrSentUpstream() {
-    JsonObject response = gateway.post("/v1/responses", request("never")).json();
+    LoggerContext logging = (LoggerContext) LoggerFactory.getILoggerFactory();
+    PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+    encoder.setContext(logging);
+    encoder.setPattern("%level %logger %msg %kvp %ex%n");
+    encoder.start();
+    ByteArrayOutputStream captured = new ByteArrayOutputStream();
+    OutputStreamAppender<ILoggingEvent> appender = new OutputStreamAppender<>();
+    appender.setContext(logging);
+    appender.setEncoder(encoder);
+    appender.setOutputStream(captured);
+    appender.start();
+    Logger root = logging.getLogger(Logger.ROOT_LOGGER_NAME);
+    root.addAppender(appender);
+    logging.getLogger("io.parley").setLevel(Level.TRACE);
+    JsonObject response;
+    try {
+      response = gateway.post("/v1/responses", request("never")).json();
+      calls = List.<String[]>of(new String[] {"vault__fail", "{}"});
+      gateway.post("/v1/responses", request("never"));
+    } finally {
+      root.detachAppender(appender);
+      logging.getLogger("io.parley").setLevel(null);
+    }
+    String logged;
+    synchronized (captured) {
+      logged = captured.toString(StandardCharsets.UTF_8);
+    }
+    assertThat(logged).as("something was logged").isNotBlank().doesNotContain(TOKEN);
 
     assertThat(mcp.headers()).anySatisfy(h -> assertThat(h.get("authorization")).isEqualTo("Bearer " + TOKEN));
     assertThat(response.encode()).doesNotContain(TOKEN);
@@ -300,6 +343,68 @@ class McpToolLoopTest {
       assertThat(reply.json().getJsonObject("error").getString("message")).contains("vault");
       assertThat(provider.requests()).isEmpty();
     }
+  }
+
+  @Test
+  void aWebSocketTurnRunsTheToolLoopWithTheSameEvents() throws Exception {
+    try (ResponsesSocket socket = ResponsesSocket.connect(webSockets, gateway.port())) {
+      JsonObject create = ResponsesSocket.create("what is the secret k1?")
+          .put("tools", new JsonArray().add(mcpTool("never")));
+      socket.send(create);
+      List<JsonObject> events = socket.turn();
+
+      List<String> types = events.stream().map(e -> e.getString("type")).toList();
+      assertThat(types).containsSubsequence("response.mcp_list_tools.completed", "response.mcp_call_arguments.done",
+          "response.mcp_call.completed", "response.completed");
+      JsonObject completed = events.get(events.size() - 1).getJsonObject("response");
+      assertThat(completed.getString("output_text")).isEqualTo("done: secret-of-k1");
+    }
+  }
+
+  @Test
+  void aBackgroundTurnRunsTheToolLoopAndStoresItsOutput() throws Exception {
+    JsonObject queued = gateway.post("/v1/responses", request("never").put("background", true)).json();
+    assertThat(queued.getString("status")).isEqualTo("queued");
+
+    JsonObject done = null;
+    for (int i = 0; i < 100; i++) {
+      done = gateway.get("/v1/responses/" + queued.getString("id")).json();
+      if ("completed".equals(done.getString("status"))) {
+        break;
+      }
+      Thread.sleep(50);
+    }
+    assertThat(done.getString("status")).isEqualTo("completed");
+    assertThat(types(done.getJsonArray("output"))).containsExactly("mcp_list_tools", "mcp_call", "message");
+    Sse.Stream replay = Sse.parse(200, "text/event-stream",
+        gateway.get("/v1/responses/" + queued.getString("id") + "?stream=true").body());
+    assertThat(replay.types()).contains("response.mcp_call.completed", "response.completed");
+  }
+
+  @Test
+  void aClientThatLeavesCancelsTheRunningToolCallAndTheLoop() throws Exception {
+    calls = List.<String[]>of(new String[] {"vault__slow", "{\"ms\":5000}"});
+    int slowBefore = mcp.slowCalls().size();
+    long startedBefore = mcp.slowStartedNanos();
+    try (ClientConnection client = ClientConnection.post(gateway.port(), "/v1/responses", request("never"))) {
+      long deadline = System.nanoTime() + 5_000_000_000L;
+      while (mcp.slowStartedNanos() == startedBefore && System.nanoTime() < deadline) {
+        Thread.sleep(5);
+      }
+      assertThat(mcp.slowStartedNanos()).as("the slow tool started").isNotEqualTo(startedBefore);
+      long closed = client.closeNow();
+      while (mcp.slowCalls().size() == slowBefore && System.nanoTime() - closed < 2_000_000_000L) {
+        Thread.sleep(5);
+      }
+      assertThat(mcp.slowCalls()).hasSize(slowBefore + 1);
+      McpTestServer.SlowCall call = mcp.slowCalls().get(slowBefore);
+      assertThat(call.cancelled()).as("the MCP server was told to stop").isTrue();
+      long ms = (call.stoppedNanos() - closed) / 1_000_000;
+      System.out.println("[mcp-cancel] tool call stopped " + ms + " ms after the client left");
+      assertThat(ms).isLessThan(1000);
+    }
+    Thread.sleep(200);
+    assertThat(provider.requests()).as("no second model round after the client left").hasSize(1);
   }
 
   @Test
