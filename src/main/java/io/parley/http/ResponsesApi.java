@@ -67,10 +67,10 @@ final class ResponsesApi {
     return run.opened().compose(v -> {
       ctx.response().putHeader(CACHE_HEADER, run.placement().header());
       if (delivery == Delivery.STREAM) {
-        return run.pipeTo(new SseSink(ctx.response()));
+        return run.events().pipeTo(new SseSink(ctx.response()));
       }
       JsonFold fold = new JsonFold();
-      return run.pipeTo(fold).compose(done -> json(ctx, fold.response()));
+      return run.events().pipeTo(fold).compose(done -> json(ctx, fold.response()));
     });
   }
 

@@ -169,7 +169,7 @@ final class WebSocketSession {
       run.cancel(Ending.CLIENT_GONE);
     }
     return run.opened()
-        .compose(v -> run.pipe().endOnComplete(false).to(new WebSocketSink(socket)))
+        .compose(v -> run.events().pipe().endOnComplete(false).to(new WebSocketSink(socket)))
         .compose(v -> run.result())
         .map(result -> {
           if (result.chain() != null) {

@@ -137,7 +137,7 @@ public final class TurnEngine {
    */
   public Future<io.vertx.core.json.JsonObject> runInBackground(Prepared turn, RunOptions options) {
     TurnRun run = run(turn, options);
-    run.pipeTo(new RunLogSink(parts.runs(), turn.turn().tenant(), turn.turn().id()));
+    run.events().pipeTo(new RunLogSink(parts.runs(), turn.turn().tenant(), turn.turn().id()));
     return run.queued();
   }
 

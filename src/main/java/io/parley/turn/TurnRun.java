@@ -14,17 +14,15 @@ import io.parley.upstream.Placement;
 import io.parley.upstream.Routed;
 import io.parley.upstream.Upstream;
 import io.vertx.core.Future;
-import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.streams.ReadStream;
 
-import java.util.ArrayDeque;
 import java.util.List;
 
 /**
  * One turn running: the provider call and the ordered stream of Responses events it produces, consumed by
- * one transport through {@link #pipeTo}. Everything the turn takes (a stream slot, a background lease and
+ * one transport through {@link #events()}. Everything the turn takes (a stream slot, a background lease and
  * its cancel watch, the provider request) is taken in {@link #begin} and given back in {@link #settle},
  * whatever ends it; {@link #cancel} is the one handle through which a client leaving, a cancel, and
  * shutdown reach the provider request at any stage. Confined to the event loop it was started on.
@@ -33,7 +31,7 @@ import java.util.List;
  * HTTP error with its status. After that, a failure is a {@code response.failed} event, and the stream
  * ends after its terminal event, which for a finished turn comes only once the turn is stored.
  */
-public final class TurnRun implements ReadStream<Events> {
+public final class TurnRun {
 
   private final TurnEngine.Parts parts;
   private final Turn turn;
@@ -43,18 +41,13 @@ public final class TurnRun implements ReadStream<Events> {
   private final Promise<Void> opened = Promise.promise();
   private final Promise<JsonObject> queued = Promise.promise();
   private final Promise<TurnResult> result = Promise.promise();
-  private final ArrayDeque<Events> pending = new ArrayDeque<>(4);
+  private final EventQueue events = new EventQueue();
   private final JsonObject response;
-  private Handler<Events> handler;
-  private Handler<Void> endHandler;
-  private boolean paused;
   private boolean ended;
-  private boolean endDelivered;
   private boolean settled;
   private boolean holdsSlot;
   private boolean firstOutput;
-  private long leaseTimer = -1;
-  private long cancelTimer = -1;
+  private BackgroundHold hold;
   private final ToolLoop loop;
   private final JsonArray output = new JsonArray();
   private JsonObject usage;
@@ -71,6 +64,11 @@ public final class TurnRun implements ReadStream<Events> {
     this.options = options;
     this.response = turn.inProgress();
     this.loop = new ToolLoop(prepared.tools(), model, parts.calls().settings());
+  }
+
+  /** The turn's events, to pipe to a transport; paused or unread, it pauses the provider stream. */
+  public ReadStream<Events> events() {
+    return events;
   }
 
   /** Completes when the provider answered and events may be written; fails with the error to answer instead. */
@@ -125,23 +123,15 @@ public final class TurnRun implements ReadStream<Events> {
   /** Stores the turn as {@code queued} under a lease that is renewed while it runs, and watches for a cancel. */
   private Future<Void> queue() {
     response.put("status", "queued");
-    return parts.runs().lease(turn.tenant(), turn.id(), parts.lease())
+    hold = new BackgroundHold(parts.vertx(), parts.runs(), turn.tenant(), turn.id());
+    return hold.lease(parts.lease())
         .compose(v -> parts.commit().state(turn, response.copy()))
         .onSuccess(v -> {
           queued.complete(response.copy());
-          if (ended) {
-            return;
+          if (!ended) {
+            response.put("status", "in_progress");
+            hold.watch(parts.lease(), TurnEngine.CANCEL_POLL_MS, () -> cancel(Ending.CANCELLED));
           }
-          response.put("status", "in_progress");
-          long renew = Math.max(100, parts.lease().toMillis() / 3);
-          leaseTimer = parts.vertx().setPeriodic(renew, id -> parts.runs().lease(turn.tenant(), turn.id(), parts.lease()));
-          cancelTimer = parts.vertx().setPeriodic(TurnEngine.CANCEL_POLL_MS, id -> parts.runs()
-              .cancelRequested(turn.tenant(), turn.id())
-              .onSuccess(cancel -> {
-                if (cancel) {
-                  cancel(Ending.CANCELLED);
-                }
-              }));
         })
         .onFailure(queued::tryFail);
   }
@@ -245,7 +235,7 @@ public final class TurnRun implements ReadStream<Events> {
         settle(Ending.FAILED, null, ar.cause());
         return;
       }
-      push(List.of(ResponseObject.terminalEvent(response, 0)));
+      events.push(List.of(ResponseObject.terminalEvent(response, 0)));
       settle(Ending.FINISHED, ar.result(), null);
     });
   }
@@ -259,13 +249,13 @@ public final class TurnRun implements ReadStream<Events> {
     placement = stream.placement();
     translation = parts.protocol().translation(response, model);
     opened.complete();
-    push(translation.start());
+    events.push(translation.start());
     for (Object o : output) {
       JsonObject item = (JsonObject) o;
       boolean listing = "mcp_list_tools".equals(item.getString("type"));
-      push(translation.added(listing ? item.copy().put("tools", new JsonArray()) : inProgress(item),
+      events.push(translation.added(listing ? item.copy().put("tools", new JsonArray()) : inProgress(item),
           List.of(listing ? "response.mcp_list_tools.in_progress" : "response.mcp_call.in_progress")));
-      push(translation.done(item, listing ? "response.mcp_list_tools.completed" : callEnd(item)));
+      events.push(translation.done(item, listing ? "response.mcp_list_tools.completed" : callEnd(item)));
     }
     attach(stream.value());
   }
@@ -283,19 +273,23 @@ public final class TurnRun implements ReadStream<Events> {
     chunks.exceptionHandler(err -> fail(Failures.toApiError(err, options.forwarded().requestId())));
     chunks.endHandler(v -> complete());
     chunks.handler(this::onChunk);
-    if (paused || handler == null) {
-      chunks.pause();
-    }
+    events.source(flowing -> {
+      if (flowing && !settled) {
+        chunks.resume();
+      } else if (!flowing) {
+        chunks.pause();
+      }
+    });
   }
 
   /** A chunk the translation refuses throws: the chunk stream then fails, resetting the provider request. */
   private void onChunk(JsonObject chunk) {
-    List<JsonObject> events = translation.onChunk(chunk);
-    if (!firstOutput && events.stream().anyMatch(TurnRun::isOutputDelta)) {
+    List<JsonObject> batch = translation.onChunk(chunk);
+    if (!firstOutput && batch.stream().anyMatch(TurnRun::isOutputDelta)) {
       firstOutput = true;
       parts.metrics().timeToFirstToken(System.nanoTime() - options.startNanos());
     }
-    push(events);
+    events.push(batch);
   }
 
   /**
@@ -307,12 +301,12 @@ public final class TurnRun implements ReadStream<Events> {
       return;
     }
     if (loop.active() && translation.supportsRounds()) {
-      push(translation.endRound());
+      events.push(translation.endRound());
       List<JsonObject> items = ToolLoop.list(translation.output(), roundStart);
       List<JsonObject> pending = ToolLoop.pending(items);
       if (!pending.isEmpty()) {
-        runCalls(pending, item -> push(translation.progress(item, "response.mcp_call.in_progress")),
-            finished -> push(translation.done(finished, callEnd(finished)))).onSuccess(v -> {
+        runCalls(pending, item -> events.push(translation.progress(item, "response.mcp_call.in_progress")),
+            finished -> events.push(translation.done(finished, callEnd(finished)))).onSuccess(v -> {
               if (ToolLoop.clientsMove(items) || translation.cut()) {
                 finishStream();
               } else if (!loop.withinBudget()) {
@@ -336,7 +330,7 @@ public final class TurnRun implements ReadStream<Events> {
       return;
     }
     try {
-      push(translation.finish(System.currentTimeMillis() / 1000));
+      events.push(translation.finish(System.currentTimeMillis() / 1000));
     } catch (ApiError e) {
       fail(e);
       return;
@@ -345,11 +339,11 @@ public final class TurnRun implements ReadStream<Events> {
     JsonObject finished = translation.response();
     parts.commit().finished(turn, finished, options.keepChain()).onComplete(ar -> {
       if (ar.succeeded()) {
-        push(List.of(translation.terminalEvent()));
+        events.push(List.of(translation.terminalEvent()));
         settle(Ending.FINISHED, ar.result(), null);
       } else {
         ApiError error = Failures.toApiError(ar.cause(), options.forwarded().requestId());
-        push(List.of(translation.failedEvent(error)));
+        events.push(List.of(translation.failedEvent(error)));
         settle(Ending.FAILED, null, error);
       }
     });
@@ -392,7 +386,7 @@ public final class TurnRun implements ReadStream<Events> {
     }
     settled = true;
     cancellation.cancel();
-    push(List.of(translation.failedEvent(error)));
+    events.push(List.of(translation.failedEvent(error)));
     storeStateThenSettle(Ending.FAILED, error);
   }
 
@@ -450,10 +444,8 @@ public final class TurnRun implements ReadStream<Events> {
       parts.slots().release(turn.tenant());
       parts.metrics().streamEnded();
     }
-    if (options.delivery() == Delivery.BACKGROUND) {
-      parts.vertx().cancelTimer(leaseTimer);
-      parts.vertx().cancelTimer(cancelTimer);
-      parts.runs().release(turn.tenant(), turn.id());
+    if (hold != null) {
+      hold.release();
     }
     parts.inFlight().remove(this);
     // The result first: whoever opens on the run's end (a JSON answer) reads it as it is written out.
@@ -464,79 +456,11 @@ public final class TurnRun implements ReadStream<Events> {
     } else {
       opened.tryComplete();
     }
-    drain();
+    events.end();
   }
 
   /** Model output reaching the client: text, refusal, reasoning or tool-call argument deltas. */
   private static boolean isOutputDelta(JsonObject event) {
     return event.getValue("type") instanceof String type && type.endsWith(".delta");
-  }
-
-  // ---- ReadStream: events are queued until read; pausing the run pauses the provider's socket ----
-
-  private void push(List<JsonObject> events) {
-    if (!events.isEmpty()) {
-      pending.add(new Events(events));
-      drain();
-    }
-  }
-
-  private void drain() {
-    while (!paused && handler != null && !pending.isEmpty()) {
-      handler.handle(pending.poll());
-    }
-    if (ended && pending.isEmpty() && !endDelivered && handler != null && !paused) {
-      endDelivered = true;
-      if (endHandler != null) {
-        endHandler.handle(null);
-      }
-    }
-  }
-
-  @Override
-  public TurnRun handler(Handler<Events> handler) {
-    this.handler = handler;
-    flow();
-    return this;
-  }
-
-  @Override
-  public TurnRun pause() {
-    paused = true;
-    if (chunks != null) {
-      chunks.pause();
-    }
-    return this;
-  }
-
-  @Override
-  public TurnRun resume() {
-    paused = false;
-    flow();
-    return this;
-  }
-
-  @Override
-  public TurnRun fetch(long amount) {
-    return resume();
-  }
-
-  private void flow() {
-    drain();
-    if (chunks != null && !paused && handler != null && !settled) {
-      chunks.resume();
-    }
-  }
-
-  @Override
-  public TurnRun endHandler(Handler<Void> endHandler) {
-    this.endHandler = endHandler;
-    return this;
-  }
-
-  @Override
-  public TurnRun exceptionHandler(Handler<Throwable> handler) {
-    // A run never fails its stream: a failure after the start is a response.failed event.
-    return this;
   }
 }
