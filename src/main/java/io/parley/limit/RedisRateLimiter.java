@@ -1,6 +1,6 @@
 package io.parley.limit;
 
-import io.parley.state.LuaScripts;
+import io.parley.redis.LuaScript;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
@@ -18,7 +18,7 @@ import java.util.List;
  */
 public final class RedisRateLimiter implements RateLimiter {
 
-  private static final String SCRIPT = LuaScripts.load("rate_limit.lua");
+  private static final LuaScript ADMIT = LuaScript.load("rate_limit.lua");
 
   private final Redis redis;
 
@@ -31,10 +31,10 @@ public final class RedisRateLimiter implements RateLimiter {
     long now = System.currentTimeMillis();
     long window = now / WINDOW_MILLIS;
     long reset = (window + 1) * WINDOW_MILLIS - now;
-    Request eval = Request.cmd(Command.EVAL).arg(SCRIPT).arg(2)
-        .arg(key(tenant, "req", window)).arg(key(tenant, "tok", window))
-        .arg(limits.requestsPerMinute()).arg(limits.tokensPerMinute()).arg(2 * WINDOW_MILLIS);
-    return redis.send(eval).map(reply -> decision(reply, limits, reset));
+    return ADMIT.run(redis, List.of(key(tenant, "req", window), key(tenant, "tok", window)),
+            List.of(Long.toString(limits.requestsPerMinute()), Long.toString(limits.tokensPerMinute()),
+                Long.toString(2 * WINDOW_MILLIS)))
+        .map(reply -> decision(reply, limits, reset));
   }
 
   private static Decision decision(Response reply, Limits limits, long reset) {

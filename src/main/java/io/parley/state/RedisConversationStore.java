@@ -1,6 +1,7 @@
 package io.parley.state;
 
 import io.parley.protocol.Ids;
+import io.parley.redis.LuaScript;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -22,7 +23,7 @@ import java.util.List;
  */
 public final class RedisConversationStore implements ConversationStore {
 
-  private static final String APPEND = LuaScripts.load("conversation_append.lua");
+  private static final LuaScript APPEND = LuaScript.load("conversation_append.lua");
 
   private final Redis redis;
   private final long ttlMillis;
@@ -96,10 +97,10 @@ public final class RedisConversationStore implements ConversationStore {
     if (items.isEmpty()) {
       return get(tenant, id).map(c -> c != null);
     }
-    Request eval = Request.cmd(Command.EVAL).arg(APPEND).arg(2).arg(object(tenant, id)).arg(list(tenant, id))
-        .arg(ttlMillis);
-    items.forEach(item -> eval.arg(((JsonObject) item).encode()));
-    return redis.send(eval).map(reply -> reply.toInteger() == 1);
+    List<String> args = new ArrayList<>(items.size() + 1);
+    args.add(Long.toString(ttlMillis));
+    items.forEach(item -> args.add(((JsonObject) item).encode()));
+    return APPEND.run(redis, List.of(object(tenant, id), list(tenant, id)), args).map(reply -> reply.toInteger() == 1);
   }
 
   @Override
