@@ -2,10 +2,8 @@ package io.parley.limit;
 
 import io.parley.redis.LuaScript;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 
@@ -22,8 +20,8 @@ public final class RedisRateLimiter implements RateLimiter {
 
   private final Redis redis;
 
-  public RedisRateLimiter(Vertx vertx, RedisOptions options) {
-    this.redis = Redis.createClient(vertx, options);
+  public RedisRateLimiter(Redis redis) {
+    this.redis = redis;
   }
 
   @Override
@@ -52,8 +50,9 @@ public final class RedisRateLimiter implements RateLimiter {
     return "parley:{rl:" + tenant + "}:" + counter + ":" + window;
   }
 
+  /** Nothing to release: the client is the process's, closed by whoever created it. */
   @Override
   public Future<Void> close() {
-    return redis.close();
+    return Future.succeededFuture();
   }
 }

@@ -3,12 +3,10 @@ package io.parley.state;
 import io.parley.protocol.Ids;
 import io.parley.redis.LuaScript;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 
@@ -28,8 +26,8 @@ public final class RedisConversationStore implements ConversationStore {
   private final Redis redis;
   private final long ttlMillis;
 
-  public RedisConversationStore(Vertx vertx, RedisOptions options, Duration ttl) {
-    this.redis = Redis.createClient(vertx, options);
+  public RedisConversationStore(Redis redis, Duration ttl) {
+    this.redis = redis;
     this.ttlMillis = ttl.toMillis();
   }
 
@@ -116,9 +114,10 @@ public final class RedisConversationStore implements ConversationStore {
     });
   }
 
+  /** Nothing to release: the client is the process's, closed by whoever created it. */
   @Override
   public Future<Void> close() {
-    return redis.close();
+    return Future.succeededFuture();
   }
 
   private static JsonArray decode(Response values) {

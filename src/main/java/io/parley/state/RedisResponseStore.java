@@ -3,11 +3,8 @@ package io.parley.state;
 import io.parley.protocol.Ids;
 import io.parley.redis.LuaScript;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.RedisClientType;
-import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 
@@ -31,13 +28,10 @@ public final class RedisResponseStore implements ResponseStore {
   /** ARGV of both scripts: the TTL to renew every turn they read or touch with. */
   private final List<String> scriptArgs;
 
-  public RedisResponseStore(Vertx vertx, String redisUrl, Duration ttl) {
-    this(vertx, RedisConnections.standalone(redisUrl), ttl);
-  }
-
-  public RedisResponseStore(Vertx vertx, RedisOptions options, Duration ttl) {
-    this.redis = Redis.createClient(vertx, options);
-    this.cluster = options.getType() == RedisClientType.CLUSTER;
+  /** @param cluster whether {@code redis} is a Redis Cluster client, which refuses a batch across hash slots */
+  public RedisResponseStore(Redis redis, boolean cluster, Duration ttl) {
+    this.redis = redis;
+    this.cluster = cluster;
     this.ttlMillis = ttl.toMillis();
     this.scriptArgs = List.of(Long.toString(ttlMillis));
   }
@@ -155,9 +149,10 @@ public final class RedisResponseStore implements ResponseStore {
     return redis.send(Request.cmd(Command.PING)).mapEmpty();
   }
 
+  /** Nothing to release: the client is the process's, closed by whoever created it. */
   @Override
   public Future<Void> close() {
-    return redis.close();
+    return Future.succeededFuture();
   }
 
   /** One pipelined batch: MGET of every ancestor, then a PEXPIRE for each so the whole chain lives on. */

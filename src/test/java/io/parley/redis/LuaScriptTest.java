@@ -4,7 +4,6 @@ import io.parley.limit.Decision;
 import io.parley.limit.Limits;
 import io.parley.limit.RedisRateLimiter;
 import io.parley.protocol.Ids;
-import io.parley.state.RedisConnections;
 import io.parley.state.RedisConversationStore;
 import io.parley.state.RedisResponseStore;
 import io.parley.state.StoredResponse;
@@ -95,9 +94,9 @@ class LuaScriptTest {
 
   @Test
   void everyScriptedCallSucceedsRightAfterScriptFlush() {
-    RedisResponseStore responses = new RedisResponseStore(vertx, RedisSupport.url(), TTL);
-    RedisConversationStore conversations = new RedisConversationStore(vertx, RedisConnections.standalone(RedisSupport.url()), TTL);
-    RedisRateLimiter limiter = new RedisRateLimiter(vertx, RedisConnections.standalone(RedisSupport.url()));
+    RedisResponseStore responses = new RedisResponseStore(redis, false, TTL);
+    RedisConversationStore conversations = new RedisConversationStore(redis, TTL);
+    RedisRateLimiter limiter = new RedisRateLimiter(redis);
     StoredResponse root = turn(null);
     StoredResponse child = turn(root);
     await(responses.put(TENANT, root));
