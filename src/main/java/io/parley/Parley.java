@@ -1,5 +1,6 @@
 package io.parley;
 
+import io.parley.backend.Backends;
 import io.parley.background.MemoryRunLog;
 import io.parley.background.RedisRunLog;
 import io.parley.cache.ChainCache;
@@ -13,11 +14,10 @@ import io.parley.metrics.Metrics;
 import io.parley.mock.MockUpstreamVerticle;
 import io.parley.limit.MemoryRateLimiter;
 import io.parley.limit.RedisRateLimiter;
-import io.parley.state.Backends;
+import io.parley.redis.RedisConnections;
 import io.parley.state.MemoryConversationStore;
 import io.parley.state.MemoryResponseStore;
 import io.parley.state.RedisConversationStore;
-import io.parley.state.RedisConnections;
 import io.parley.state.MeteredResponseStore;
 import io.parley.state.RedisResponseStore;
 import io.parley.upstream.ReplicaHealthVerticle;
@@ -26,14 +26,13 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.Redis;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Function;
 
 /**
  * A running gateway: deploys the built-in mock (when no provider is configured), the replicas' health check
@@ -49,6 +48,9 @@ public final class Parley {
   private final Metrics metrics = new Metrics();
   private final Lifecycle lifecycle = new Lifecycle();
   private final List<GatewayVerticle> gateways = new CopyOnWriteArrayList<>();
+  /** The process's one Redis client, shared by every event loop; {@code null} with in-memory state. */
+  private final Redis redis;
+  private Backends backends;
   private long sweepTimer = -1;
   private McpClient mcp;
   private Future<Void> shutdown;
@@ -56,6 +58,9 @@ public final class Parley {
   private Parley(Vertx vertx, ParleyConfig config) {
     this.vertx = vertx;
     this.config = config;
+    // Created on the caller's thread, outside any verticle, so that no undeploy closes it: close() does.
+    this.redis = config.redisState() ? Redis.createClient(vertx, RedisConnections.options(config.redisType(),
+        config.redisUrl(), config.redisMasterName(), config.eventLoops())) : null;
   }
 
   public static Future<Parley> start(Vertx vertx, ParleyConfig config) {
@@ -96,7 +101,7 @@ public final class Parley {
 
   private Future<String> deployGateways(Resolved resolvedConfig) {
     ParleyConfig resolved = resolvedConfig.config();
-    Function<Vertx, Backends> backends = backendsFactory(resolved);
+    backends = backends(resolved);
     StreamSlots slots = new StreamSlots(resolved.maxStreamsPerTenant());
     // Chains held here continue without reading history from the store, and are sent from their serialized prefix.
     ChainCache cache = new ChainCache(resolved.contextCacheBytes());
@@ -113,22 +118,21 @@ public final class Parley {
   }
 
   /**
-   * With Redis, each verticle gets its own clients (connections stay on its event loop); in memory, all
-   * verticles share one set of maps.
+   * One set for every verticle: on the shared Redis client (whose pool lends each event loop connections
+   * opened on that loop, and completes every call on its caller's context), or in one set of maps.
    */
-  private Function<Vertx, Backends> backendsFactory(ParleyConfig resolved) {
-    if (resolved.redisState()) {
-      RedisOptions redis = RedisConnections.options(resolved);
-      return v -> new Backends(new MeteredResponseStore(new RedisResponseStore(v, redis, resolved.stateTtl()), "redis", metrics),
-          new RedisConversationStore(v, redis, resolved.stateTtl()), new RedisRateLimiter(v, redis),
-          new RedisRunLog(v, redis, resolved.stateTtl()));
+  private Backends backends(ParleyConfig resolved) {
+    if (redis != null) {
+      boolean cluster = resolved.redisType().equals("cluster");
+      return new Backends(new MeteredResponseStore(new RedisResponseStore(redis, cluster, resolved.stateTtl()), "redis", metrics),
+          new RedisConversationStore(redis, resolved.stateTtl()), new RedisRateLimiter(redis),
+          new RedisRunLog(redis, resolved.stateTtl()));
     }
     MemoryResponseStore responses = new MemoryResponseStore(resolved.stateTtl(), resolved.memoryMaxEntries(),
         resolved.memoryMaxBytes());
     sweepTimer = vertx.setPeriodic(SWEEP_INTERVAL_MS, id -> responses.sweep());
-    Backends shared = new Backends(new MeteredResponseStore(responses, "memory", metrics),
+    return new Backends(new MeteredResponseStore(responses, "memory", metrics),
         new MemoryConversationStore(resolved.stateTtl()), new MemoryRateLimiter(), new MemoryRunLog());
-    return v -> shared;
   }
 
   public int port() {
@@ -176,6 +180,9 @@ public final class Parley {
     if (sweepTimer >= 0) {
       vertx.cancelTimer(sweepTimer);
     }
-    return vertx.close().andThen(v -> metrics.close());
+    return (backends == null ? Future.<Void>succeededFuture() : backends.close())
+        .eventually(() -> redis == null ? Future.succeededFuture() : redis.close())
+        .eventually(vertx::close)
+        .andThen(v -> metrics.close());
   }
 }

@@ -2,11 +2,9 @@ package io.parley.background;
 
 import io.parley.protocol.Ids;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 
@@ -24,8 +22,8 @@ public final class RedisRunLog implements RunLog {
   private final Redis redis;
   private final long ttlMillis;
 
-  public RedisRunLog(Vertx vertx, RedisOptions options, Duration stateTtl) {
-    this.redis = Redis.createClient(vertx, options);
+  public RedisRunLog(Redis redis, Duration stateTtl) {
+    this.redis = redis;
     this.ttlMillis = stateTtl.toMillis();
   }
 
@@ -89,9 +87,10 @@ public final class RedisRunLog implements RunLog {
     return events;
   }
 
+  /** Nothing to release: the client is the process's, closed by whoever created it. */
   @Override
   public Future<Void> close() {
-    return redis.close();
+    return Future.succeededFuture();
   }
 
   private static String key(String tenant, String id, String part) {

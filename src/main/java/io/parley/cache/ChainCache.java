@@ -2,6 +2,7 @@ package io.parley.cache;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.parley.metrics.CacheStatistics;
 
 /**
  * The context cache: recent chains held in process memory (W-TinyLFU eviction, bounded by an estimate of
@@ -10,7 +11,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
  * messages, its token count and its ids, not as JSON trees. Keyed by tenant and response id; shared by
  * every event loop.
  */
-public final class ChainCache {
+public final class ChainCache implements CacheStatistics {
 
   private final Cache<String, Chain> chains;
   private final boolean enabled;
@@ -21,9 +22,9 @@ public final class ChainCache {
         .maximumWeight(maxBytes)
         .weigher((String key, Chain chain) -> chain.weight())
         .recordStats()
-        // Eviction and buffer upkeep run on the calling event loop, a few entries at a time, instead of
-        // being handed to ForkJoinPool.commonPool(): that cost two futex wake-ups per stored turn on the
-        // event loop and a second thread competing for its core (4 % of the Redis arm's CPU).
+        // Eviction and buffer upkeep run on the calling event loop, a few entries at a time: handed to
+        // ForkJoinPool.commonPool(), each stored turn would wake another thread (a futex call on the event
+        // loop) to compete for the loop's core.
         .executor(Runnable::run)
         .build();
   }
@@ -49,20 +50,24 @@ public final class ChainCache {
   }
 
   /** Lookups that found their chain, since start. */
+  @Override
   public long hits() {
     return chains.stats().hitCount();
   }
 
   /** Lookups that had to load the chain from the store, since start. */
+  @Override
   public long misses() {
     return chains.stats().missCount();
   }
 
+  @Override
   public long evictions() {
     return chains.stats().evictionCount();
   }
 
   /** Entries held now (approximately). */
+  @Override
   public long size() {
     return chains.estimatedSize();
   }

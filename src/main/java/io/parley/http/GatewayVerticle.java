@@ -1,10 +1,10 @@
 package io.parley.http;
 
+import io.parley.backend.Backends;
 import io.parley.cache.ChainCache;
 import io.parley.config.ParleyConfig;
 import io.parley.metrics.Metrics;
 import io.parley.protocol.ApiError;
-import io.parley.state.Backends;
 import io.parley.upstream.ReplicaPicker;
 import io.parley.protocol.ProviderProtocol;
 import io.parley.mcp.McpClient;
@@ -16,7 +16,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.ext.web.Router;
@@ -30,8 +29,8 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * The HTTP front: one instance per event loop, each owning its provider client and (for Redis) its store
- * client, so a request's work stays on the event loop that accepted it.
+ * The HTTP front: one instance per event loop, each owning its provider client, so a request's work stays
+ * on the event loop that accepted it. The stores are the process's, shared by every event loop.
  */
 public final class GatewayVerticle extends VerticleBase {
 
@@ -44,34 +43,36 @@ public final class GatewayVerticle extends VerticleBase {
       "/healthz", "/readyz", "/metrics");
 
   private final ParleyConfig config;
-  private final Function<Vertx, Backends> backendsFactory;
+  private final Backends backends;
   private final Metrics metrics;
   private final Lifecycle lifecycle;
   private final StreamSlots slots;
   private final ChainCache cache;
   private final ReplicaPicker replicas;
   private final McpClient mcp;
-  private Backends backends;
   private TurnEngine engine;
   private Upstream upstream;
   private HttpServer server;
 
-  /** @param replicas the provider's replicas and how to choose among them, shared by every event loop */
-  public GatewayVerticle(ParleyConfig config, Function<Vertx, Backends> backendsFactory, ReplicaPicker replicas,
+  /**
+   * @param backends the process's stores, shared by every event loop and closed by their owner
+   * @param replicas the provider's replicas and how to choose among them, shared by every event loop
+   * @param mcp      the MCP client, shared by every event loop
+   */
+  public GatewayVerticle(ParleyConfig config, Backends backends, ReplicaPicker replicas,
       Metrics metrics, Lifecycle lifecycle, StreamSlots slots, ChainCache cache, McpClient mcp) {
     this.mcp = mcp;
     this.slots = slots;
     this.cache = cache;
     this.config = config;
     this.replicas = replicas;
-    this.backendsFactory = backendsFactory;
+    this.backends = backends;
     this.metrics = metrics;
     this.lifecycle = lifecycle;
   }
 
   @Override
   public Future<?> start() {
-    backends = backendsFactory.apply(vertx);
     upstream = Upstream.create(vertx, config, replicas, metrics);
     HttpServerOptions options = new HttpServerOptions()
         .setMaxInitialLineLength(16 * 1024)
@@ -212,8 +213,7 @@ public final class GatewayVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     return server.close()
-        .eventually(() -> upstream.close())
-        .eventually(() -> backends.close());
+        .eventually(() -> upstream.close());
   }
 
 }

@@ -1,11 +1,9 @@
 package io.parley.limit;
 
-import io.parley.state.LuaScripts;
+import io.parley.redis.LuaScript;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 
@@ -18,12 +16,12 @@ import java.util.List;
  */
 public final class RedisRateLimiter implements RateLimiter {
 
-  private static final String SCRIPT = LuaScripts.load("rate_limit.lua");
+  private static final LuaScript ADMIT = LuaScript.load("rate_limit.lua");
 
   private final Redis redis;
 
-  public RedisRateLimiter(Vertx vertx, RedisOptions options) {
-    this.redis = Redis.createClient(vertx, options);
+  public RedisRateLimiter(Redis redis) {
+    this.redis = redis;
   }
 
   @Override
@@ -31,10 +29,10 @@ public final class RedisRateLimiter implements RateLimiter {
     long now = System.currentTimeMillis();
     long window = now / WINDOW_MILLIS;
     long reset = (window + 1) * WINDOW_MILLIS - now;
-    Request eval = Request.cmd(Command.EVAL).arg(SCRIPT).arg(2)
-        .arg(key(tenant, "req", window)).arg(key(tenant, "tok", window))
-        .arg(limits.requestsPerMinute()).arg(limits.tokensPerMinute()).arg(2 * WINDOW_MILLIS);
-    return redis.send(eval).map(reply -> decision(reply, limits, reset));
+    return ADMIT.run(redis, List.of(key(tenant, "req", window), key(tenant, "tok", window)),
+            List.of(Long.toString(limits.requestsPerMinute()), Long.toString(limits.tokensPerMinute()),
+                Long.toString(2 * WINDOW_MILLIS)))
+        .map(reply -> decision(reply, limits, reset));
   }
 
   private static Decision decision(Response reply, Limits limits, long reset) {
@@ -52,8 +50,9 @@ public final class RedisRateLimiter implements RateLimiter {
     return "parley:{rl:" + tenant + "}:" + counter + ":" + window;
   }
 
+  /** Nothing to release: the client is the process's, closed by whoever created it. */
   @Override
   public Future<Void> close() {
-    return redis.close();
+    return Future.succeededFuture();
   }
 }

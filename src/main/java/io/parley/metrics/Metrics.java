@@ -2,7 +2,6 @@ package io.parley.metrics;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
-import io.parley.cache.ChainCache;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Timer;
@@ -54,17 +53,20 @@ public final class Metrics implements AutoCloseable {
         .register(registry);
   }
 
-  /** Exports the context cache's lookups (hit or miss), evictions and size. */
-  public void contextCache(ChainCache cache) {
-    FunctionCounter.builder("parley.context.cache.lookups", cache, ChainCache::hits)
+  /**
+   * Exports the context cache's lookups (hit or miss), evictions and size. The meters hold {@code cache}
+   * weakly, as Micrometer's function meters do: the gateway keeps it alive.
+   */
+  public void contextCache(CacheStatistics cache) {
+    FunctionCounter.builder("parley.context.cache.lookups", cache, CacheStatistics::hits)
         .description("Chain lookups in the context cache, by result: a hit continues without reading history")
         .tags("result", "hit").register(registry);
-    FunctionCounter.builder("parley.context.cache.lookups", cache, ChainCache::misses)
+    FunctionCounter.builder("parley.context.cache.lookups", cache, CacheStatistics::misses)
         .description("Chain lookups in the context cache, by result: a hit continues without reading history")
         .tags("result", "miss").register(registry);
-    FunctionCounter.builder("parley.context.cache.evictions", cache, ChainCache::evictions)
+    FunctionCounter.builder("parley.context.cache.evictions", cache, CacheStatistics::evictions)
         .description("Chains dropped from the context cache to stay within its size").register(registry);
-    Gauge.builder("parley.context.cache.chains", cache, ChainCache::size)
+    Gauge.builder("parley.context.cache.chains", cache, CacheStatistics::size)
         .description("Chains held in the context cache").register(registry);
   }
 

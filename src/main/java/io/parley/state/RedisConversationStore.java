@@ -1,13 +1,12 @@
 package io.parley.state;
 
 import io.parley.protocol.Ids;
+import io.parley.redis.LuaScript;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 
@@ -22,13 +21,13 @@ import java.util.List;
  */
 public final class RedisConversationStore implements ConversationStore {
 
-  private static final String APPEND = LuaScripts.load("conversation_append.lua");
+  private static final LuaScript APPEND = LuaScript.load("conversation_append.lua");
 
   private final Redis redis;
   private final long ttlMillis;
 
-  public RedisConversationStore(Vertx vertx, RedisOptions options, Duration ttl) {
-    this.redis = Redis.createClient(vertx, options);
+  public RedisConversationStore(Redis redis, Duration ttl) {
+    this.redis = redis;
     this.ttlMillis = ttl.toMillis();
   }
 
@@ -96,10 +95,10 @@ public final class RedisConversationStore implements ConversationStore {
     if (items.isEmpty()) {
       return get(tenant, id).map(c -> c != null);
     }
-    Request eval = Request.cmd(Command.EVAL).arg(APPEND).arg(2).arg(object(tenant, id)).arg(list(tenant, id))
-        .arg(ttlMillis);
-    items.forEach(item -> eval.arg(((JsonObject) item).encode()));
-    return redis.send(eval).map(reply -> reply.toInteger() == 1);
+    List<String> args = new ArrayList<>(items.size() + 1);
+    args.add(Long.toString(ttlMillis));
+    items.forEach(item -> args.add(((JsonObject) item).encode()));
+    return APPEND.run(redis, List.of(object(tenant, id), list(tenant, id)), args).map(reply -> reply.toInteger() == 1);
   }
 
   @Override
@@ -115,9 +114,10 @@ public final class RedisConversationStore implements ConversationStore {
     });
   }
 
+  /** Nothing to release: the client is the process's, closed by whoever created it. */
   @Override
   public Future<Void> close() {
-    return redis.close();
+    return Future.succeededFuture();
   }
 
   private static JsonArray decode(Response values) {

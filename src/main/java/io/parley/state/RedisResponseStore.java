@@ -1,12 +1,10 @@
 package io.parley.state;
 
 import io.parley.protocol.Ids;
+import io.parley.redis.LuaScript;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.RedisClientType;
-import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 
@@ -21,23 +19,21 @@ import java.util.List;
  */
 public final class RedisResponseStore implements ResponseStore {
 
-  private static final String TOUCH = LuaScripts.load("touch_chain.lua");
-  private static final String TOUCH_SHA = LuaScripts.sha1(TOUCH);
-  private static final String LOAD = LuaScripts.load("load_chain.lua");
-  private static final String LOAD_SHA = LuaScripts.sha1(LOAD);
+  private static final LuaScript TOUCH = LuaScript.load("touch_chain.lua");
+  private static final LuaScript LOAD = LuaScript.load("load_chain.lua");
 
   private final Redis redis;
   private final boolean cluster;
   private final long ttlMillis;
+  /** ARGV of both scripts: the TTL to renew every turn they read or touch with. */
+  private final List<String> scriptArgs;
 
-  public RedisResponseStore(Vertx vertx, String redisUrl, Duration ttl) {
-    this(vertx, RedisConnections.standalone(redisUrl), ttl);
-  }
-
-  public RedisResponseStore(Vertx vertx, RedisOptions options, Duration ttl) {
-    this.redis = Redis.createClient(vertx, options);
-    this.cluster = options.getType() == RedisClientType.CLUSTER;
+  /** @param cluster whether {@code redis} is a Redis Cluster client, which refuses a batch across hash slots */
+  public RedisResponseStore(Redis redis, boolean cluster, Duration ttl) {
+    this.redis = redis;
+    this.cluster = cluster;
     this.ttlMillis = ttl.toMillis();
+    this.scriptArgs = List.of(Long.toString(ttlMillis));
   }
 
   @Override
@@ -105,7 +101,7 @@ public final class RedisResponseStore implements ResponseStore {
     if (!Ids.isResponseId(id)) {
       return Future.failedFuture(new MissingTurnException(id));
     }
-    return runScript(LOAD, LOAD_SHA, List.of(key(tenant, id)))
+    return LOAD.run(redis, List.of(key(tenant, id)), scriptArgs)
         .compose(RedisResponseStore::chain, failure -> String.valueOf(failure.getMessage()).startsWith("ERR")
             // A Redis whose scripts cannot read this turn's JSON: two round trips without a script.
             ? loadWithoutScript(tenant, id)
@@ -143,28 +139,9 @@ public final class RedisResponseStore implements ResponseStore {
       }
       keys.add(key(tenant, id));
     }
-    return runScript(TOUCH, TOUCH_SHA, keys).compose(missing -> missing.toInteger() == 0 ? Future.<Void>succeededFuture()
+    return TOUCH.run(redis, keys, scriptArgs).compose(missing -> missing.toInteger() == 0
+        ? Future.<Void>succeededFuture()
         : Future.failedFuture(new MissingTurnException(ids.get(missing.toInteger() - 1))));
-  }
-
-  /**
-   * EVALSHA, so a turn sends the script's 40-digit digest rather than its body. A server that does not
-   * hold the script (restarted, failed over, another cluster node, SCRIPT FLUSH) answers NOSCRIPT, and
-   * the one EVAL that follows caches it there again.
-   */
-  private Future<Response> runScript(String body, String sha, List<String> keys) {
-    return redis.send(script(Command.EVALSHA, sha, keys))
-        .recover(failure -> String.valueOf(failure.getMessage()).startsWith("NOSCRIPT")
-            ? redis.send(script(Command.EVAL, body, keys))
-            : Future.failedFuture(failure));
-  }
-
-  private Request script(Command command, String script, List<String> keys) {
-    Request request = Request.cmd(command).arg(script).arg(keys.size());
-    for (String key : keys) {
-      request.arg(key);
-    }
-    return request.arg(ttlMillis);
   }
 
   @Override
@@ -172,9 +149,10 @@ public final class RedisResponseStore implements ResponseStore {
     return redis.send(Request.cmd(Command.PING)).mapEmpty();
   }
 
+  /** Nothing to release: the client is the process's, closed by whoever created it. */
   @Override
   public Future<Void> close() {
-    return redis.close();
+    return Future.succeededFuture();
   }
 
   /** One pipelined batch: MGET of every ancestor, then a PEXPIRE for each so the whole chain lives on. */

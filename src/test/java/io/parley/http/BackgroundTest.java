@@ -3,7 +3,6 @@ package io.parley.http;
 import io.parley.auth.ApiKeys;
 import io.parley.background.RedisRunLog;
 import io.parley.protocol.Ids;
-import io.parley.state.RedisConnections;
 import io.parley.state.RedisResponseStore;
 import io.parley.state.StoredResponse;
 import io.parley.testing.Chunks;
@@ -16,6 +15,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Redis;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -170,8 +170,9 @@ class BackgroundTest {
   void aRunWhoseReplicaDiedIsFailedOnceItsLeaseExpires() throws Exception {
     // What a crashed replica leaves behind: its run stored as in progress, and a lease nobody renews.
     Vertx vertx = Vertx.vertx();
-    RedisResponseStore store = new RedisResponseStore(vertx, RedisSupport.url(), Duration.ofMinutes(5));
-    RedisRunLog runs = new RedisRunLog(vertx, RedisConnections.standalone(RedisSupport.url()), Duration.ofMinutes(5));
+    Redis redis = Redis.createClient(vertx, RedisSupport.url());
+    RedisResponseStore store = new RedisResponseStore(redis, false, Duration.ofMinutes(5));
+    RedisRunLog runs = new RedisRunLog(redis, Duration.ofMinutes(5));
     try {
       String id = Ids.newResponseId(null);
       JsonObject running = new JsonObject().put("id", id).put("object", "response").put("status", "in_progress")
@@ -186,8 +187,7 @@ class BackgroundTest {
       Sse.Stream replay = Sse.parse(200, "text/event-stream", b.get("/v1/responses/" + id + "?stream=true").body());
       assertThat(replay.done()).as("a follower is not left waiting").isTrue();
     } finally {
-      store.close().await();
-      runs.close().await();
+      redis.close().await();
       vertx.close().await();
     }
   }

@@ -13,6 +13,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Redis;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -135,12 +136,13 @@ class LifecycleTest {
     JsonObject completed = stream.last().data().getJsonObject("response");
     Vertx vertx = Vertx.vertx();
     try {
-      RedisResponseStore store = new RedisResponseStore(vertx, RedisSupport.url(), Duration.ofMinutes(1));
+      Redis redis = Redis.createClient(vertx, RedisSupport.url());
+      RedisResponseStore store = new RedisResponseStore(redis, false, Duration.ofMinutes(1));
       StoredResponse stored = store.get(ApiKeys.OPEN_TENANT, completed.getString("id")).await(10, TimeUnit.SECONDS);
       assertThat(stored).as("the turn finished during the drain is stored").isNotNull();
       assertThat(stored.response().getString("status")).isEqualTo("completed");
       assertThat(stored.response().getString("output_text")).isEqualTo("tick ".repeat(TICKS));
-      store.close().await();
+      redis.close().await();
     } finally {
       vertx.close().await();
     }

@@ -1,6 +1,7 @@
 package io.parley.state;
 
 import io.parley.protocol.Ids;
+import io.parley.redis.RedisConnections;
 import io.parley.testing.RedisSupport;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
@@ -25,10 +26,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class RedisResponseStoreTest extends ResponseStoreContract {
 
   private Redis plain;
+  /** The client every store of a test runs on, as the gateway's stores share one. */
+  private Redis storeClient;
 
   @Override
   protected ResponseStore createStore(Vertx vertx, Duration ttl) {
-    return new RedisResponseStore(vertx, RedisSupport.url(), ttl);
+    if (storeClient == null) {
+      storeClient = Redis.createClient(vertx, RedisConnections.standalone(RedisSupport.url()));
+    }
+    return new RedisResponseStore(storeClient, false, ttl);
   }
 
   @BeforeEach
@@ -37,8 +43,9 @@ class RedisResponseStoreTest extends ResponseStoreContract {
   }
 
   @AfterEach
-  void closePlainClient() {
+  void closeClients() {
     await(plain.close());
+    await(storeClient.close());
   }
 
   @Test

@@ -1,10 +1,12 @@
-package io.parley.state;
+package io.parley.backend;
 
 import io.parley.background.RunLog;
 import io.parley.limit.RateLimiter;
+import io.parley.state.ConversationStore;
+import io.parley.state.ResponseStore;
 import io.vertx.core.Future;
 
-/** The stateful parts one gateway verticle uses, created and closed together. */
+/** The stateful parts the gateway uses: one set per process, shared by every event loop, closed together. */
 public record Backends(ResponseStore responses, ConversationStore conversations, RateLimiter limiter, RunLog runs) {
 
   public Future<Void> close() {
