@@ -11,7 +11,7 @@ import io.parley.metrics.CacheStatistics;
  * messages, its token count and its ids, not as JSON trees. Keyed by tenant and response id; shared by
  * every event loop.
  */
-public final class ChainCache implements CacheStatistics {
+public final class ChainCache implements ContextCache, CacheStatistics {
 
   private final Cache<String, Chain> chains;
   private final boolean enabled;
@@ -29,18 +29,19 @@ public final class ChainCache implements CacheStatistics {
         .build();
   }
 
-  /** The chain ending at {@code id}, or {@code null}. */
+  @Override
   public Chain get(String tenant, String id) {
     return enabled ? chains.getIfPresent(key(tenant, id)) : null;
   }
 
-  /** Remembers a chain under its last turn's id. */
+  @Override
   public void put(String tenant, Chain chain) {
     if (enabled && !chain.isEmpty()) {
       chains.put(key(tenant, chain.ids().get(chain.ids().size() - 1)), chain);
     }
   }
 
+  @Override
   public void invalidate(String tenant, String id) {
     chains.invalidate(key(tenant, id));
   }

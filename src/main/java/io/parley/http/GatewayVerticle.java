@@ -1,7 +1,7 @@
 package io.parley.http;
 
 import io.parley.backend.Backends;
-import io.parley.cache.ChainCache;
+import io.parley.cache.ContextCache;
 import io.parley.config.ParleyConfig;
 import io.parley.metrics.Metrics;
 import io.parley.protocol.ApiError;
@@ -47,7 +47,7 @@ public final class GatewayVerticle extends VerticleBase {
   private final Metrics metrics;
   private final Lifecycle lifecycle;
   private final StreamSlots slots;
-  private final ChainCache cache;
+  private final ContextCache cache;
   private final ReplicaPicker replicas;
   private final McpClient mcp;
   private TurnEngine engine;
@@ -60,7 +60,7 @@ public final class GatewayVerticle extends VerticleBase {
    * @param mcp      the MCP client, shared by every event loop
    */
   public GatewayVerticle(ParleyConfig config, Backends backends, ReplicaPicker replicas,
-      Metrics metrics, Lifecycle lifecycle, StreamSlots slots, ChainCache cache, McpClient mcp) {
+      Metrics metrics, Lifecycle lifecycle, StreamSlots slots, ContextCache cache, McpClient mcp) {
     this.mcp = mcp;
     this.slots = slots;
     this.cache = cache;

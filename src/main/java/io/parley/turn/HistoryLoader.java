@@ -1,7 +1,7 @@
 package io.parley.turn;
 
 import io.parley.cache.Chain;
-import io.parley.cache.ChainCache;
+import io.parley.cache.ContextCache;
 import io.parley.protocol.ApiError;
 import io.parley.protocol.CreateRequest;
 import io.parley.protocol.Ids;
@@ -20,11 +20,11 @@ final class HistoryLoader {
 
   private final ResponseStore store;
   private final ConversationStore conversations;
-  private final ChainCache cache;
+  private final ContextCache cache;
   private final boolean prefixOnly;
 
   /** @param prefixOnly whether provider calls are built from a chain's serialized prefix alone (then that is all the cache keeps) */
-  HistoryLoader(ResponseStore store, ConversationStore conversations, ChainCache cache, boolean prefixOnly) {
+  HistoryLoader(ResponseStore store, ConversationStore conversations, ContextCache cache, boolean prefixOnly) {
     this.store = store;
     this.conversations = conversations;
     this.cache = cache;

@@ -2,7 +2,7 @@ package io.parley.turn;
 
 import io.parley.background.RunLog;
 import io.parley.cache.Chain;
-import io.parley.cache.ChainCache;
+import io.parley.cache.ContextCache;
 import io.parley.mcp.McpClient;
 import io.parley.metrics.Metrics;
 import io.parley.protocol.ApiError;
@@ -49,7 +49,7 @@ public final class TurnEngine {
    * @param cache      the context cache, shared by every event loop; only the engine reads and fills it
    * @param tokenMeter told each finished response's total tokens, per tenant (for token rate limits)
    */
-  public TurnEngine(Vertx vertx, ResponseStore store, ConversationStore conversations, RunLog runs, ChainCache cache,
+  public TurnEngine(Vertx vertx, ResponseStore store, ConversationStore conversations, RunLog runs, ContextCache cache,
       ContextWindows windows, Upstream upstream, ProviderProtocol protocol, StreamSlots slots, Metrics metrics,
       BiConsumer<String, Long> tokenMeter, Duration lease, McpClient mcpClient, McpSettings mcp) {
     this.references = new ItemReferences(store);
