@@ -21,34 +21,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A turn its client abandoned is never stored as completed, nor appended to its conversation, even when
  * the provider would have finished answering it had the gateway not cancelled the call.
  */
-class CancelledTurnNotStoredTest {
+class CancelledTurnNotStoredTest extends HoldingProviderHarness {
 
   private static final String LATE = "LATE-ANSWER";
   /** How long after the provider's would-be answer the test keeps looking for what it must not find. */
   private static final int LOOKS = 5;
-
-  private Vertx providerVertx;
-  private HoldingProvider provider;
-  private Gateway gateway;
-  private Vertx clientVertx;
-  private WebSocketClient webSockets;
-
-  @BeforeEach
-  void start() {
-    providerVertx = Vertx.vertx();
-    provider = new HoldingProvider(providerVertx);
-    gateway = Gateway.start(Map.of("PARLEY_UPSTREAM_URL", provider.baseUrl()));
-    clientVertx = Vertx.vertx();
-    webSockets = clientVertx.createWebSocketClient();
-  }
-
-  @AfterEach
-  void stop() {
-    clientVertx.close().await();
-    gateway.close();
-    provider.close();
-    providerVertx.close().await();
-  }
 
   private String conversation() {
     Reply created = gateway.post("/v1/conversations", new JsonObject());

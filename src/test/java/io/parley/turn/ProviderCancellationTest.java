@@ -22,33 +22,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * noise cannot fail it, while a provider that is not cancelled holds for 30 s. Each case prints what it
  * measured.
  */
-class ProviderCancellationTest {
+class ProviderCancellationTest extends HoldingProviderHarness {
 
   private static final Duration BOUND = Duration.ofMillis(1000);
   private static final Duration HOLD = Duration.ofSeconds(30);
-
-  private Vertx providerVertx;
-  private HoldingProvider provider;
-  private Gateway gateway;
-  private Vertx clientVertx;
-  private WebSocketClient webSockets;
-
-  @BeforeEach
-  void start() {
-    providerVertx = Vertx.vertx();
-    provider = new HoldingProvider(providerVertx);
-    gateway = Gateway.start(Map.of("PARLEY_UPSTREAM_URL", provider.baseUrl()));
-    clientVertx = Vertx.vertx();
-    webSockets = clientVertx.createWebSocketClient();
-  }
-
-  @AfterEach
-  void stop() {
-    clientVertx.close().await();
-    gateway.close();
-    provider.close();
-    providerVertx.close().await();
-  }
 
   private static JsonObject request(boolean stream) {
     return new JsonObject().put("model", "m").put("input", "take your time").put("stream", stream);

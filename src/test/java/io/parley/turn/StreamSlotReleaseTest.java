@@ -25,32 +25,14 @@ import static org.assertj.core.api.Assertions.assertThat;
  * gives its slot back: the tenant's next stream is served, not refused with
  * {@code 429 too_many_concurrent_streams}.
  */
-class StreamSlotReleaseTest {
+class StreamSlotReleaseTest extends HoldingProviderHarness {
 
   /** How long a released slot may take to be seen free (a disconnect is noticed asynchronously). */
   private static final Duration RELEASE = Duration.ofSeconds(2);
 
-  private Vertx providerVertx;
-  private HoldingProvider provider;
-  private Gateway gateway;
-  private Vertx clientVertx;
-  private WebSocketClient webSockets;
-
-  @BeforeEach
-  void start() {
-    providerVertx = Vertx.vertx();
-    provider = new HoldingProvider(providerVertx);
-    gateway = Gateway.start(Map.of("PARLEY_UPSTREAM_URL", provider.baseUrl(), "PARLEY_MAX_STREAMS_PER_TENANT", "1"));
-    clientVertx = Vertx.vertx();
-    webSockets = clientVertx.createWebSocketClient();
-  }
-
-  @AfterEach
-  void stop() {
-    clientVertx.close().await();
-    gateway.close();
-    provider.close();
-    providerVertx.close().await();
+  @Override
+  Map<String, String> settings() {
+    return Map.of("PARLEY_MAX_STREAMS_PER_TENANT", "1");
   }
 
   private static JsonObject stream(String input) {
