@@ -35,7 +35,8 @@ public final class ConfigLoader {
       "rate_limit_tpm", "background_lease", "websocket_max_age", "max_streams_per_tenant", "upstream_routing",
       "upstream_max_load_factor", "upstream_health_interval", "mock_replicas",
       "context_windows", "default_context_window", "context_cache_bytes", "mcp_allow_private_networks", "mcp_servers",
-      "mcp_allowed_urls", "mcp_call_timeout", "mcp_max_rounds", "mcp_turn_timeout", "mcp_parallel_calls");
+      "mcp_allowed_urls", "mcp_call_timeout", "mcp_max_rounds", "mcp_turn_timeout", "mcp_parallel_calls",
+      "mcp_passthrough");
   private static final String DEFAULT_PATH = "conf/parley.json";
 
   private final JsonObject file;
@@ -124,7 +125,15 @@ public final class ConfigLoader {
     }
     return new McpConfig(bool("mcp_allow_private_networks", false), mcpServers(), prefixes,
         duration("mcp_call_timeout", Duration.ofSeconds(60)), integer("mcp_max_rounds", 16, 1, 1000),
-        duration("mcp_turn_timeout", Duration.ofMinutes(10)), integer("mcp_parallel_calls", 4, 1, 64));
+        duration("mcp_turn_timeout", Duration.ofMinutes(10)), integer("mcp_parallel_calls", 4, 1, 64), mcpPassthrough());
+  }
+
+  private boolean mcpPassthrough() {
+    boolean pass = bool("mcp_passthrough", false);
+    if (pass && !"responses".equals(string("upstream_kind", "chat"))) {
+      throw invalid("mcp_passthrough", "only a Responses-API provider (PARLEY_UPSTREAM_KIND=responses) can run mcp tools itself");
+    }
+    return pass;
   }
 
   /**
@@ -153,7 +162,11 @@ public final class ConfigLoader {
       for (String name : given.fieldNames()) {
         headers.put(name, secret(label, name, String.valueOf(given.getValue(name))));
       }
-      servers.put(label, new McpConfig.Server(url, headers));
+      java.util.Set<String> tenants = new java.util.LinkedHashSet<>();
+      if (server.getValue("tenants") instanceof io.vertx.core.json.JsonArray list) {
+        list.forEach(t -> tenants.add(String.valueOf(t)));
+      }
+      servers.put(label, new McpConfig.Server(url, headers, java.util.Set.copyOf(tenants)));
     }
     return servers;
   }

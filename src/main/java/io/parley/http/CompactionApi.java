@@ -37,7 +37,7 @@ final class CompactionApi {
     if (!body.containsKey("input")) {
       body.put("input", new JsonArray());
     }
-    CreateRequest request = RequestParser.parse(body, engine.protocol().hostedTools());
+    CreateRequest request = engine.protocol().parse(body);
     // A client that leaves stops the summary call too.
     Cancellation cancel = new Cancellation();
     ctx.response().closeHandler(v -> cancel.cancel());

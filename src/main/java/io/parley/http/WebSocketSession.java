@@ -146,7 +146,7 @@ final class WebSocketSession {
     }
     body.remove("type");
     body.put("stream", true);
-    return RequestParser.parse(body, engine.protocol().hostedTools());
+    return engine.protocol().parse(body);
   }
 
   /** The latest response continues from connection memory; older stored ones load from the store. */

@@ -10,9 +10,22 @@ import io.vertx.core.json.JsonObject;
  */
 public interface ProviderProtocol {
 
-  /** {@code chat_completions} (the default) or {@code responses}. */
-  static ProviderProtocol of(String kind) {
-    return kind.equals("responses") ? new ResponsesApiProtocol() : new ChatCompletionsProtocol();
+  /**
+   * @param kind    {@code chat} (the default) or {@code responses}
+   * @param passMcp with {@code responses}: {@code mcp} tools go to the provider, which runs them
+   */
+  static ProviderProtocol of(String kind, boolean passMcp) {
+    return kind.equals("responses") ? new ResponsesApiProtocol(passMcp) : new ChatCompletionsProtocol();
+  }
+
+  /** Parses a create request for this provider: which tools it takes itself, and which Parley runs. */
+  default CreateRequest parse(io.vertx.core.json.JsonObject body) {
+    return RequestParser.parse(body, hostedTools(), passesMcp());
+  }
+
+  /** Whether {@code mcp} tools are passed to the provider to run, instead of being run by Parley. */
+  default boolean passesMcp() {
+    return false;
   }
 
   /** The path under the provider's base URL that calls are POSTed to. */

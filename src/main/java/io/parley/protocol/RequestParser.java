@@ -43,6 +43,11 @@ public final class RequestParser {
 
   /** @param hostedTools whether the provider takes hosted tools ({@code web_search}, ...) */
   public static CreateRequest parse(JsonObject body, boolean hostedTools) {
+    return parse(body, hostedTools, false);
+  }
+
+  /** @param passMcp whether {@code mcp} tools go to the provider as they are (it runs them), not run by Parley */
+  public static CreateRequest parse(JsonObject body, boolean hostedTools, boolean passMcp) {
     String model = requiredString(body, "model");
     Object input = body.getValue("input");
     if (input == null) {
@@ -61,8 +66,8 @@ public final class RequestParser {
     optionalString(body, "user");
     optionalBoolean(body, "parallel_tool_calls", true);
     textFormat(body);
-    List<McpToolSpec> mcp = Tools.mcpServers(body.getValue("tools"));
-    JsonArray tools = Tools.normalize(body.getValue("tools"), hostedTools);
+    List<McpToolSpec> mcp = passMcp ? List.of() : Tools.mcpServers(body.getValue("tools"));
+    JsonArray tools = Tools.normalize(body.getValue("tools"), hostedTools, passMcp);
     if (body.getValue("tools") != null) {
       body.put("tools", tools);
     }

@@ -6,6 +6,17 @@ import io.vertx.core.json.JsonObject;
 /** A provider that speaks the Responses API ({@code /responses}); Parley keeps the state and sends {@code store:false}. */
 final class ResponsesApiProtocol implements ProviderProtocol {
 
+  private final boolean passMcp;
+
+  ResponsesApiProtocol(boolean passMcp) {
+    this.passMcp = passMcp;
+  }
+
+  @Override
+  public boolean passesMcp() {
+    return passMcp;
+  }
+
   @Override
   public String path() {
     return "/responses";

@@ -20,7 +20,7 @@ public final class Tools {
   }
 
   /** Validates {@code tools} and returns them normalized for echoing ({@code description}, {@code parameters}, {@code strict} present). */
-  static JsonArray normalize(Object value, boolean hostedTools) {
+  static JsonArray normalize(Object value, boolean hostedTools, boolean passMcp) {
     if (value == null) {
       return new JsonArray();
     }
@@ -34,7 +34,7 @@ public final class Tools {
         throw ApiError.invalidType(param, "an object", list.getValue(i));
       }
       String type = InputItems.requiredString(tool, "type", param);
-      if (type.equals("mcp")) {
+      if (type.equals("mcp") && !passMcp) {
         // Run by Parley for any provider; echoed without its credentials.
         tools.add(McpToolSpec.parse(tool, param).echo(tool));
         continue;

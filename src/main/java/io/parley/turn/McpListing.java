@@ -43,7 +43,7 @@ final class McpListing {
     for (McpToolSpec given : specs) {
       McpToolSpec spec;
       try {
-        spec = registry.resolve(given);
+        spec = registry.resolve(turn.tenant(), given);
       } catch (ApiError e) {
         return Future.failedFuture(e);
       }

@@ -18,8 +18,9 @@ public record McpServers(Map<String, McpConfig.Server> registered, List<String> 
 
   public static final McpServers NONE = new McpServers(Map.of(), List.of());
 
-  McpToolSpec resolve(McpToolSpec spec) {
-    McpConfig.Server known = registered.get(spec.label());
+  McpToolSpec resolve(String tenant, McpToolSpec spec) {
+    McpConfig.Server registeredOne = registered.get(spec.label());
+    McpConfig.Server known = registeredOne != null && registeredOne.openTo(tenant) ? registeredOne : null;
     if (spec.url() == null) {
       if (known == null) {
         throw ApiError.missing("tools.server_url");

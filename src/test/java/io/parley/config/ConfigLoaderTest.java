@@ -137,4 +137,24 @@ class ConfigLoaderTest {
     assertThat(ConfigLoader.unknownVariables(Map.of("PARLEY_PORT", "1", "PARLEY_CONFIG", "x", "PARLEY_REDIS_ULR", "r",
         "HOME", "/root"))).containsExactly("PARLEY_REDIS_ULR");
   }
+
+  @Test
+  void mcpPassthroughNeedsAResponsesProvider() {
+    assertThatThrownBy(() -> ConfigLoader.fromMap(Map.of("PARLEY_MCP_PASSTHROUGH", "true")))
+        .hasMessageContaining("PARLEY_MCP_PASSTHROUGH");
+    assertThat(ConfigLoader.fromMap(Map.of("PARLEY_UPSTREAM_URL", "http://p/v1", "PARLEY_UPSTREAM_KIND", "responses",
+        "PARLEY_MCP_PASSTHROUGH", "true")).mcp().passthrough()).isTrue();
+  }
+
+  @Test
+  void mcpServerHeadersAreReadFromTheEnvironmentAndNeverPrinted() {
+    ParleyConfig config = ConfigLoader.fromMap(Map.of("PARLEY_MCP_SERVERS",
+        "{\"vault\":{\"url\":\"https://vault.example/mcp\",\"headers\":{\"Authorization\":\"env:TOKEN\"}}}",
+        "TOKEN", "Bearer s3cret"));
+    assertThat(config.mcp().servers().get("vault").headers()).containsEntry("Authorization", "Bearer s3cret");
+    assertThat(config.mcp().toString()).doesNotContain("s3cret");
+    assertThatThrownBy(() -> ConfigLoader.fromMap(Map.of("PARLEY_MCP_SERVERS",
+        "{\"vault\":{\"url\":\"https://vault.example/mcp\",\"headers\":{\"Authorization\":\"env:UNSET_X\"}}}")))
+        .hasMessageContaining("UNSET_X");
+  }
 }

@@ -133,4 +133,22 @@ class ResponsesUpstreamTest extends ResponsesApiHarness {
   static void write(HttpServerResponse response, JsonObject event) {
     response.write("event: " + event.getString("type") + "\ndata: " + event.encode() + "\n\n");
   }
+
+  @Test
+  void mcpToolsRunOnParleyUnlessPassedThroughToTheProvider() {
+    answer("ran it");
+    JsonObject tool = new JsonObject().put("type", "mcp").put("server_label", "vault")
+        .put("server_url", "https://mcp.example.com/mcp").put("require_approval", "never");
+    JsonObject body = new JsonObject().put("model", "gpt-x").put("input", "hi").put("tools", new JsonArray().add(tool));
+    try (io.parley.testing.Gateway passing = io.parley.testing.Gateway.start(Map.of("PARLEY_UPSTREAM_URL",
+        provider.baseUrl(), "PARLEY_UPSTREAM_KIND", "responses", "PARLEY_MCP_PASSTHROUGH", "true"))) {
+      assertThat(passing.post("/v1/responses", body).status()).isEqualTo(200);
+      assertThat(provider.last().getJsonArray("tools").getJsonObject(0)).isEqualTo(tool);
+    }
+    provider.reset();
+    // Without pass-through Parley lists the server itself first: this one is not reachable (424), and the
+    // provider is never called.
+    assertThat(gateway.post("/v1/responses", body).status()).isEqualTo(424);
+    assertThat(provider.requests()).isEmpty();
+  }
 }

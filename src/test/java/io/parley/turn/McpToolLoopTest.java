@@ -408,6 +408,28 @@ class McpToolLoopTest {
   }
 
   @Test
+  void aServerRegisteredByTheOperatorIsUsedByLabelWithItsOwnCredentialsAndOnlyByItsTenants() {
+    String servers = new JsonObject().put("vault", new JsonObject().put("url", mcp.url())
+        .put("headers", new JsonObject().put("Authorization", "env:VAULT_TOKEN"))
+        .put("tenants", new JsonArray().add("acme"))).encode();
+    try (Gateway registered = Gateway.start(Map.of("PARLEY_UPSTREAM_URL", provider.baseUrl(),
+        "PARLEY_MCP_ALLOW_PRIVATE_NETWORKS", "true", "PARLEY_API_KEYS", "acme=sk-acme-1,globex=sk-globex-1",
+        "PARLEY_MCP_SERVERS", servers, "VAULT_TOKEN", "Bearer " + TOKEN))) {
+      JsonObject byLabel = new JsonObject().put("model", "m").put("input", "secret?").put("tools", new JsonArray()
+          .add(new JsonObject().put("type", "mcp").put("server_label", "vault").put("require_approval", "never")));
+
+      Gateway.Reply acme = registered.as("sk-acme-1").post("/v1/responses", byLabel);
+      Gateway.Reply globex = registered.as("sk-globex-1").post("/v1/responses", byLabel);
+
+      assertThat(acme.status()).as(acme.body()).isEqualTo(200);
+      assertThat(acme.json().getString("output_text")).isEqualTo("done: secret-of-k1");
+      assertThat(acme.body()).doesNotContain(TOKEN);
+      assertThat(globex.status()).as("another tenant cannot use acme's server").isEqualTo(400);
+      assertThat(globex.json().getJsonObject("error").getString("param")).isEqualTo("tools.server_url");
+    }
+  }
+
+  @Test
   void unsupportedMcpFieldsAre400() {
     Gateway.Reply reply = gateway.post("/v1/responses", new JsonObject().put("model", "m").put("input", "hi")
         .put("tools", new JsonArray().add(new JsonObject().put("type", "mcp").put("server_label", "drive")
