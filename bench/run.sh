@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Parley against the physical floor, side by side in one session (issue 6). One command:
 #
-#   bench/run.sh            full run, ~20-25 min on 2 cores; results in bench/results/<date>/
+#   bench/run.sh            full run, ~22-27 min on 2 cores; results in bench/results/<date>/
 #   bench/run.sh --quick    smoke run (well under a minute, no thresholds); exits 0, saying what it
 #                           skipped, when a tool cannot be installed
 #   BENCH_MCP_ONLY=1 bench/run.sh   only the MCP arm (issue 15: Parley's own time and CPU per MCP tool
-#                           round), ~2-3 min; BENCH_MCP=0 runs everything but it
+#                           round), ~2 min; BENCH_MCP=0 runs everything but it
 #
 # Every knob is an environment variable (BENCH_*, listed below with its default). The harness installs
 # what it lacks with apt-get (nginx-light, libnginx-mod-http-echo, wrk, redis-server, gnuplot-nox), builds
@@ -202,7 +202,7 @@ if [[ $HAVE_REDIS == 1 ]]; then
 fi
 
 parley() { # name port upstream [redis] [extra JVM options...]; upstream: a path on the fake provider, or a
-  # URL; PARLEY_ENV: more PARLEY_*=value settings
+  # URL; EXTRA_ENV: more PARLEY_*=value settings (not itself named PARLEY_*: Parley warns of unknown ones)
   local name=$1 port=$2 upstream=$3 redis=${4:-} jvm_extra=()
   [[ $upstream == *://* ]] || upstream="http://127.0.0.1:$FAKE_PORT/$upstream/v1"
   shift 3; [[ $# -gt 0 ]] && shift
@@ -211,7 +211,7 @@ parley() { # name port upstream [redis] [extra JVM options...]; upstream: a path
   jvm_extra+=("-Xlog:gc:file=$TMP/$name-gc.log")
   start "$name" $PROXY_CPU env PARLEY_PORT="$port" PARLEY_HOST=127.0.0.1 PARLEY_EVENT_LOOPS=1 \
     PARLEY_UPSTREAM_URL="$upstream" PARLEY_UPSTREAM_MAX_CONNECTIONS=4096 \
-    ${redis:+PARLEY_REDIS_URL=redis://127.0.0.1:$REDIS_PORT} ${PARLEY_ENV:-} \
+    ${redis:+PARLEY_REDIS_URL=redis://127.0.0.1:$REDIS_PORT} ${EXTRA_ENV:-} \
     java $JAVA_OPTS "${jvm_extra[@]}" -jar "$JAR"
 }
 # All JVMs start together (they overlap their start-up); pidle stays untouched until the held-stream

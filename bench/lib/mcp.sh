@@ -23,7 +23,7 @@ mcp_install() { # npm ci of the pinned packages, once per version of the lock fi
 mcp_start() { # the MCP server, the model and Parley; the caller waits for their ports
   start mcpserver $LOAD_CPU node "$LIB/mcp-server.mjs" --port "$MCP_SERVER_PORT" --modules "$MCP_NODE_DIR"
   start mcpmodel $LOAD_CPU node "$LIB/mcp-model.mjs" --port "$MCP_MODEL_PORT"
-  PARLEY_ENV="PARLEY_MCP_ALLOW_PRIVATE_NETWORKS=true" parley pmcp "$PMCP_PORT" "http://127.0.0.1:$MCP_MODEL_PORT/v1"
+  EXTRA_ENV="PARLEY_MCP_ALLOW_PRIVATE_NETWORKS=true" parley pmcp "$PMCP_PORT" "http://127.0.0.1:$MCP_MODEL_PORT/v1"
 }
 
 mcp_probe() { # probe options...: runs mcp-probe.mjs on the load CPU, prints its JSON (empty on failure)
