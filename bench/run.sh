@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # Parley against the physical floor, side by side in one session (issue 6). One command:
 #
-#   bench/run.sh            full run, ~20-25 min on 2 cores; results in bench/results/<date>/
+#   bench/run.sh            full run, ~22-27 min on 2 cores; results in bench/results/<date>/
 #   bench/run.sh --quick    smoke run (well under a minute, no thresholds); exits 0, saying what it
 #                           skipped, when a tool cannot be installed
+#   BENCH_MCP_ONLY=1 bench/run.sh   only the MCP arm (issue 15: Parley's own time and CPU per MCP tool
+#                           round), ~2 min; BENCH_MCP=0 runs everything but it
 #
 # Every knob is an environment variable (BENCH_*, listed below with its default). The harness installs
 # what it lacks with apt-get (nginx-light, libnginx-mod-http-echo, wrk, redis-server, gnuplot-nox), builds
-# the jar into target-bench/ (or uses BENCH_JAR), and sends traffic only to 127.0.0.1.
+# the jar into target-bench/ (or uses BENCH_JAR), installs the MCP arm's pinned npm packages
+# (bench/lib/package-lock.json) into target-bench/node/ with npm ci, and sends traffic only to 127.0.0.1.
 set -euo pipefail
 
 BENCH_DIR=$(cd "$(dirname "$0")" && pwd)
@@ -47,6 +50,13 @@ JFR=${BENCH_JFR:-0}                              # 1: record JFR of the Parley p
 PROFILE=${BENCH_PROFILE:-$(q 1 0)}               # 1: after the rounds, CPU profiles of Parley under load
                                                  # (async-profiler from Maven Central): flame graphs + summaries
 PROFILE_SECONDS=${BENCH_PROFILE_SECONDS:-15}
+MCP=${BENCH_MCP:-1}                              # 0 skips the MCP arm (a real MCP server needs npm packages)
+MCP_ONLY=${BENCH_MCP_ONLY:-0}                    # 1: the MCP arm alone (its Parley, MCP server and model)
+MCP_ROUNDS=${BENCH_MCP_ROUNDS:-$ROUNDS}          # MCP arm rounds; median and spread over them
+MCP_TURNS=${BENCH_MCP_TURNS:-$(q 2000 40)}       # requests of each of its four kinds per round, one at a time,
+MCP_PASSES=${BENCH_MCP_PASSES:-10}               # in this many passes over the kinds
+MCP_WARMUP=${BENCH_MCP_WARMUP:-$(q 120 0)}       # at most this many seconds of MCP turns (c=4) before its rounds:
+                                                 # 5 s bursts until Parley's CPU per turn stops falling
 NICE=${BENCH_NICE:--10}                          # priority of every harness process (root only), so that
                                                  # co-tenant processes on the same cores disturb less
 PROXY_CPU=1                                      # the proxy under test (nginx floor or Parley)
@@ -93,6 +103,16 @@ HAVE_REDIS=0; ensure redis-server redis-server && have redis-cli && HAVE_REDIS=1
 [[ $HAVE_REDIS == 1 ]] || skip "Redis arms (redis-server not available)"
 HAVE_GNUPLOT=0; ensure gnuplot gnuplot-nox && HAVE_GNUPLOT=1
 [[ $HAVE_GNUPLOT == 1 ]] || skip "chart (gnuplot not available)"
+[[ $MCP == 1 ]] || skip "MCP arm (BENCH_MCP=0)"
+if [[ $MCP == 1 ]] && ! have npm; then
+  [[ $QUICK == 1 ]] || ensure npm npm || true
+  have npm || { MCP=0; skip "MCP arm (npm not available for its MCP server's packages)"; }
+fi
+if [[ $MCP_ONLY == 1 ]]; then # the other arms' servers are not even started
+  [[ $MCP == 1 ]] || give_up "BENCH_MCP_ONLY=1, but the MCP arm cannot run"
+  HAVE_REDIS=0 HAVE_ECHO=0 HAVE_GNUPLOT=0 SWEEP_CONNS="" PROFILE=0 ROUNDS=0
+  skip "every arm but the MCP arm (BENCH_MCP_ONLY=1)"
+fi
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 CLK_TCK=$(getconf CLK_TCK)
 
@@ -124,9 +144,14 @@ port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 FAKE_PORT=$PORT_BASE; FLOOR_PORT=$((PORT_BASE + 1)); REDIS_PORT=$((PORT_BASE + 2))
 PMEM_PORT=$((PORT_BASE + 3)); PREDIS_PORT=$((PORT_BASE + 4)); PSSE_PORT=$((PORT_BASE + 5)); PIDLE_PORT=$((PORT_BASE + 6))
 PSTATELESS_PORT=$((PORT_BASE + 7))
-for p in $FAKE_PORT $FLOOR_PORT $REDIS_PORT $PMEM_PORT $PREDIS_PORT $PSSE_PORT $PIDLE_PORT $PSTATELESS_PORT; do
+source "$LIB/mcp.sh" # the MCP arm: ports PORT_BASE + 8 to 10
+for p in $FAKE_PORT $FLOOR_PORT $REDIS_PORT $PMEM_PORT $PREDIS_PORT $PSSE_PORT $PIDLE_PORT $PSTATELESS_PORT \
+  $PMCP_PORT $MCP_SERVER_PORT $MCP_MODEL_PORT; do
   port_free "$p" || give_up "port $p is in use (set BENCH_PORT_BASE)"
 done
+if [[ $MCP == 1 ]] && ! mcp_install; then
+  MCP=0; skip "MCP arm (npm ci of bench/lib/package-lock.json failed; see bench.log)"
+fi
 
 # Every process the harness runs goes through pin: one CPU, and a raised priority when we may set one.
 [[ $(id -u) == 0 && $NICE != 0 ]] || NICE=0
@@ -176,22 +201,26 @@ if [[ $HAVE_REDIS == 1 ]]; then
   wait_port "$REDIS_PORT" redis
 fi
 
-parley() { # name port upstream-path [redis] [extra JVM options...]
-  local name=$1 port=$2 path=$3 redis=${4:-} jvm_extra=()
+parley() { # name port upstream [redis] [extra JVM options...]; upstream: a path on the fake provider, or a
+  # URL; EXTRA_ENV: more PARLEY_*=value settings (not itself named PARLEY_*: Parley warns of unknown ones)
+  local name=$1 port=$2 upstream=$3 redis=${4:-} jvm_extra=()
+  [[ $upstream == *://* ]] || upstream="http://127.0.0.1:$FAKE_PORT/$upstream/v1"
   shift 3; [[ $# -gt 0 ]] && shift
   jvm_extra=("$@")
   [[ $JFR == 1 ]] && jvm_extra+=("-XX:StartFlightRecording=filename=$TMP/$name.jfr,settings=profile,dumponexit=true")
   jvm_extra+=("-Xlog:gc:file=$TMP/$name-gc.log")
   start "$name" $PROXY_CPU env PARLEY_PORT="$port" PARLEY_HOST=127.0.0.1 PARLEY_EVENT_LOOPS=1 \
-    PARLEY_UPSTREAM_URL="http://127.0.0.1:$FAKE_PORT/$path/v1" PARLEY_UPSTREAM_MAX_CONNECTIONS=4096 \
-    ${redis:+PARLEY_REDIS_URL=redis://127.0.0.1:$REDIS_PORT} \
+    PARLEY_UPSTREAM_URL="$upstream" PARLEY_UPSTREAM_MAX_CONNECTIONS=4096 \
+    ${redis:+PARLEY_REDIS_URL=redis://127.0.0.1:$REDIS_PORT} ${EXTRA_ENV:-} \
     java $JAVA_OPTS "${jvm_extra[@]}" -jar "$JAR"
 }
 # All JVMs start together (they overlap their start-up); pidle stays untouched until the held-stream
 # figure, so its baseline is a fresh process. Stateless has its own process: the memory arms fill their
 # store (PARLEY_MEMORY_MAX_ENTRIES at its default), and its GC would otherwise be charged to stateless.
-parley pstateless "$PSTATELESS_PORT" json
-parley pmem "$PMEM_PORT" json
+if [[ $MCP_ONLY == 0 ]]; then
+  parley pstateless "$PSTATELESS_PORT" json
+  parley pmem "$PMEM_PORT" json
+fi
 [[ $HAVE_REDIS == 1 ]] && parley predis "$PREDIS_PORT" json redis
 if [[ $HAVE_ECHO == 1 ]]; then
   parley psse "$PSSE_PORT" sse
@@ -200,16 +229,24 @@ if [[ $HAVE_ECHO == 1 ]]; then
   # pages that the garbage of opening 1,000 streams happened to touch.
   [[ $HELD_STREAMS -gt 0 ]] && parley pidle "$PIDLE_PORT" idle "" -XX:+AlwaysPreTouch
 fi
-wait_port "$PSTATELESS_PORT" pstateless
-wait_port "$PMEM_PORT" pmem
+[[ $MCP == 1 ]] && mcp_start
+if [[ $MCP_ONLY == 0 ]]; then
+  wait_port "$PSTATELESS_PORT" pstateless
+  wait_port "$PMEM_PORT" pmem
+fi
 [[ $HAVE_REDIS == 1 ]] && wait_port "$PREDIS_PORT" predis
 if [[ $HAVE_ECHO == 1 ]]; then
   wait_port "$PSSE_PORT" psse
   [[ $HELD_STREAMS -gt 0 ]] && wait_port "$PIDLE_PORT" pidle
 fi
+if [[ $MCP == 1 ]]; then
+  wait_port "$MCP_SERVER_PORT" mcpserver
+  wait_port "$MCP_MODEL_PORT" mcpmodel
+  wait_port "$PMCP_PORT" pmcp
+fi
 
 LOADAVG_START=$(cut -d' ' -f1-3 /proc/loadavg)
-PLACEMENT="proxy under test (nginx floor / Parley, -XX:ActiveProcessorCount=1, PARLEY_EVENT_LOOPS=1) pinned to CPU $PROXY_CPU with taskset; wrk, node clients, the fake provider (nginx) and redis-server pinned to CPU $LOAD_CPU; all at nice $NICE"
+PLACEMENT="proxy under test (nginx floor / Parley, -XX:ActiveProcessorCount=1, PARLEY_EVENT_LOOPS=1) pinned to CPU $PROXY_CPU with taskset; wrk, node clients, the fake provider (nginx), the MCP arm's MCP server and model (node) and redis-server pinned to CPU $LOAD_CPU; all at nice $NICE"
 log "CPU placement: $PLACEMENT"
 
 # ---------- request bodies ----------
@@ -224,8 +261,10 @@ printf '{"model":"%s","input":"%s","store":false,"stream":true}' "$MODEL" "$INPU
 
 # ---------- chains, prepared before any timed arm ----------
 max_depth() { local m=10 d; for d in $DEPTHS; do ((d > m)) && m=$d; done; echo $m; }
-log "preparing $CHAINS chains of 10 turns in memory"
-"${LOAD[@]}" node "$LIB/chains.mjs" --url "http://127.0.0.1:$PMEM_PORT/v1/responses" --chains "$CHAINS" --depths 10 --out "$TMP/mem"
+if [[ $MCP_ONLY == 0 ]]; then
+  log "preparing $CHAINS chains of 10 turns in memory"
+  "${LOAD[@]}" node "$LIB/chains.mjs" --url "http://127.0.0.1:$PMEM_PORT/v1/responses" --chains "$CHAINS" --depths 10 --out "$TMP/mem"
+fi
 if [[ $HAVE_REDIS == 1 ]]; then
   log "preparing $CHAINS chains of 10 turns, and $(q 8 2) of $(max_depth), in Redis"
   "${LOAD[@]}" node "$LIB/chains.mjs" --url "http://127.0.0.1:$PREDIS_PORT/v1/responses" --chains "$CHAINS" --depths 10 --out "$TMP/redis"
@@ -238,11 +277,13 @@ declare -A URL SCRIPT BODY IDS PROXY REDIS_ARM
 arm() { URL[$1]=$2; SCRIPT[$1]=$3; BODY[$1]=$4; IDS[$1]=${5:-}; PROXY[$1]=$6; REDIS_ARM[$1]=${7:-0}; ARMS+=("$1"); }
 ARMS=()
 PM="http://127.0.0.1:$PMEM_PORT/v1/responses"; PR="http://127.0.0.1:$PREDIS_PORT/v1/responses"
-arm direct "http://127.0.0.1:$FAKE_PORT/json/v1/chat/completions" post.lua chat.json "" none
-arm floor "http://127.0.0.1:$FLOOR_PORT/json/v1/chat/completions" post.lua chat.json "" floor
-arm stateless "http://127.0.0.1:$PSTATELESS_PORT/v1/responses" post.lua stateless.json "" pstateless
-arm mem_first "$PM" post.lua first.json "" pmem
-arm mem_cont10 "$PM" chain.lua cont.json mem-d10.txt pmem
+if [[ $MCP_ONLY == 0 ]]; then
+  arm direct "http://127.0.0.1:$FAKE_PORT/json/v1/chat/completions" post.lua chat.json "" none
+  arm floor "http://127.0.0.1:$FLOOR_PORT/json/v1/chat/completions" post.lua chat.json "" floor
+  arm stateless "http://127.0.0.1:$PSTATELESS_PORT/v1/responses" post.lua stateless.json "" pstateless
+  arm mem_first "$PM" post.lua first.json "" pmem
+  arm mem_cont10 "$PM" chain.lua cont.json mem-d10.txt pmem
+fi
 if [[ $HAVE_REDIS == 1 ]]; then
   arm redis_first "$PR" post.lua first.json "" predis 1
   arm redis_cont10 "$PR" chain.lua cont.json redis-d10.txt predis 1
@@ -401,7 +442,7 @@ if [[ -n $SWEEP_CONNS ]]; then
     [[ -n ${URL[$a]:-} ]] || continue
     for c in $SWEEP_CONNS; do run_wrk 0 "$a" sweep "$c" "$SWEEP_DURATION"; done
   done
-else
+elif [[ $MCP_ONLY == 0 ]]; then
   skip "concurrency sweep for max req/s with p99 < 10 ms (BENCH_SWEEP_CONNS empty)"
 fi
 
@@ -479,6 +520,9 @@ if [[ $HAVE_REDIS == 1 ]]; then
   done; done
 fi
 
+# ---------- MCP: Parley's own time and CPU per tool round (issue 15; bench/lib/mcp.sh) ----------
+[[ $MCP == 1 ]] && mcp_arm
+
 # ---------- resident memory per held idle stream ----------
 heap_live() { # java-pid: bytes of live objects (the class histogram runs a full GC first), or null
   jcmd "$1" GC.class_histogram 2>/dev/null | awk '$1 == "Total" {print $3; found = 1} END {if (!found) print "null"}'
@@ -539,7 +583,9 @@ node -e 'console.log(JSON.stringify(Object.fromEntries(process.argv.slice(1).map
   "command=$COMMAND" "placement=$PLACEMENT" "quick=$QUICK" "rounds=$ROUNDS" "duration_s=$DURATION" \
   "lat_duration_s=$LAT_DURATION" "connections=$CONNECTIONS" "warmup_s=$WARMUP" "sse_chunks=$SSE_CHUNKS" \
   "sse_gap_ms=$SSE_GAP_MS" "sse_streams=$SSE_STREAMS" "sse_warmup_s=$SSE_WARMUP" "sse_rewarm_s=$SSE_REWARM" "held_streams=$HELD_STREAMS" "sweep_conns=$SWEEP_CONNS" \
-  "sweep_duration_s=$SWEEP_DURATION" "profiles=$(ls "$OUT/profile" 2>/dev/null | grep "\.html$" | tr "\n" " ")" "depth_requests=$DEPTH_REQUESTS" "depth_rounds=$DEPTH_ROUNDS" "chains=$CHAINS" "clk_tck=$CLK_TCK" \
+  "sweep_duration_s=$SWEEP_DURATION" "mcp_rounds=$MCP_ROUNDS" "mcp_turns=$MCP_TURNS" "mcp_passes=$MCP_PASSES" "mcp_warmup_s=$MCP_WARMUP" \
+  "mcp_sdk=$(node -p 'require(process.argv[1]).version' "$MCP_NODE_DIR/node_modules/@modelcontextprotocol/sdk/package.json" 2>/dev/null)" \
+  "profiles=$(ls "$OUT/profile" 2>/dev/null | grep "\.html$" | tr "\n" " ")" "depth_requests=$DEPTH_REQUESTS" "depth_rounds=$DEPTH_ROUNDS" "chains=$CHAINS" "clk_tck=$CLK_TCK" \
   "redis_info_overhead=$REDIS_OVERHEAD" "loadavg_start=$LOADAVG_START" "loadavg_end=$(cut -d' ' -f1-3 /proc/loadavg)" \
   "gc_pauses=$(gc_pauses)" "skipped=$(printf '%s\n' "${SKIPPED[@]+"${SKIPPED[@]}"}")" >"$TMP/meta.json"
 cp "$RAW" "$OUT/raw.jsonl"

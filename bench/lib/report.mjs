@@ -149,6 +149,36 @@ for (const depth of [...new Set(depthRows.map(r => r.depth))].sort((x, y) => x -
   });
 }
 
+// ---- MCP: Parley's own time and CPU per tool round (issue 15) ----
+// Per round: p50 of an MCP turn through Parley (2 model calls + 1 tools/call) minus p50 of the same turn
+// without tools (1 model call), of a direct model call and of a direct tools/call; CPU per turn from /proc.
+const mcpRows = rows.filter(r => r.kind === "mcp" && r.mcp);
+if (mcpRows.length) {
+  const cpuPer = (r, kind) => r.mcp.cpu_ticks[kind] * (1e6 / tck) / r.mcp.turns;
+  const rounds = mcpRows.map(r => {
+    const p50 = Object.fromEntries(Object.entries(r.mcp.us).map(([k, v]) => [k, v.p50]));
+    const complete = Object.values(p50).every(v => v !== null);
+    return {
+      round: r.round, turns: r.mcp.turns, order: r.mcp.order, failed: r.mcp.failed, p50_us: p50,
+      p99_us: Object.fromEntries(Object.entries(r.mcp.us).map(([k, v]) => [k, v.p99])),
+      per_tool_round_us: complete ? p50.mcp - p50.plain - p50.model - p50.tool : null,
+      cpu_us: { mcp_turn: cpuPer(r, "mcp"), plain_turn: cpuPer(r, "plain"), tool_round: cpuPer(r, "mcp") - cpuPer(r, "plain") },
+    };
+  });
+  const over = (f) => spread(rounds.map(f));
+  results.mcp = {
+    label: "MCP tool round at c=1: Parley's own time = p50(MCP turn) - p50(plain turn) - p50(direct model call) - p50(direct tools/call)",
+    turns_per_kind_per_round: Number(meta.mcp_turns), mcp_sdk: meta.mcp_sdk || null,
+    failed: Object.fromEntries(["mcp", "plain", "model", "tool"].map(k => [k, rounds.reduce((t, r) => t + r.failed[k], 0)])),
+    per_tool_round_us: over(r => r.per_tool_round_us),
+    p50_us: Object.fromEntries(["mcp", "plain", "model", "tool"].map(k => [k, over(r => r.p50_us[k])])),
+    cpu_us_per_mcp_turn: over(r => r.cpu_us.mcp_turn),
+    cpu_us_per_plain_turn: over(r => r.cpu_us.plain_turn),
+    cpu_us_per_tool_round: over(r => r.cpu_us.tool_round),
+    rounds,
+  };
+}
+
 // ---- targets ----
 const s = results.streaming, A = results.arms;
 const target = (name, value, limit, cmp, unit, note = "") => results.targets.push({
@@ -164,6 +194,8 @@ target("added latency p99 at c=1 (Redis 10-turn)", A.redis_cont10?.added_latency
 target("streaming added time to first byte p50", s.sse_parley?.added?.ttfb_p50_us?.median ?? null, 500, "le", "µs");
 target("streaming added inter-event gap p50", s.sse_parley?.added?.gap_p50_us?.median ?? null, 50, "le", "µs");
 target("resident memory per held idle stream", s.sse_parley?.held_streams?.kb_per_stream ?? null, 30, "le", "KB");
+target("Parley added latency per MCP tool round at c=1", results.mcp?.per_tool_round_us?.median ?? null, 1000, "le", "µs",
+  "issue 15: beyond the MCP server's and the model's own time");
 const worstTrips = results.redis_depth.length ? Math.max(...results.redis_depth.map(d => d.round_trips_per_turn)) : null;
 const worstLoad = results.redis_depth.length ? Math.max(...results.redis_depth.map(d => d.round_trips_loading_per_turn)) : null;
 const cpuAt = (depth) => results.redis_depth.find(d => d.depth === depth)?.cpu_us_per_turn ?? null;
@@ -187,26 +219,30 @@ md.push(`- machine: ${meta.cpu_model}, ${meta.cores} cores; ${meta.java}; JVM op
 md.push(`- tools: nginx ${meta.nginx}, ${meta.wrk}, redis ${meta.redis || "—"}, node ${meta.node}; Parley commit ${meta.commit}`);
 md.push(`- command: \`${meta.command}\``);
 md.push(`- CPU placement: ${meta.placement}`);
-md.push(`- ${meta.rounds} interleaved rounds (arm order rotated each round) after warming each Parley arm at c=${meta.connections} until its req/s stopped rising (at most ${meta.warmup_s} s); ` +
-  `throughput ${meta.duration_s} s per arm at c=${meta.connections}; latency ${meta.lat_duration_s} s per arm at c=1 (wrk, one connection; every request timed by the Lua script, one sample per request)`);
-md.push("- c=1 percentiles are of exactly one sample per request. wrk's own histogram adds synthetic samples for coordinated omission (a request slower than twice the mean interval also counts as the requests that would have arrived meanwhile at a constant rate); its p99 is shown in its own column, because there one 40 ms pause at c=1 reads as p99 = 40 ms");
-md.push(`- figures are medians over rounds with (min–max); ratios are to the nginx floor measured in the same run; added latency is arm minus direct, paired per round`);
+if (Object.keys(results.arms).length) {
+  md.push(`- ${meta.rounds} interleaved rounds (arm order rotated each round) after warming each Parley arm at c=${meta.connections} until its req/s stopped rising (at most ${meta.warmup_s} s); ` +
+    `throughput ${meta.duration_s} s per arm at c=${meta.connections}; latency ${meta.lat_duration_s} s per arm at c=1 (wrk, one connection; every request timed by the Lua script, one sample per request)`);
+  md.push("- c=1 percentiles are of exactly one sample per request. wrk's own histogram adds synthetic samples for coordinated omission (a request slower than twice the mean interval also counts as the requests that would have arrived meanwhile at a constant rate); its p99 is shown in its own column, because there one 40 ms pause at c=1 reads as p99 = 40 ms");
+  md.push(`- figures are medians over rounds with (min–max); ratios are to the nginx floor measured in the same run; added latency is arm minus direct, paired per round`);
+}
 if (meta.quick === "1") md.push("- **quick smoke run: durations of about a second, numbers are not meaningful**");
 md.push(`- load average (1/5/15 min) at start ${meta.loadavg_start}, at end ${meta.loadavg_end}: anything above the harness's own ~2 means other processes shared the cores and the numbers are noisy`);
 if (meta.gc_pauses) md.push(`- Parley GC pauses over the whole run (-Xlog:gc): ${meta.gc_pauses.trim()}`);
 md.push("");
-md.push("## Non-streaming", "");
-md.push("| arm | req/s at c=" + meta.connections + " | ratio to floor | max req/s with p99 < 10 ms | p50 / p99 / p99.9 / max at c=1 (µs) | added p50 / p99 / p99.9 (µs) | wrk's corrected p99 at c=1, added (µs) | proxy CPU µs/req | CPU ratio to floor | Redis cmds/req | Redis round trips/req | non-2xx |");
-md.push("|---|---|---|---|---|---|---|---|---|---|---|---|");
-for (const [key, r] of Object.entries(results.arms)) {
-  const l = r.latency_c1_us, d = r.added_latency_c1_us;
-  const best = r.max_rps_p99_under_10ms;
-  md.push(`| ${r.label} | ${sp(r.rps)} | ${ratio(r.rps_ratio_to_floor)} | ${best ? (best.rps ? `${f0(best.rps)} (c=${best.connections})` : "none") : "—"} | ` +
-    `${f0(l.p50?.median)} / ${f0(l.p99?.median)} / ${f0(l.p999?.median)} / ${f0(l.max?.median)} | ` +
-    `${d ? `${sp(d.p50)} / ${sp(d.p99)} / ${sp(d.p999)}` : "—"} | ${d ? sp(d.wrk_corrected_p99) : f0(l.wrk_corrected_p99?.median)} | ${key === "direct" ? "—" : sp(r.cpu_us_per_request, f1)} | ${ratio(r.cpu_ratio_to_floor)} | ` +
-    `${r.redis_commands_per_request ? f2(r.redis_commands_per_request.median) : "—"} | ${r.redis_round_trips_per_request ? f2(r.redis_round_trips_per_request.median) : "—"} | ${r.non_2xx} |`);
+if (Object.keys(results.arms).length) {
+  md.push("## Non-streaming", "");
+  md.push("| arm | req/s at c=" + meta.connections + " | ratio to floor | max req/s with p99 < 10 ms | p50 / p99 / p99.9 / max at c=1 (µs) | added p50 / p99 / p99.9 (µs) | wrk's corrected p99 at c=1, added (µs) | proxy CPU µs/req | CPU ratio to floor | Redis cmds/req | Redis round trips/req | non-2xx |");
+  md.push("|---|---|---|---|---|---|---|---|---|---|---|---|");
+  for (const [key, r] of Object.entries(results.arms)) {
+    const l = r.latency_c1_us, d = r.added_latency_c1_us;
+    const best = r.max_rps_p99_under_10ms;
+    md.push(`| ${r.label} | ${sp(r.rps)} | ${ratio(r.rps_ratio_to_floor)} | ${best ? (best.rps ? `${f0(best.rps)} (c=${best.connections})` : "none") : "—"} | ` +
+      `${f0(l.p50?.median)} / ${f0(l.p99?.median)} / ${f0(l.p999?.median)} / ${f0(l.max?.median)} | ` +
+      `${d ? `${sp(d.p50)} / ${sp(d.p99)} / ${sp(d.p999)}` : "—"} | ${d ? sp(d.wrk_corrected_p99) : f0(l.wrk_corrected_p99?.median)} | ${key === "direct" ? "—" : sp(r.cpu_us_per_request, f1)} | ${ratio(r.cpu_ratio_to_floor)} | ` +
+      `${r.redis_commands_per_request ? f2(r.redis_commands_per_request.median) : "—"} | ${r.redis_round_trips_per_request ? f2(r.redis_round_trips_per_request.median) : "—"} | ${r.non_2xx} |`);
+  }
+  md.push("");
 }
-md.push("");
 if (Object.keys(results.streaming).length) {
   md.push(`## Streaming (${meta.sse_chunks} chunks, ${meta.sse_gap_ms} ms apart; ${meta.sse_streams} streams per arm per round, one at a time; Parley warmed with streams until steady (at most ${meta.sse_warmup_s ?? "?"} s) first and ${meta.sse_rewarm_s ?? "?"} s again before each of its measurements)`, "");
   md.push("| arm | TTFB p50 / p99 (µs) | added TTFB p50 / p99 (µs) | added time to first delta p50 (µs) | inter-delta gap p50 (µs) | added gap p50 / p99 (µs) | proxy CPU µs/stream | KB retained per held idle stream (Parley: live heap after GC + RSS outside its pre-touched heap; nginx: RSS) |");
@@ -229,7 +265,25 @@ if (results.redis_depth.length) {
   }
   md.push("");
 }
-md.push("## Targets (issue 6)", "");
+if (results.mcp) {
+  const m = results.mcp;
+  md.push(`## MCP tool round (issue 15: ${m.turns_per_kind_per_round} requests of each kind per round, one at a time; MCP server: official TypeScript SDK ${m.mcp_sdk || "?"}, Streamable HTTP)`, "");
+  md.push("Parley's own time per tool round = p50 of an MCP turn through Parley (it calls the model, runs the model's `tools/call` on the MCP server, calls the model again; the server's tools listed by an earlier turn and cached) " +
+    "− p50 of the same turn without tools (one model call) − p50 of a direct model call − p50 of a direct `tools/call` on a live session. " +
+    `Each kind's requests are spread over ${meta.mcp_passes ?? "?"} passes over the kinds (order rotated by round, reversed every other pass), so that other tenants coming and going weigh on every kind alike. ` +
+    `Parley's CPU (all its threads, /proc/<pid>/stat, ${1e3 / tck} ms ticks) is read around its MCP and plain passes; per tool round = per MCP turn − per plain turn. ` +
+    `Parley (its own JVM, same options) warmed with MCP turns at c=4 until its CPU per turn stopped falling (at most ${meta.mcp_warmup_s} s). The model and the MCP server are node processes on the load CPU.`, "");
+  md.push("| round | MCP turn p50 (µs) | plain turn p50 | direct model p50 | direct tools/call p50 | **Parley per tool round (µs)** | Parley CPU µs per MCP turn | per plain turn | **per tool round** | failed (mcp/plain/model/tool) |");
+  md.push("|---|---|---|---|---|---|---|---|---|---|");
+  for (const r of m.rounds) {
+    md.push(`| ${r.round} | ${f0(r.p50_us.mcp)} | ${f0(r.p50_us.plain)} | ${f0(r.p50_us.model)} | ${f0(r.p50_us.tool)} | ${f0(r.per_tool_round_us)} | ` +
+      `${f0(r.cpu_us.mcp_turn)} | ${f0(r.cpu_us.plain_turn)} | ${f0(r.cpu_us.tool_round)} | ${["mcp", "plain", "model", "tool"].map(k => r.failed[k]).join("/")} |`);
+  }
+  md.push(`| **median (min–max)** | ${sp(m.p50_us.mcp)} | ${sp(m.p50_us.plain)} | ${sp(m.p50_us.model)} | ${sp(m.p50_us.tool)} | **${sp(m.per_tool_round_us)}** | ` +
+    `${sp(m.cpu_us_per_mcp_turn)} | ${sp(m.cpu_us_per_plain_turn)} | **${sp(m.cpu_us_per_tool_round)}** | ${["mcp", "plain", "model", "tool"].map(k => m.failed[k]).join("/")} |`);
+  md.push("");
+}
+md.push("## Targets (issues 6, 7 and 15)", "");
 md.push("| target | measured | limit | met |");
 md.push("|---|---|---|---|");
 for (const t of results.targets) {
@@ -244,7 +298,7 @@ if (profiles.length) {
   md.push("## CPU profiles", "", "async-profiler on the warm Parley processes under load at c=" + meta.connections + ", after the rounds: " +
     profiles.map(p => `\`profile/${p}\` (flame graph; summary in \`profile/${p.replace(/\.html$/, ".md")}\`)`).join(", ") + ".", "");
 }
-md.push("Chart: `chart.png` (throughput at c=" + meta.connections + " with min–max over rounds; latency at c=1). Raw measurements: `raw.jsonl`.", "");
+if (Object.keys(results.arms).length) md.push("Chart: `chart.png` (throughput at c=" + meta.connections + " with min–max over rounds; latency at c=1). Raw measurements: `raw.jsonl`.", "");
 writeFileSync(`${a.out}/results.md`, md.join("\n"));
 
 // ---- chart data (gnuplot reads these; run.sh removes them afterwards) ----
