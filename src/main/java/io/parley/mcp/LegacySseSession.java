@@ -77,7 +77,7 @@ final class LegacySseSession implements McpSession {
         })
         .compose(response -> {
           if (response.statusCode() != 200 || !RpcPost.contentType(response).startsWith("text/event-stream")) {
-            response.request().reset();
+            RpcPost.discard(response);
             return Future.failedFuture(response.statusCode() == 200
                 ? McpException.protocol(target.host(), "the legacy endpoint did not answer an event stream")
                 : McpException.status(response.statusCode(), target.host()));

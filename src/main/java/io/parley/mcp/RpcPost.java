@@ -42,7 +42,7 @@ final class RpcPost {
         })
         .compose(response -> {
           if (response.statusCode() / 100 != 2) {
-            response.request().reset();
+            discard(response);
             return Future.failedFuture(McpException.status(response.statusCode(), exchange.host()));
           }
           if (id == null) {
@@ -55,11 +55,17 @@ final class RpcPost {
           } else if (type.startsWith("application/json")) {
             answer = body(response, maxBytes, exchange.host()).map(body -> fromJson(body, id, exchange.host()));
           } else {
-            response.request().reset();
+            discard(response);
             answer = Future.failedFuture(McpException.protocol(exchange.host(), "unexpected content type " + type));
           }
           return answer.map(found -> new Answer(found, response.headers()));
         });
+  }
+
+  /** Gives up an answer unread: its request is reset, and the reset it reports is expected, not an error to log. */
+  static void discard(HttpClientResponse response) {
+    response.exceptionHandler(ignored -> { });
+    response.request().reset();
   }
 
   static String contentType(HttpClientResponse response) {
@@ -76,7 +82,7 @@ final class RpcPost {
     String length = response.getHeader(HttpHeaders.CONTENT_LENGTH);
     if (length != null && length.chars().allMatch(Character::isDigit) && length.length() < 19
         && Long.parseLong(length) > maxBytes) {
-      response.request().reset();
+      discard(response);
       return Future.failedFuture(tooLarge(host, maxBytes));
     }
     Promise<Buffer> done = Promise.promise();
