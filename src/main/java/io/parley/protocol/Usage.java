@@ -8,13 +8,13 @@ public final class Usage {
   private Usage() {
   }
 
-  /** {@code a + b}, field by field (nested details too); either may be {@code null}. */
+  /**
+   * {@code a + b}, field by field (nested details too); either may be {@code null}, and then the other is
+   * returned as it is (a turn with one provider call, the usual case, copies nothing).
+   */
   public static JsonObject sum(JsonObject a, JsonObject b) {
-    if (a == null) {
-      return b == null ? null : b.copy();
-    }
-    if (b == null) {
-      return a.copy();
+    if (a == null || b == null) {
+      return a == null ? b : a;
     }
     JsonObject sum = a.copy();
     for (String key : b.fieldNames()) {
