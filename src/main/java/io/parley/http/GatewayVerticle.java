@@ -93,13 +93,12 @@ public final class GatewayVerticle extends VerticleBase {
         new Probes(backends.responses(), lifecycle, metrics), observer);
     server = vertx.createHttpServer(options)
         .requestHandler(request -> {
-          // Vert.x Web answers a malformed %-escape with a bare "Bad Request"; answer it in the OpenAI shape.
-          if (PathCheck.wellFormed(request.path())) {
+          ApiError malformed = PathCheck.problem(request);
+          if (malformed == null) {
             router.handle(request);
           } else {
             observer.observeUnrouted(request);
-            ErrorMapper.send(request.response(), ApiError.badRequest("invalid_url", null,
-                "The request path is not a valid URL: malformed %-escape."));
+            ErrorMapper.send(request.response(), malformed);
           }
         })
         .invalidRequestHandler(request -> {

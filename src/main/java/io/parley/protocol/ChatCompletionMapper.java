@@ -84,23 +84,19 @@ public final class ChatCompletionMapper {
     if (usage == null) {
       return null;
     }
-    long input = usage.getLong("prompt_tokens", 0L);
-    long output = usage.getLong("completion_tokens", 0L);
+    long input = Usage.count(usage, "prompt_tokens", 0);
+    long output = Usage.count(usage, "completion_tokens", 0);
     JsonObject promptDetails = usage.getValue("prompt_tokens_details") instanceof JsonObject p ? p : new JsonObject();
     JsonObject completionDetails = usage.getValue("completion_tokens_details") instanceof JsonObject c ? c : new JsonObject();
     return new JsonObject()
         .put("input_tokens", input)
         // The Java SDK (4.x) requires cache_write_tokens; Chat Completions providers rarely report it.
         .put("input_tokens_details", new JsonObject()
-            .put("cached_tokens", longOrZero(promptDetails, "cached_tokens"))
-            .put("cache_write_tokens", longOrZero(promptDetails, "cache_write_tokens")))
+            .put("cached_tokens", Usage.count(promptDetails, "cached_tokens", 0))
+            .put("cache_write_tokens", Usage.count(promptDetails, "cache_write_tokens", 0)))
         .put("output_tokens", output)
         .put("output_tokens_details",
-            new JsonObject().put("reasoning_tokens", longOrZero(completionDetails, "reasoning_tokens")))
-        .put("total_tokens", usage.getLong("total_tokens", input + output));
-  }
-
-  private static long longOrZero(JsonObject json, String key) {
-    return json.getValue(key) instanceof Number n ? n.longValue() : 0L;
+            new JsonObject().put("reasoning_tokens", Usage.count(completionDetails, "reasoning_tokens", 0)))
+        .put("total_tokens", Usage.count(usage, "total_tokens", input + output));
   }
 }

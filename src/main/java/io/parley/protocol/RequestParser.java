@@ -34,6 +34,8 @@ public final class RequestParser {
     if (!(value instanceof JsonObject object)) {
       throw ApiError.badRequest("invalid_json", null, "The request body must be a JSON object.");
     }
+    // A top-level null is an absent field, as in OpenAI's API (SDKs and frameworks send explicit nulls).
+    object.getMap().values().removeIf(java.util.Objects::isNull);
     return object;
   }
 

@@ -48,7 +48,7 @@ public final class ResponsesEventRelay implements StreamTranslation {
       default -> {
         JsonObject relayed = events.renumber(chunk.copy());
         if (type.equals("response.output_item.done") && chunk.getValue("item") instanceof JsonObject item) {
-          doneItems.put(chunk.getInteger("output_index", doneItems.size()), item);
+          doneItems.put(chunk.getValue("output_index") instanceof Number n ? n.intValue() : doneItems.size(), item);
         }
         return List.of(relayed);
       }

@@ -107,14 +107,14 @@ public final class ResponsesProtocol {
     }
     JsonObject input = usage.getValue("input_tokens_details") instanceof JsonObject i ? i.copy() : new JsonObject();
     JsonObject output = usage.getValue("output_tokens_details") instanceof JsonObject o ? o.copy() : new JsonObject();
-    long in = usage.getLong("input_tokens", 0L);
-    long out = usage.getLong("output_tokens", 0L);
+    long in = Usage.count(usage, "input_tokens", 0);
+    long out = Usage.count(usage, "output_tokens", 0);
     return new JsonObject()
         .put("input_tokens", in)
-        .put("input_tokens_details", new JsonObject().put("cached_tokens", input.getLong("cached_tokens", 0L))
-            .put("cache_write_tokens", input.getLong("cache_write_tokens", 0L)))
+        .put("input_tokens_details", new JsonObject().put("cached_tokens", Usage.count(input, "cached_tokens", 0))
+            .put("cache_write_tokens", Usage.count(input, "cache_write_tokens", 0)))
         .put("output_tokens", out)
-        .put("output_tokens_details", new JsonObject().put("reasoning_tokens", output.getLong("reasoning_tokens", 0L)))
-        .put("total_tokens", usage.getLong("total_tokens", in + out));
+        .put("output_tokens_details", new JsonObject().put("reasoning_tokens", Usage.count(output, "reasoning_tokens", 0)))
+        .put("total_tokens", Usage.count(usage, "total_tokens", in + out));
   }
 }

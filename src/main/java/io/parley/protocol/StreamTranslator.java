@@ -88,7 +88,7 @@ public final class StreamTranslator implements StreamTranslation {
   }
 
   private void toolCall(JsonObject fragment, List<JsonObject> out) {
-    int index = fragment.getInteger("index", 0);
+    int index = fragment.getValue("index") instanceof Number n ? n.intValue() : 0;
     JsonObject function = fragment.getValue("function") instanceof JsonObject f ? f : new JsonObject();
     if (droppedCalls.contains(index)) {
       return;

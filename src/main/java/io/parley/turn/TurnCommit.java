@@ -47,7 +47,7 @@ final class TurnCommit {
    */
   Future<Chain> finished(Turn turn, JsonObject response, boolean keepChain) {
     if (response.getValue("usage") instanceof JsonObject usage) {
-      tokenMeter.accept(turn.tenant(), usage.getLong("total_tokens", 0L));
+      tokenMeter.accept(turn.tenant(), usage.getValue("total_tokens") instanceof Number n ? n.longValue() : 0L);
     }
     Future<Chain> stored = turn.request().store()
         ? extend(turn, response).compose(done -> store.put(turn.tenant(), done.stored())
