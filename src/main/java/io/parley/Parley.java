@@ -14,6 +14,7 @@ import io.parley.metrics.Metrics;
 import io.parley.mock.MockUpstreamVerticle;
 import io.parley.limit.MemoryRateLimiter;
 import io.parley.limit.RedisRateLimiter;
+import io.parley.redis.GuardedRedis;
 import io.parley.redis.RedisConnections;
 import io.parley.state.MemoryConversationStore;
 import io.parley.state.MemoryResponseStore;
@@ -59,8 +60,9 @@ public final class Parley {
     this.vertx = vertx;
     this.config = config;
     // Created on the caller's thread, outside any verticle, so that no undeploy closes it: close() does.
-    this.redis = config.redisState() ? Redis.createClient(vertx, RedisConnections.options(config.redisType(),
-        config.redisUrl(), config.redisMasterName(), config.eventLoops())) : null;
+    this.redis = config.redisState() ? new GuardedRedis(vertx, Redis.createClient(vertx, RedisConnections.options(
+        config.redisType(), config.redisUrl(), config.redisMasterName(), config.eventLoops(),
+        config.resilience().redisTimeout())), config.resilience().redisTimeout()) : null;
   }
 
   public static Future<Parley> start(Vertx vertx, ParleyConfig config) {

@@ -48,7 +48,8 @@ public record ParleyConfig(
     int mockReplicas,
     ContextWindows contextWindows,
     long contextCacheBytes,
-    McpConfig mcp) {
+    McpConfig mcp,
+    Resilience resilience) {
 
   public ParleyConfig {
     upstreamUrls = List.copyOf(upstreamUrls);
@@ -66,7 +67,7 @@ public record ParleyConfig(
     return new ParleyConfig(host, port, eventLoops, urls, upstreamRouting, upstreamKind, upstreamApiKey, upstreamConnectTimeout,
         upstreamIdleTimeout, upstreamMaxConnections, redisUrl, redisType, redisMasterName, stateTtl, memoryMaxEntries,
         memoryMaxBytes, maxBodyBytes, apiKeys, defaultLimits, shutdownDelay, shutdownGrace, backgroundLease, websocketMaxAge,
-        maxStreamsPerTenant, mockReplicas, contextWindows, contextCacheBytes, mcp);
+        maxStreamsPerTenant, mockReplicas, contextWindows, contextCacheBytes, mcp, resilience);
   }
 
   /** The API key is a secret: never let a log line of the config print it. */

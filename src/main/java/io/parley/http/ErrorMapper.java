@@ -35,6 +35,9 @@ final class ErrorMapper {
   }
 
   static void send(io.vertx.core.http.HttpServerResponse response, ApiError error) {
+    if (error.retryAfterSeconds() > 0) {
+      response.putHeader("retry-after", Long.toString(error.retryAfterSeconds()));
+    }
     response.setStatusCode(error.status())
         .putHeader("content-type", "application/json")
         .end(error.toBody().toBuffer());

@@ -39,6 +39,9 @@ final class Probes {
     if (lifecycle.draining()) {
       return Future.failedFuture(unready("draining", "Parley is shutting down and accepts no new requests."));
     }
+    if (!store.available()) {
+      return Future.failedFuture(unready("store_unavailable", "The response store (Redis) is unreachable."));
+    }
     return ping().transform(ar -> ar.succeeded()
         ? json(ctx, new JsonObject().put("status", "ready"))
         : Future.failedFuture(unready("store_unavailable",

@@ -4,6 +4,7 @@ import io.parley.config.ParleyConfig;
 import io.parley.limit.Limits;
 import io.parley.limit.RateLimiter;
 import io.parley.metrics.Metrics;
+import io.parley.redis.StoreUnavailableException;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
@@ -57,7 +58,9 @@ final class RateLimitHandler implements Handler<RoutingContext> {
           }
         })
         .onFailure(err -> {
-          LOG.warn("rate limiter unavailable, admitting request: {}", err.getMessage());
+          if (!(err instanceof StoreUnavailableException)) { // the store's breaker has said so once already
+            LOG.warn("rate limiter unavailable, admitting request: {}", err.getMessage());
+          }
           ctx.next();
         });
   }

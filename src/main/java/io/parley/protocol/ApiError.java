@@ -12,13 +12,34 @@ public final class ApiError extends RuntimeException {
   private final String type;
   private final String code;
   private final String param;
+  private final long retryAfterSeconds;
 
   public ApiError(int status, String type, String code, String param, String message) {
+    this(status, type, code, param, message, 0);
+  }
+
+  private ApiError(int status, String type, String code, String param, String message, long retryAfterSeconds) {
     super(message, null, false, false);
     this.status = status;
     this.type = type;
     this.code = code;
     this.param = param;
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+
+  /** The store (Redis) cannot be reached now: a 503 the client's SDK retries after {@code Retry-After}. */
+  public static ApiError storeUnavailable(String message) {
+    return new ApiError(503, "server_error", "store_unavailable", null, message, 1);
+  }
+
+  /** The same error, answered with {@code Retry-After: seconds} (at least 1). */
+  public ApiError withRetryAfter(long seconds) {
+    return new ApiError(status, type, code, param, getMessage(), Math.max(1, seconds));
+  }
+
+  /** Seconds for the {@code Retry-After} header, or 0 for none. */
+  public long retryAfterSeconds() {
+    return retryAfterSeconds;
   }
 
   public static ApiError badRequest(String code, String param, String message) {

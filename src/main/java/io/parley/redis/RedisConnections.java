@@ -26,8 +26,10 @@ public final class RedisConnections {
    * @param type       {@code standalone}, {@code sentinel} or {@code cluster}
    * @param urls       connection strings separated by commas
    * @param eventLoops how many event loops share the client
+   * @param timeout    how long a connection may take to open
    */
-  public static RedisOptions options(String type, String urls, String masterName, int eventLoops) {
+  public static RedisOptions options(String type, String urls, String masterName, int eventLoops,
+      java.time.Duration timeout) {
     RedisOptions options = new RedisOptions()
         .setType(RedisClientType.valueOf(type.toUpperCase(Locale.ROOT)))
         .setMaxPoolSize(CONNECTIONS_PER_EVENT_LOOP * eventLoops)
@@ -35,6 +37,8 @@ public final class RedisConnections {
     for (String url : urls.split(",")) {
       options.addConnectionString(url.trim());
     }
+    // A dead host (not a refused port) must not hold a request for the OS's connect timeout.
+    options.getNetClientOptions().setConnectTimeout((int) timeout.toMillis());
     if (type.equals("sentinel")) {
       options.setMasterName(masterName).setRole(RedisRole.MASTER);
     }
@@ -43,6 +47,6 @@ public final class RedisConnections {
 
   /** One standalone server, for one event loop's worth of connections. */
   public static RedisOptions standalone(String url) {
-    return options("standalone", url, null, 1);
+    return options("standalone", url, null, 1, java.time.Duration.ofSeconds(5));
   }
 }

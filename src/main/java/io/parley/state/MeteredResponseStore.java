@@ -60,6 +60,11 @@ public final class MeteredResponseStore implements ResponseStore {
   }
 
   @Override
+  public boolean available() {
+    return store.available();
+  }
+
+  @Override
   public Future<Void> ping() {
     long start = System.nanoTime();
     return timed("ping", store.ping(), start);

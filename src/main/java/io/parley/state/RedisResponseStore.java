@@ -1,6 +1,7 @@
 package io.parley.state;
 
 import io.parley.protocol.Ids;
+import io.parley.redis.GuardedRedis;
 import io.parley.redis.LuaScript;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
@@ -41,31 +42,37 @@ public final class RedisResponseStore implements ResponseStore {
     if (!Ids.isResponseId(response.id())) {
       return Future.failedFuture(new IllegalArgumentException("not a response id: " + response.id()));
     }
-    // SET ... PX writes the value and its expiry atomically: there is never a turn without a TTL.
-    List<Request> writes = new ArrayList<>();
-    writes.add(Request.cmd(Command.SET).arg(key(tenant, response.id())).arg(response.encode())
-        .arg("PX").arg(ttlMillis));
+    // SET ... PX writes the value and its expiry atomically: there is never a turn without a TTL. The turn
+    // itself is written last, so it is readable (and its chain continuable) only once its item index is
+    // written too; a write cut short leaves at most index entries naming a turn that does not exist.
+    List<Request> items = new ArrayList<>();
     for (String itemId : response.itemIds()) {
-      writes.add(Request.cmd(Command.SET).arg(itemKey(tenant, itemId)).arg(response.id())
+      items.add(Request.cmd(Command.SET).arg(itemKey(tenant, itemId)).arg(response.id())
           .arg("PX").arg(ttlMillis));
     }
-    return write(writes);
+    Request turn = Request.cmd(Command.SET).arg(key(tenant, response.id())).arg(response.encode())
+        .arg("PX").arg(ttlMillis);
+    return write(items, turn);
   }
 
   /**
-   * One round trip: the writes go out as one pipelined batch on one connection. A cluster client
-   * refuses a batch whose keys live on different nodes, and the item index keys hash anywhere, so there
-   * each write is its own command (sent at once, to whichever node owns its slot).
+   * One round trip: the writes go out as one pipelined batch on one connection, which Redis runs in order.
+   * A cluster client refuses a batch whose keys live on different nodes, and the item index keys hash
+   * anywhere, so there the index entries go out at once, each to its node, and the turn after them.
    */
-  private Future<Void> write(List<Request> writes) {
-    if (!cluster || writes.size() == 1) {
-      return redis.batch(writes).mapEmpty();
+  private Future<Void> write(List<Request> items, Request turn) {
+    if (items.isEmpty()) {
+      return redis.send(turn).mapEmpty();
     }
-    List<Future<?>> sent = new ArrayList<>(writes.size());
-    for (Request write : writes) {
+    if (!cluster) {
+      items.add(turn);
+      return redis.batch(items).mapEmpty();
+    }
+    List<Future<?>> sent = new ArrayList<>(items.size());
+    for (Request write : items) {
       sent.add(redis.send(write));
     }
-    return Future.all(sent).mapEmpty();
+    return Future.all(sent).compose(v -> redis.send(turn)).mapEmpty();
   }
 
   @Override
@@ -142,6 +149,11 @@ public final class RedisResponseStore implements ResponseStore {
     return TOUCH.run(redis, keys, scriptArgs).compose(missing -> missing.toInteger() == 0
         ? Future.<Void>succeededFuture()
         : Future.failedFuture(new MissingTurnException(ids.get(missing.toInteger() - 1))));
+  }
+
+  @Override
+  public boolean available() {
+    return GuardedRedis.available(redis);
   }
 
   @Override

@@ -43,5 +43,10 @@ public interface ResponseStore {
   /** Succeeds when the backend answers (Redis: one {@code PING}); used by {@code /readyz}. */
   Future<Void> ping();
 
+  /** {@code false} while the store is known to be unreachable: a turn that must be stored is refused before it runs. */
+  default boolean available() {
+    return true;
+  }
+
   Future<Void> close();
 }

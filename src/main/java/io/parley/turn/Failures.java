@@ -1,6 +1,7 @@
 package io.parley.turn;
 
 import io.parley.protocol.ApiError;
+import io.parley.redis.StoreUnavailableException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +22,9 @@ public final class Failures {
   public static ApiError toApiError(Throwable failure, String requestId) {
     if (failure instanceof ApiError apiError) {
       return apiError;
+    }
+    if (failure instanceof StoreUnavailableException unavailable) {
+      return ApiError.storeUnavailable(unavailable.getMessage());
     }
     if (requestId == null) {
       requestId = "req_" + UUID.randomUUID().toString().replace("-", "");

@@ -12,6 +12,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.function.BiConsumer;
 
@@ -28,9 +29,11 @@ final class TurnCommit {
   private final Vertx vertx;
   private final HistoryLoader history;
   private final BiConsumer<String, Long> tokenMeter;
+  private final Duration retryBudget;
 
   TurnCommit(ResponseStore store, ConversationStore conversations, ContextWindows windows, Vertx vertx,
-      HistoryLoader history, BiConsumer<String, Long> tokenMeter) {
+      HistoryLoader history, BiConsumer<String, Long> tokenMeter, Duration retryBudget) {
+    this.retryBudget = retryBudget;
     this.store = store;
     this.conversations = conversations;
     this.windows = windows;
@@ -50,18 +53,20 @@ final class TurnCommit {
       tokenMeter.accept(turn.tenant(), usage.getValue("total_tokens") instanceof Number n ? n.longValue() : 0L);
     }
     Future<Chain> stored = turn.request().store()
-        ? extend(turn, response).compose(done -> store.put(turn.tenant(), done.stored())
+        ? extend(turn, response).compose(done -> StoreRetry.write(vertx, retryBudget, () -> store.put(turn.tenant(), done.stored()))
             .onSuccess(v -> history.remember(turn.tenant(), done.chain()))
             .map(done.chain()))
         : keepChain ? extend(turn, response).map(Extended::chain) : Future.succeededFuture();
     String conversation = turn.request().conversationId();
     return conversation == null ? stored
-        : stored.compose(chain -> conversations.append(turn.tenant(), conversation, turn.newItems(response)).map(chain));
+        : stored.compose(chain -> StoreRetry.write(vertx, retryBudget,
+            () -> conversations.append(turn.tenant(), conversation, turn.newItems(response))).map(chain));
   }
 
   /** Stores a turn's response as it stands (a background turn queued, failed or cancelled). */
   Future<Void> state(Turn turn, JsonObject response) {
-    return store.put(turn.tenant(), turn.toStored(response, null));
+    StoredResponse stored = turn.toStored(response, null);
+    return StoreRetry.write(vertx, retryBudget, () -> store.put(turn.tenant(), stored));
   }
 
   /** A finished turn as it is stored, and the chain that now ends with it. */

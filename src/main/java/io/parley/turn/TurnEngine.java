@@ -44,18 +44,21 @@ public final class TurnEngine {
   private final ItemReferences references;
   private final HistoryLoader history;
   private final ContextFit fit;
+  private final ResponseStore store;
 
   /**
    * @param cache      the context cache, shared by every event loop; only the engine reads and fills it
    * @param tokenMeter told each finished response's total tokens, per tenant (for token rate limits)
+   * @param storeRetryBudget how long a finished turn's write is retried while the store is unavailable
    */
   public TurnEngine(Vertx vertx, ResponseStore store, ConversationStore conversations, RunLog runs, ContextCache cache,
       ContextWindows windows, Upstream upstream, ProviderProtocol protocol, StreamSlots slots, Metrics metrics,
-      BiConsumer<String, Long> tokenMeter, Duration lease, McpClient mcpClient, McpSettings mcp) {
+      BiConsumer<String, Long> tokenMeter, Duration lease, McpClient mcpClient, McpSettings mcp, Duration storeRetryBudget) {
+    this.store = store;
     this.references = new ItemReferences(store);
     this.history = new HistoryLoader(store, conversations, cache, protocol.buildsFromChatPrefix());
     this.fit = new ContextFit(windows, vertx, history);
-    TurnCommit commit = new TurnCommit(store, conversations, windows, vertx, history, tokenMeter);
+    TurnCommit commit = new TurnCommit(store, conversations, windows, vertx, history, tokenMeter, storeRetryBudget);
     this.parts = new Parts(vertx, upstream, protocol, commit, slots, runs, lease, metrics, new LinkedHashSet<>(),
         new McpListing(mcpClient, mcp.servers()), new McpCalling(mcpClient, mcp));
   }
@@ -73,7 +76,8 @@ public final class TurnEngine {
    * checked, and the tools of its MCP servers listed (or found in the chain).
    */
   public Future<Prepared> prepare(String tenant, String providerKey, CreateRequest request) {
-    return references.resolve(tenant, request.input())
+    return storeReady(request)
+        .compose(v -> references.resolve(tenant, request.input()))
         .compose(v -> history.load(tenant, providerKey, request, true))
         .compose(fit::fit)
         .compose(this::withTools);
@@ -116,8 +120,20 @@ public final class TurnEngine {
    * from the store, and not fitted, since a {@code store:false} chain has nothing in the store to cut from.
    */
   public Future<Prepared> prepareOn(String tenant, String providerKey, CreateRequest request, Chain held) {
-    return references.resolve(tenant, request.input())
+    return storeReady(request)
+        .compose(v -> references.resolve(tenant, request.input()))
         .compose(v -> withTools(Turn.start(tenant, providerKey, request, held)));
+  }
+
+  /**
+   * A turn whose answer must be stored is refused while the store is known to be down: the provider is not
+   * paid for a generation that would be lost. A {@code store:false} turn needs no store and runs.
+   */
+  private Future<Void> storeReady(CreateRequest request) {
+    boolean needsStore = request.store() || request.previousResponseId() != null || request.conversationId() != null;
+    return !needsStore || store.available() ? Future.succeededFuture()
+        : Future.failedFuture(ApiError.storeUnavailable("The response store (Redis) is unavailable; retry shortly."
+            + " A request with store:false and no previous_response_id or conversation does not need it."));
   }
 
   private static Prepared checked(Turn turn) {

@@ -56,7 +56,7 @@ class SharedClientTest {
 
   @Test
   void twoEventLoopsSharingTheClientEachGetTheirAnswersOnTheirOwnContext() {
-    assertCompletionsStayOnTheirLoops(RedisConnections.options("standalone", RedisSupport.url(), null, 2));
+    assertCompletionsStayOnTheirLoops(RedisConnections.options("standalone", RedisSupport.url(), null, 2, java.time.Duration.ofSeconds(1)));
   }
 
   @Test
