@@ -115,7 +115,8 @@ final class ProviderClient {
         .compose(call -> call.response().statusCode() / 100 == 2
             ? Future.succeededFuture(call)
             : call.response().body().compose(error ->
-                Future.failedFuture(new ProviderStatusException(call.response().statusCode(), error))));
+                Future.failedFuture(new ProviderStatusException(call.response().statusCode(), error,
+                    ProviderStatusException.retryAfter(call.response().headers())))));
   }
 
   private static JsonObject jsonObject(Buffer body) {

@@ -10,7 +10,8 @@ import java.util.concurrent.TimeoutException;
 /**
  * The one place where provider failures become client errors: a provider 4xx keeps its status and
  * message (the client sent something the provider refused); 5xx, timeouts and connection failures are
- * a 502, because the client did nothing wrong.
+ * a 502, because the client did nothing wrong; the provider's {@code Retry-After} goes to the client with
+ * a 429, and a 503 that carries one stays a 503, so the client's SDK waits as long as the provider asked.
  */
 final class UpstreamErrors {
 
@@ -39,7 +40,14 @@ final class UpstreamErrors {
       return apiError;
     }
     if (cause instanceof ProviderStatusException status) {
-      return fromStatus(status.status(), status.body());
+      ApiError error = fromStatus(status.status(), status.body());
+      if (status.retryAfterMillis() < 0) {
+        return error;
+      }
+      long seconds = (status.retryAfterMillis() + 999) / 1000;
+      // A 503 with Retry-After is the provider saying "busy, come back": the client's SDK should do just that.
+      return status.status() == 503 ? new ApiError(503, "server_error", "upstream_unavailable", null,
+          error.getMessage()).withRetryAfter(seconds) : error.withRetryAfter(seconds);
     }
     if (isTimeout(cause)) {
       return ApiError.upstream("The upstream provider timed out.");

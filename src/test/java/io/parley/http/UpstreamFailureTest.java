@@ -138,4 +138,87 @@ class UpstreamFailureTest {
     Sse.Stream stream = Sse.post(gateway, request.copy().put("stream", true));
     assertThat(stream.types()).endsWith("response.failed");
   }
+
+  /** Answers {@code status} with {@code headers} for the first {@code times} requests, then as usual. */
+  private void busyFor(int times, int status, Map<String, String> headers) {
+    java.util.concurrent.atomic.AtomicInteger left = new java.util.concurrent.atomic.AtomicInteger(times);
+    provider.behave((body, response) -> {
+      if (left.getAndDecrement() > 0) {
+        headers.forEach(response::putHeader);
+        response.setStatusCode(status).putHeader("content-type", "application/json")
+            .end("{\"error\":{\"message\":\"busy\",\"type\":\"rate_limit_error\"}}");
+      } else {
+        RecordingUpstream.text("after the wait", body, response);
+      }
+    });
+  }
+
+  @Test
+  void aProvider429WithRetryAfterWithinTheBudgetIsRetriedAfterTheWait() {
+    busyFor(1, 429, Map.of("retry-after-ms", "300"));
+    long start = System.nanoTime();
+    Reply reply = gateway.post("/v1/responses", request);
+    long millis = (System.nanoTime() - start) / 1_000_000;
+    assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+    assertThat(provider.requests()).hasSize(2);
+    assertThat(millis).as("waited what the provider asked, plus at most a fifth").isBetween(300L, 1500L);
+
+    provider.reset();
+    busyFor(1, 503, Map.of("retry-after", "1"));
+    Sse.Stream stream = Sse.post(gateway, request.copy().put("stream", true));
+    assertThat(stream.status()).isEqualTo(200);
+    assertThat(stream.types()).endsWith("response.completed");
+    assertThat(provider.requests()).hasSize(2);
+  }
+
+  @Test
+  void aProvider429WithALongerRetryAfterPassesThroughWithIt() {
+    busyFor(5, 429, Map.of("retry-after", "3"));
+    long start = System.nanoTime();
+    Reply reply = gateway.post("/v1/responses", request);
+    assertThat(reply.status()).isEqualTo(429);
+    assertThat(reply.header("retry-after")).isEqualTo("3");
+    assertThat(reply.error().getString("message")).isEqualTo("busy");
+    assertThat((System.nanoTime() - start) / 1_000_000).as("no waiting beyond the budget").isLessThan(1000);
+    assertThat(provider.requests()).hasSize(1);
+
+    provider.reset();
+    busyFor(5, 503, Map.of("retry-after", "60"));
+    Reply busy = gateway.post("/v1/responses", request.copy().put("stream", true));
+    assertError(busy, 503, null, "upstream_unavailable");
+    assertThat(busy.header("retry-after")).isEqualTo("60");
+  }
+
+  @Test
+  void withNoRetryBudgetA429PassesThroughAtOnce() {
+    try (Gateway noRetry = Gateway.start(Map.of("PARLEY_UPSTREAM_URL", provider.baseUrl(),
+        "PARLEY_UPSTREAM_RETRY_BUDGET", "0"))) {
+      busyFor(1, 429, Map.of("retry-after-ms", "200"));
+      Reply reply = noRetry.post("/v1/responses", request);
+      assertThat(reply.status()).isEqualTo(429);
+      assertThat(reply.header("retry-after")).isEqualTo("1");
+      assertThat(provider.requests()).hasSize(1);
+    }
+  }
+
+  @Test
+  void aProviderThatResetsTheConnectionIsA502() {
+    provider.behave((body, response) -> response.reset());
+    assertError(gateway.post("/v1/responses", request), 502, null, "upstream_error");
+    assertError(gateway.post("/v1/responses", request.copy().put("stream", true)), 502, null, "upstream_error");
+  }
+
+  @Test
+  void aMalformedStreamEndsWithResponseFailedNamingTheProblemAndIsNotStored() {
+    provider.behave((body, response) -> {
+      Chunks.sse(response);
+      Chunks.write(response, Chunks.delta("fine "));
+      response.write("data: {\"choices\": [oops\n\n");
+    });
+    Sse.Stream stream = Sse.post(gateway, request.copy().put("stream", true));
+    assertThat(stream.types()).endsWith("response.failed");
+    JsonObject failed = stream.last().data().getJsonObject("response");
+    assertThat(failed.getJsonObject("error").getString("message")).contains("not a JSON object");
+    assertError(gateway.get("/v1/responses/" + failed.getString("id")), 404, null, "not_found");
+  }
 }
