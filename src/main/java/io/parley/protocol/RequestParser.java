@@ -50,6 +50,7 @@ public final class RequestParser {
 
   /** @param passMcp whether {@code mcp} tools go to the provider as they are (it runs them), not run by Parley */
   public static CreateRequest parse(JsonObject body, boolean hostedTools, boolean passMcp) {
+    RequestFields.check(body, hostedTools);
     String model = requiredString(body, "model");
     Object input = body.getValue("input");
     if (input == null) {
