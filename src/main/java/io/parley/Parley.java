@@ -21,6 +21,7 @@ import io.parley.state.MemoryResponseStore;
 import io.parley.state.RedisConversationStore;
 import io.parley.state.MeteredResponseStore;
 import io.parley.state.RedisResponseStore;
+import io.parley.turn.CompactionSeal;
 import io.parley.upstream.ReplicaHealthVerticle;
 import io.parley.upstream.ReplicaPicker;
 import io.vertx.core.DeploymentOptions;
@@ -92,6 +93,18 @@ public final class Parley {
   private record Resolved(ParleyConfig config, ReplicaPicker replicas) {
   }
 
+  /** Configured keys; else one random key, which only this process knows. */
+  private static CompactionSeal compactionSeal(ParleyConfig config) {
+    if (!config.compactionKeys().isEmpty()) {
+      return new CompactionSeal(config.compactionKeys());
+    }
+    if (config.redisState()) {
+      LOG.warn("compaction_keys is not set: compaction items made here open only on this replica until it restarts;"
+          + " set PARLEY_COMPACTION_KEYS to the same keys on every replica");
+    }
+    return CompactionSeal.ephemeral();
+  }
+
   /** With several replicas, one verticle checks their health for all event loops. */
   private Future<Resolved> deployHealthCheck(ParleyConfig resolved, ReplicaPicker replicas) {
     Resolved both = new Resolved(resolved, replicas);
@@ -111,9 +124,10 @@ public final class Parley {
     DeploymentOptions options = new DeploymentOptions().setInstances(resolved.eventLoops());
     // One MCP client for the process: its sessions and listings are shared by every event loop.
     mcp = McpClient.create(vertx, McpOptions.defaults().withAllowPrivateNetworks(resolved.mcp().allowPrivateNetworks()));
+    CompactionSeal seal = compactionSeal(resolved);
     return vertx.deployVerticle(() -> {
       GatewayVerticle gateway = new GatewayVerticle(resolved, backends, resolvedConfig.replicas(), metrics, lifecycle,
-          slots, cache, mcp);
+          slots, cache, mcp, seal);
       gateways.add(gateway);
       return gateway;
     }, options);

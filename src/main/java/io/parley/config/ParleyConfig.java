@@ -49,10 +49,12 @@ public record ParleyConfig(
     ContextWindows contextWindows,
     long contextCacheBytes,
     McpConfig mcp,
-    Resilience resilience) {
+    Resilience resilience,
+    java.util.Map<String, byte[]> compactionKeys) {
 
   public ParleyConfig {
     upstreamUrls = List.copyOf(upstreamUrls);
+    compactionKeys = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(compactionKeys));
   }
 
   public boolean mockUpstream() {
@@ -67,7 +69,7 @@ public record ParleyConfig(
     return new ParleyConfig(host, port, eventLoops, urls, upstreamRouting, upstreamKind, upstreamApiKey, upstreamConnectTimeout,
         upstreamIdleTimeout, upstreamMaxConnections, redisUrl, redisType, redisMasterName, stateTtl, memoryMaxEntries,
         memoryMaxBytes, maxBodyBytes, apiKeys, defaultLimits, shutdownDelay, shutdownGrace, backgroundLease, websocketMaxAge,
-        maxStreamsPerTenant, mockReplicas, contextWindows, contextCacheBytes, mcp, resilience);
+        maxStreamsPerTenant, mockReplicas, contextWindows, contextCacheBytes, mcp, resilience, compactionKeys);
   }
 
   /** The API key is a secret: never let a log line of the config print it. */

@@ -10,6 +10,7 @@ import io.parley.protocol.ProviderProtocol;
 import io.parley.mcp.McpClient;
 import io.parley.turn.McpSettings;
 import io.parley.turn.StreamSlots;
+import io.parley.turn.CompactionSeal;
 import io.parley.turn.TurnEngine;
 import io.parley.upstream.Upstream;
 import io.vertx.core.Future;
@@ -50,6 +51,7 @@ public final class GatewayVerticle extends VerticleBase {
   private final ContextCache cache;
   private final ReplicaPicker replicas;
   private final McpClient mcp;
+  private final CompactionSeal seal;
   private TurnEngine engine;
   private Upstream upstream;
   private HttpServer server;
@@ -58,10 +60,12 @@ public final class GatewayVerticle extends VerticleBase {
    * @param backends the process's stores, shared by every event loop and closed by their owner
    * @param replicas the provider's replicas and how to choose among them, shared by every event loop
    * @param mcp      the MCP client, shared by every event loop
+   * @param seal     seals and opens compaction items, the same for every event loop
    */
   public GatewayVerticle(ParleyConfig config, Backends backends, ReplicaPicker replicas,
-      Metrics metrics, Lifecycle lifecycle, StreamSlots slots, ContextCache cache, McpClient mcp) {
+      Metrics metrics, Lifecycle lifecycle, StreamSlots slots, ContextCache cache, McpClient mcp, CompactionSeal seal) {
     this.mcp = mcp;
+    this.seal = seal;
     this.slots = slots;
     this.cache = cache;
     this.config = config;
@@ -85,7 +89,7 @@ public final class GatewayVerticle extends VerticleBase {
     engine = new TurnEngine(vertx, backends.responses(), backends.conversations(), backends.runs(), cache,
         config.contextWindows(), upstream, ProviderProtocol.of(config.upstreamKind(), config.mcp().passthrough()), slots, metrics,
         limits::recordTokens, config.backgroundLease(), mcp, McpSettings.of(config.mcp()),
-        config.resilience().storeRetryBudget());
+        config.resilience().storeRetryBudget(), seal);
     BackgroundApi background = new BackgroundApi(backends.responses(), backends.runs());
     ResponsesApi responses = new ResponsesApi(backends.responses(), engine, background);
     RequestObserver observer = new RequestObserver(metrics);

@@ -45,6 +45,7 @@ public final class TurnEngine {
   private final HistoryLoader history;
   private final ContextFit fit;
   private final ResponseStore store;
+  private final CompactionSeal seal;
 
   /**
    * @param cache      the context cache, shared by every event loop; only the engine reads and fills it
@@ -53,9 +54,11 @@ public final class TurnEngine {
    */
   public TurnEngine(Vertx vertx, ResponseStore store, ConversationStore conversations, RunLog runs, ContextCache cache,
       ContextWindows windows, Upstream upstream, ProviderProtocol protocol, StreamSlots slots, Metrics metrics,
-      BiConsumer<String, Long> tokenMeter, Duration lease, McpClient mcpClient, McpSettings mcp, Duration storeRetryBudget) {
+      BiConsumer<String, Long> tokenMeter, Duration lease, McpClient mcpClient, McpSettings mcp, Duration storeRetryBudget,
+      CompactionSeal seal) {
     this.store = store;
-    this.references = new ItemReferences(store);
+    this.references = new ItemReferences(store, seal);
+    this.seal = seal;
     this.history = new HistoryLoader(store, conversations, cache, protocol.buildsFromChatPrefix());
     this.fit = new ContextFit(windows, vertx, history);
     TurnCommit commit = new TurnCommit(store, conversations, windows, vertx, history, tokenMeter, storeRetryBudget);
@@ -69,6 +72,11 @@ public final class TurnEngine {
 
   public Upstream upstream() {
     return parts.upstream();
+  }
+
+  /** Seals the summaries of {@code /v1/responses/compact} into {@code compaction} items that later turns open. */
+  public CompactionSeal compactionSeal() {
+    return seal;
   }
 
   /**
