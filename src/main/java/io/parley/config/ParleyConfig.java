@@ -50,7 +50,8 @@ public record ParleyConfig(
     long contextCacheBytes,
     McpConfig mcp,
     Resilience resilience,
-    java.util.Map<String, byte[]> compactionKeys) {
+    java.util.Map<String, byte[]> compactionKeys,
+    io.parley.protocol.Prompts prompts) {
 
   public ParleyConfig {
     upstreamUrls = List.copyOf(upstreamUrls);
@@ -69,7 +70,7 @@ public record ParleyConfig(
     return new ParleyConfig(host, port, eventLoops, urls, upstreamRouting, upstreamKind, upstreamApiKey, upstreamConnectTimeout,
         upstreamIdleTimeout, upstreamMaxConnections, redisUrl, redisType, redisMasterName, stateTtl, memoryMaxEntries,
         memoryMaxBytes, maxBodyBytes, apiKeys, defaultLimits, shutdownDelay, shutdownGrace, backgroundLease, websocketMaxAge,
-        maxStreamsPerTenant, mockReplicas, contextWindows, contextCacheBytes, mcp, resilience, compactionKeys);
+        maxStreamsPerTenant, mockReplicas, contextWindows, contextCacheBytes, mcp, resilience, compactionKeys, prompts);
   }
 
   /** The API key is a secret: never let a log line of the config print it. */

@@ -38,7 +38,7 @@ final class CompactionApi {
     if (!body.containsKey("input")) {
       body.put("input", new JsonArray());
     }
-    CreateRequest request = engine.protocol().parse(body);
+    CreateRequest request = engine.parse(body);
     // A client that leaves stops the summary call too.
     Cancellation cancel = new Cancellation();
     ctx.response().closeHandler(v -> cancel.cancel());

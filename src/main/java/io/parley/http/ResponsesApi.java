@@ -37,7 +37,7 @@ final class ResponsesApi {
 
   Future<Void> create(RoutingContext ctx) {
     Exchange exchange = Exchange.of(ctx);
-    CreateRequest request = engine.protocol().parse(RequestParser.parseJsonObject(ctx.body().buffer()));
+    CreateRequest request = engine.parse(RequestParser.parseJsonObject(ctx.body().buffer()));
     exchange.model = request.model();
     exchange.stream = request.stream();
     return engine.prepare(Authenticator.tenant(ctx), ctx.get(Authenticator.PROVIDER_KEY), request)

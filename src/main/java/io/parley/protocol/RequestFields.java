@@ -49,10 +49,6 @@ final class RequestFields {
         body.remove(field);
       }
     }
-    if (body.getValue("prompt") != null) {
-      throw ApiError.invalidValue("prompt", "Parley has no reusable prompts configured: send 'instructions' and"
-          + " 'input' instead.");
-    }
     if (body.getValue("context_management") != null) {
       throw ApiError.invalidValue("context_management", "Automatic compaction is not available: compact with"
           + " POST /v1/responses/compact.");

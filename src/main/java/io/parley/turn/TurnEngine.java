@@ -8,6 +8,7 @@ import io.parley.metrics.Metrics;
 import io.parley.protocol.ApiError;
 import io.parley.protocol.ContextWindows;
 import io.parley.protocol.CreateRequest;
+import io.parley.protocol.Prompts;
 import io.parley.protocol.ProviderProtocol;
 import io.parley.state.ConversationStore;
 import io.parley.state.ResponseStore;
@@ -46,6 +47,7 @@ public final class TurnEngine {
   private final ContextFit fit;
   private final ResponseStore store;
   private final CompactionSeal seal;
+  private final Prompts prompts;
 
   /**
    * @param cache      the context cache, shared by every event loop; only the engine reads and fills it
@@ -55,7 +57,8 @@ public final class TurnEngine {
   public TurnEngine(Vertx vertx, ResponseStore store, ConversationStore conversations, RunLog runs, ContextCache cache,
       ContextWindows windows, Upstream upstream, ProviderProtocol protocol, StreamSlots slots, Metrics metrics,
       BiConsumer<String, Long> tokenMeter, Duration lease, McpClient mcpClient, McpSettings mcp, Duration storeRetryBudget,
-      CompactionSeal seal) {
+      CompactionSeal seal, Prompts prompts) {
+    this.prompts = prompts;
     this.store = store;
     this.references = new ItemReferences(store, seal);
     this.seal = seal;
@@ -68,6 +71,15 @@ public final class TurnEngine {
 
   public ProviderProtocol protocol() {
     return parts.protocol();
+  }
+
+  public Prompts prompts() {
+    return prompts;
+  }
+
+  /** Parses a create request: its reusable prompt resolved first, then read as this provider takes it. */
+  public CreateRequest parse(io.vertx.core.json.JsonObject body) {
+    return parts.protocol().parse(prompts.resolve(body));
   }
 
   public Upstream upstream() {

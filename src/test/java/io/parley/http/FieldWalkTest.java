@@ -88,7 +88,7 @@ class FieldWalkTest {
     v.put("parallel_tool_calls", Verdict.passed(false, p -> Boolean.FALSE.equals(p.getValue("parallel_tool_calls"))));
     String previous = gateway.post("/v1/responses", new JsonObject().put("model", "m").put("input", "earlier")).json().getString("id");
     v.put("previous_response_id", Verdict.passed(previous, p -> p.encode().contains("earlier")));
-    v.put("prompt", Verdict.refused(new JsonObject().put("id", "pmpt_unknown"), "prompt"));
+    v.put("prompt", Verdict.refused(new JsonObject().put("id", "pmpt_unknown"), "prompt.id"));
     v.put("prompt_cache_key", Verdict.passed("chain-1", p -> "chain-1".equals(p.getString("prompt_cache_key"))));
     v.put("prompt_cache_options", Verdict.passed(new JsonObject().put("ttl", "30m"),
         p -> p.getJsonObject("prompt_cache_options").getString("ttl").equals("30m")));
