@@ -151,6 +151,10 @@ public final class Parley {
         new MemoryConversationStore(resolved.stateTtl()), new MemoryRateLimiter(), new MemoryRunLog());
   }
 
+  public Metrics metrics() {
+    return metrics;
+  }
+
   public int port() {
     return gateways.get(0).actualPort();
   }

@@ -51,7 +51,8 @@ public record ParleyConfig(
     McpConfig mcp,
     Resilience resilience,
     java.util.Map<String, byte[]> compactionKeys,
-    io.parley.protocol.Prompts prompts) {
+    io.parley.protocol.Prompts prompts,
+    String transport) {
 
   public ParleyConfig {
     upstreamUrls = List.copyOf(upstreamUrls);
@@ -70,7 +71,7 @@ public record ParleyConfig(
     return new ParleyConfig(host, port, eventLoops, urls, upstreamRouting, upstreamKind, upstreamApiKey, upstreamConnectTimeout,
         upstreamIdleTimeout, upstreamMaxConnections, redisUrl, redisType, redisMasterName, stateTtl, memoryMaxEntries,
         memoryMaxBytes, maxBodyBytes, apiKeys, defaultLimits, shutdownDelay, shutdownGrace, backgroundLease, websocketMaxAge,
-        maxStreamsPerTenant, mockReplicas, contextWindows, contextCacheBytes, mcp, resilience, compactionKeys, prompts);
+        maxStreamsPerTenant, mockReplicas, contextWindows, contextCacheBytes, mcp, resilience, compactionKeys, prompts, transport);
   }
 
   /** The API key is a secret: never let a log line of the config print it. */
