@@ -36,7 +36,7 @@ public final class ConfigLoader {
       "upstream_max_load_factor", "upstream_health_interval", "mock_replicas",
       "context_windows", "default_context_window", "context_cache_bytes", "mcp_allow_private_networks", "mcp_servers",
       "mcp_allowed_urls", "mcp_call_timeout", "mcp_max_rounds", "mcp_turn_timeout", "mcp_parallel_calls",
-      "mcp_passthrough");
+      "mcp_passthrough", "idempotency_ttl", "idempotency_wait");
   private static final String DEFAULT_PATH = "conf/parley.json";
 
   private final JsonObject file;
@@ -112,7 +112,9 @@ public final class ConfigLoader {
         integer("mock_replicas", 1, 1, 64),
         contextWindows(),
         longValue("context_cache_bytes", 64L * 1024 * 1024, 0, Long.MAX_VALUE),
-        mcp());
+        mcp(),
+        duration("idempotency_ttl", Duration.ofHours(24)),
+        duration("idempotency_wait", Duration.ofMinutes(10)));
   }
 
   private McpConfig mcp() {
