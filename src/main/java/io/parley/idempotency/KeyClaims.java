@@ -57,7 +57,8 @@ public final class KeyClaims {
       if (held.done()) {
         return Future.succeededFuture(held);
       }
-      if (System.nanoTime() + pollMs * 1_000_000 > deadline) {
+      long leftMs = (deadline - System.nanoTime()) / 1_000_000;
+      if (leftMs <= 0) {
         return Future.failedFuture(IdempotencyKey.inUse());
       }
       if (!waiting.getAsBoolean()) {
@@ -66,7 +67,8 @@ public final class KeyClaims {
       }
       // Polled rather than notified: the holder may be on another event loop or another replica.
       Promise<Claim> later = Promise.promise();
-      vertx.setTimer(pollMs, t -> claim(key, waiting, deadline, Math.min(MAX_POLL_MS, pollMs * 2)).onComplete(later));
+      vertx.setTimer(Math.min(pollMs, leftMs), t -> claim(key, waiting, deadline, Math.min(MAX_POLL_MS, pollMs * 2))
+          .onComplete(later));
       return later.future();
     });
   }
