@@ -6,6 +6,8 @@ import io.parley.background.RedisRunLog;
 import io.parley.cache.ChainCache;
 import io.parley.config.ParleyConfig;
 import io.parley.http.GatewayVerticle;
+import io.parley.idempotency.MemoryIdempotencyKeys;
+import io.parley.idempotency.RedisIdempotencyKeys;
 import io.parley.turn.StreamSlots;
 import io.parley.http.Lifecycle;
 import io.parley.mcp.McpClient;
@@ -142,13 +144,15 @@ public final class Parley {
       boolean cluster = resolved.redisType().equals("cluster");
       return new Backends(new MeteredResponseStore(new RedisResponseStore(redis, cluster, resolved.stateTtl()), "redis", metrics),
           new RedisConversationStore(redis, resolved.stateTtl()), new RedisRateLimiter(redis),
-          new RedisRunLog(redis, resolved.stateTtl()));
+          new RedisRunLog(redis, resolved.stateTtl()), new RedisIdempotencyKeys(redis, resolved.idempotencyTtl()));
     }
     MemoryResponseStore responses = new MemoryResponseStore(resolved.stateTtl(), resolved.memoryMaxEntries(),
         resolved.memoryMaxBytes());
     sweepTimer = vertx.setPeriodic(SWEEP_INTERVAL_MS, id -> responses.sweep());
     return new Backends(new MeteredResponseStore(responses, "memory", metrics),
-        new MemoryConversationStore(resolved.stateTtl()), new MemoryRateLimiter(), new MemoryRunLog());
+        new MemoryConversationStore(resolved.stateTtl()), new MemoryRateLimiter(), new MemoryRunLog(),
+        // Answers are kept whole only for store:false responses; a quarter of the turns' byte budget bounds them.
+        new MemoryIdempotencyKeys(resolved.idempotencyTtl(), resolved.memoryMaxEntries(), resolved.memoryMaxBytes() / 4));
   }
 
   public Metrics metrics() {

@@ -37,7 +37,8 @@ public final class ConfigLoader {
       "context_windows", "default_context_window", "context_cache_bytes", "mcp_allow_private_networks", "mcp_servers",
       "mcp_allowed_urls", "mcp_call_timeout", "mcp_max_rounds", "mcp_turn_timeout", "mcp_parallel_calls",
       "mcp_passthrough", "redis_timeout", "store_retry_budget", "upstream_retry_budget",
-      "compaction_keys", "prompts_dir", "transport");
+      "compaction_keys", "prompts_dir", "transport",
+      "idempotency_ttl", "idempotency_wait");
   private static final String DEFAULT_PATH = "conf/parley.json";
 
   private final JsonObject file;
@@ -119,7 +120,9 @@ public final class ConfigLoader {
             duration("upstream_retry_budget", Resilience.DEFAULT.upstreamRetryBudget(), true)),
         compactionKeys(),
         PromptsLoader.load(java.nio.file.Path.of(string("prompts_dir", "conf/prompts"))),
-        string("transport", "auto"));
+        string("transport", "auto"),
+        duration("idempotency_ttl", Duration.ofHours(24)),
+        duration("idempotency_wait", Duration.ofMinutes(10)));
   }
 
   /**

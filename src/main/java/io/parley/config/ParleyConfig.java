@@ -19,6 +19,8 @@ import java.util.List;
  * @param redisUrl    {@code null} means the in-memory store
  * @param shutdownDelay how long {@code /readyz} answers 503 before the listeners close, on SIGTERM
  * @param shutdownGrace how long in-flight requests and streams may take to finish once the listeners are closed
+ * @param idempotencyTtl how long a finished request's {@code Idempotency-Key} is remembered
+ * @param idempotencyWait how long a request waits for the running request that holds its {@code Idempotency-Key}
  */
 public record ParleyConfig(
     String host,
@@ -52,7 +54,9 @@ public record ParleyConfig(
     Resilience resilience,
     java.util.Map<String, byte[]> compactionKeys,
     io.parley.protocol.Prompts prompts,
-    String transport) {
+    String transport,
+    Duration idempotencyTtl,
+    Duration idempotencyWait) {
 
   public ParleyConfig {
     upstreamUrls = List.copyOf(upstreamUrls);
@@ -71,7 +75,8 @@ public record ParleyConfig(
     return new ParleyConfig(host, port, eventLoops, urls, upstreamRouting, upstreamKind, upstreamApiKey, upstreamConnectTimeout,
         upstreamIdleTimeout, upstreamMaxConnections, redisUrl, redisType, redisMasterName, stateTtl, memoryMaxEntries,
         memoryMaxBytes, maxBodyBytes, apiKeys, defaultLimits, shutdownDelay, shutdownGrace, backgroundLease, websocketMaxAge,
-        maxStreamsPerTenant, mockReplicas, contextWindows, contextCacheBytes, mcp, resilience, compactionKeys, prompts, transport);
+        maxStreamsPerTenant, mockReplicas, contextWindows, contextCacheBytes, mcp, resilience, compactionKeys, prompts, transport,
+        idempotencyTtl, idempotencyWait);
   }
 
   /** The API key is a secret: never let a log line of the config print it. */
