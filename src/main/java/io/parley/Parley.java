@@ -30,12 +30,16 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -95,16 +99,31 @@ public final class Parley {
   private record Resolved(ParleyConfig config, ReplicaPicker replicas) {
   }
 
-  /** Configured keys; else one random key, which only this process knows. */
-  private static CompactionSeal compactionSeal(ParleyConfig config) {
+  /** A compaction item is opened by another replica only if both seal with the same key. */
+  static final String SHARED_COMPACTION_KEY = "parley:compaction-key";
+
+  /**
+   * The configured keys; else, with Redis, one random key that the first replica to start puts there (SET NX)
+   * and every other one reads, so that any replica opens any compaction item; else one random key of this
+   * process's own.
+   */
+  private Future<CompactionSeal> compactionSeal(ParleyConfig config) {
     if (!config.compactionKeys().isEmpty()) {
-      return new CompactionSeal(config.compactionKeys());
+      return Future.succeededFuture(new CompactionSeal(config.compactionKeys()));
     }
-    if (config.redisState()) {
-      LOG.warn("compaction_keys is not set: compaction items made here open only on this replica until it restarts;"
-          + " set PARLEY_COMPACTION_KEYS to the same keys on every replica");
+    if (redis == null) {
+      return Future.succeededFuture(CompactionSeal.ephemeral());
     }
-    return CompactionSeal.ephemeral();
+    byte[] mine = new byte[32];
+    new java.security.SecureRandom().nextBytes(mine);
+    return redis.send(Request.cmd(Command.SET).arg(SHARED_COMPACTION_KEY).arg(Base64.getEncoder().encodeToString(mine)).arg("NX"))
+        .compose(v -> redis.send(Request.cmd(Command.GET).arg(SHARED_COMPACTION_KEY)))
+        .map(shared -> new CompactionSeal(Map.of("redis", Base64.getDecoder().decode(shared.toString()))))
+        .recover(err -> {
+          LOG.warn("no shared compaction key ({}): compaction items made here open only on this replica until it"
+              + " restarts; set PARLEY_COMPACTION_KEYS to the same keys on every replica", err.getMessage());
+          return Future.succeededFuture(CompactionSeal.ephemeral());
+        });
   }
 
   /** With several replicas, one verticle checks their health for all event loops. */
@@ -126,13 +145,12 @@ public final class Parley {
     DeploymentOptions options = new DeploymentOptions().setInstances(resolved.eventLoops());
     // One MCP client for the process: its sessions and listings are shared by every event loop.
     mcp = McpClient.create(vertx, McpOptions.defaults().withAllowPrivateNetworks(resolved.mcp().allowPrivateNetworks()));
-    CompactionSeal seal = compactionSeal(resolved);
-    return vertx.deployVerticle(() -> {
+    return compactionSeal(resolved).compose(seal -> vertx.deployVerticle(() -> {
       GatewayVerticle gateway = new GatewayVerticle(resolved, backends, resolvedConfig.replicas(), metrics, lifecycle,
           slots, cache, mcp, seal);
       gateways.add(gateway);
       return gateway;
-    }, options);
+    }, options));
   }
 
   /**

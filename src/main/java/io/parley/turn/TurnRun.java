@@ -152,6 +152,10 @@ public final class TurnRun {
     if (settled) {
       return;
     }
+    if (first && turn.chainCheck().failed()) { // known before the call (the in-memory store answers at once)
+      failBeforeOpen(turn.chainCheck().cause());
+      return;
+    }
     Upstream.Call request;
     try {
       boolean streaming = options.delivery() != Delivery.JSON;

@@ -142,6 +142,24 @@ class TokensAndCompactionTest extends ResponsesApiHarness {
   }
 
   @Test
+  void withoutConfiguredKeysReplicasOnOneRedisShareTheirs() {
+    Map<String, String> settings = Map.of("PARLEY_REDIS_URL", io.parley.testing.RedisSupport.url());
+    try (Gateway one = startGateway(settings); Gateway two = startGateway(settings)) {
+      JsonObject first = one.post("/v1/responses", new JsonObject().put("model", "m").put("input", "a")).json();
+      JsonObject second = one.post("/v1/responses", new JsonObject().put("model", "m").put("input", "b")
+          .put("previous_response_id", first.getString("id"))).json();
+      provider.replyText("Shared summary.");
+      JsonObject item = one.post("/v1/responses/compact", new JsonObject().put("model", "m")
+          .put("previous_response_id", second.getString("id"))).json().getJsonArray("output").getJsonObject(0);
+      provider.replyText("ok");
+      Reply reply = two.post("/v1/responses", new JsonObject().put("model", "m")
+          .put("input", new JsonArray().add(item).add(user("c").put("type", "message"))));
+      assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+      assertThat(provider.lastMessages().getJsonObject(0).getString("content")).endsWith("Shared summary.");
+    }
+  }
+
+  @Test
   void compactionNeedsAModelAndLeavesASingleTurnAlone() {
     assertError(gateway.post("/v1/responses/compact", new JsonObject().put("input", "hi")), 400, "model", "missing_required_parameter");
     Reply single = gateway.post("/v1/responses/compact", new JsonObject().put("model", "m").put("input", "just this"));
