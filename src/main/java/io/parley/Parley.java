@@ -59,8 +59,8 @@ public final class Parley {
     this.vertx = vertx;
     this.config = config;
     // Created on the caller's thread, outside any verticle, so that no undeploy closes it: close() does.
-    this.redis = config.redisState() ? Redis.createClient(vertx, RedisConnections.options(config.redisType(),
-        config.redisUrl(), config.redisMasterName(), config.eventLoops())) : null;
+    this.redis = config.redisState() ? RedisConnections.client(vertx, config.redisType(), config.redisUrl(),
+        config.redisMasterName(), config.eventLoops()) : null;
   }
 
   public static Future<Parley> start(Vertx vertx, ParleyConfig config) {
