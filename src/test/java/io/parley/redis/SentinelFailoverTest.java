@@ -117,10 +117,12 @@ class SentinelFailoverTest {
       assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(RECOVERY_LIMIT_MS);
       RedisProcesses.pause(50);
     }
-    // The old master takes writes until the sentinels make it a replica, and its resync then discards
-    // them: replication is asynchronous and Parley does not WAIT. From then on it refuses writes.
+    // Parley writes to the old master until the sentinels announce the promotion and its client's topology
+    // cache (1 s) expires; the old master takes those writes until the sentinels make it a replica, and its
+    // resync then discards them: replication is asynchronous and Parley does not WAIT. Once it is a
+    // replica it refuses writes, so whatever is acknowledged from then on is on the new master.
     RedisProcesses.await(() -> String.valueOf(master.call("INFO", "replication")).contains("master_link_status:up"),
-        20_000, "the old master did not become a replica of the new one");
+        30_000, "the old master did not become a replica of the new one");
     long settledMs = (System.nanoTime() - start) / 1_000_000;
     for (int i = 0; i < all.size(); i++) {
       chains.extend(all.get(i), "after the old master was demoted " + i);
