@@ -67,9 +67,9 @@ public final class Parley {
     this.vertx = vertx;
     this.config = config;
     // Created on the caller's thread, outside any verticle, so that no undeploy closes it: close() does.
-    this.redis = config.redisState() ? new GuardedRedis(vertx, Redis.createClient(vertx, RedisConnections.options(
-        config.redisType(), config.redisUrl(), config.redisMasterName(), config.eventLoops(),
-        config.resilience().redisTimeout())), config.resilience().redisTimeout()) : null;
+    this.redis = config.redisState() ? new GuardedRedis(vertx, RedisConnections.client(vertx, config.redisType(),
+        config.redisUrl(), config.redisMasterName(), config.eventLoops(), config.resilience().redisTimeout()),
+        config.resilience().redisTimeout()) : null;
   }
 
   public static Future<Parley> start(Vertx vertx, ParleyConfig config) {

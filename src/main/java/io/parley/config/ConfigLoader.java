@@ -115,7 +115,9 @@ public final class ConfigLoader {
         contextWindows(),
         longValue("context_cache_bytes", 64L * 1024 * 1024, 0, Long.MAX_VALUE),
         mcp(),
-        new Resilience(duration("redis_timeout", Resilience.DEFAULT.redisTimeout()),
+        // In a cluster the client itself retries TRYAGAIN (a slot migrating) with backoff for up to ~2.5 s.
+        new Resilience(duration("redis_timeout", redisType().equals("cluster") ? Duration.ofSeconds(3)
+                : Resilience.DEFAULT.redisTimeout()),
             duration("store_retry_budget", Resilience.DEFAULT.storeRetryBudget(), true),
             duration("upstream_retry_budget", Resilience.DEFAULT.upstreamRetryBudget(), true)),
         compactionKeys(),
