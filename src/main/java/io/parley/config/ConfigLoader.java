@@ -1,6 +1,7 @@
 package io.parley.config;
 
 import io.vertx.core.json.DecodeException;
+import io.parley.auth.ApiKeys;
 import io.parley.limit.Limits;
 import io.parley.protocol.ContextWindows;
 import io.vertx.core.json.JsonArray;
@@ -36,7 +37,7 @@ public final class ConfigLoader {
       "upstream_max_load_factor", "upstream_health_interval", "mock_replicas",
       "context_windows", "default_context_window", "context_cache_bytes", "mcp_allow_private_networks", "mcp_servers",
       "mcp_allowed_urls", "mcp_call_timeout", "mcp_max_rounds", "mcp_turn_timeout", "mcp_parallel_calls",
-      "mcp_passthrough");
+      "mcp_passthrough", "admin_key", "recent_responses_max");
   private static final String DEFAULT_PATH = "conf/parley.json";
 
   private final JsonObject file;
@@ -112,7 +113,20 @@ public final class ConfigLoader {
         integer("mock_replicas", 1, 1, 64),
         contextWindows(),
         longValue("context_cache_bytes", 64L * 1024 * 1024, 0, Long.MAX_VALUE),
-        mcp());
+        mcp(),
+        admin());
+  }
+
+  /** The admin key is hashed as soon as it is read, like client keys; a short one is refused. */
+  private AdminConfig admin() {
+    String key = string("admin_key", null);
+    if (key != null && key.isEmpty()) {
+      key = null;
+    }
+    if (key != null && key.length() < 16) {
+      throw invalid("admin_key", "must be at least 16 characters (it opens every tenant's data)");
+    }
+    return new AdminConfig(key == null ? null : ApiKeys.sha256(key), integer("recent_responses_max", 1000, 0, 100_000));
   }
 
   private McpConfig mcp() {

@@ -19,6 +19,7 @@ import java.util.List;
  * @param redisUrl    {@code null} means the in-memory store
  * @param shutdownDelay how long {@code /readyz} answers 503 before the listeners close, on SIGTERM
  * @param shutdownGrace how long in-flight requests and streams may take to finish once the listeners are closed
+ * @param admin       the operator console and its API (off without an admin key)
  */
 public record ParleyConfig(
     String host,
@@ -48,7 +49,8 @@ public record ParleyConfig(
     int mockReplicas,
     ContextWindows contextWindows,
     long contextCacheBytes,
-    McpConfig mcp) {
+    McpConfig mcp,
+    AdminConfig admin) {
 
   public ParleyConfig {
     upstreamUrls = List.copyOf(upstreamUrls);
@@ -66,7 +68,7 @@ public record ParleyConfig(
     return new ParleyConfig(host, port, eventLoops, urls, upstreamRouting, upstreamKind, upstreamApiKey, upstreamConnectTimeout,
         upstreamIdleTimeout, upstreamMaxConnections, redisUrl, redisType, redisMasterName, stateTtl, memoryMaxEntries,
         memoryMaxBytes, maxBodyBytes, apiKeys, defaultLimits, shutdownDelay, shutdownGrace, backgroundLease, websocketMaxAge,
-        maxStreamsPerTenant, mockReplicas, contextWindows, contextCacheBytes, mcp);
+        maxStreamsPerTenant, mockReplicas, contextWindows, contextCacheBytes, mcp, admin);
   }
 
   /** The API key is a secret: never let a log line of the config print it. */
@@ -79,6 +81,7 @@ public record ParleyConfig(
         + ", state=" + (redisUrl == null ? "memory" : "redis")
         + ", stateTtl=" + stateTtl + ", maxBodyBytes=" + maxBodyBytes
         + ", clientKeys=" + (apiKeys.passthrough() ? "passthrough" : apiKeys.tenantsByHash().size())
+        + ", console=" + (admin.enabled() ? "on" : "off")
         + ", shutdownDelay=" + shutdownDelay + ", shutdownGrace=" + shutdownGrace + "]";
   }
 }
