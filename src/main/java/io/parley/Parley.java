@@ -16,6 +16,9 @@ import io.parley.limit.MemoryRateLimiter;
 import io.parley.limit.RedisRateLimiter;
 import io.parley.redis.RedisConnections;
 import io.parley.state.MemoryConversationStore;
+import io.parley.state.MemoryRecentResponses;
+import io.parley.state.RecentResponses;
+import io.parley.state.RedisRecentResponses;
 import io.parley.state.MemoryResponseStore;
 import io.parley.state.RedisConversationStore;
 import io.parley.state.MeteredResponseStore;
@@ -122,17 +125,21 @@ public final class Parley {
    * opened on that loop, and completes every call on its caller's context), or in one set of maps.
    */
   private Backends backends(ParleyConfig resolved) {
+    // Without a console nobody reads the index, so no turn pays for writing it.
+    int recentMax = resolved.admin().enabled() ? resolved.admin().recentResponsesMax() : 0;
     if (redis != null) {
       boolean cluster = resolved.redisType().equals("cluster");
       return new Backends(new MeteredResponseStore(new RedisResponseStore(redis, cluster, resolved.stateTtl()), "redis", metrics),
           new RedisConversationStore(redis, resolved.stateTtl()), new RedisRateLimiter(redis),
-          new RedisRunLog(redis, resolved.stateTtl()));
+          new RedisRunLog(redis, resolved.stateTtl()),
+          recentMax == 0 ? RecentResponses.NONE : new RedisRecentResponses(redis, recentMax, resolved.stateTtl()));
     }
     MemoryResponseStore responses = new MemoryResponseStore(resolved.stateTtl(), resolved.memoryMaxEntries(),
         resolved.memoryMaxBytes());
     sweepTimer = vertx.setPeriodic(SWEEP_INTERVAL_MS, id -> responses.sweep());
     return new Backends(new MeteredResponseStore(responses, "memory", metrics),
-        new MemoryConversationStore(resolved.stateTtl()), new MemoryRateLimiter(), new MemoryRunLog());
+        new MemoryConversationStore(resolved.stateTtl()), new MemoryRateLimiter(), new MemoryRunLog(),
+        recentMax == 0 ? RecentResponses.NONE : new MemoryRecentResponses(recentMax, resolved.stateTtl()));
   }
 
   public int port() {

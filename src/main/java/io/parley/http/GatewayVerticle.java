@@ -82,11 +82,11 @@ public final class GatewayVerticle extends VerticleBase {
         // without this each connection holds a 1,024-slot MPSC queue (~4.6 KB), most of a held stream's heap.
         .setStrictThreadMode(true);
     RateLimitHandler limits = new RateLimitHandler(config, backends.limiter(), metrics);
-    engine = new TurnEngine(vertx, backends.responses(), backends.conversations(), backends.runs(), cache,
+    engine = new TurnEngine(vertx, backends.responses(), backends.recent(), backends.conversations(), backends.runs(), cache,
         config.contextWindows(), upstream, ProviderProtocol.of(config.upstreamKind(), config.mcp().passthrough()), slots, metrics,
         limits::recordTokens, config.backgroundLease(), mcp, McpSettings.of(config.mcp()));
     BackgroundApi background = new BackgroundApi(backends.responses(), backends.runs());
-    ResponsesApi responses = new ResponsesApi(backends.responses(), engine, background);
+    ResponsesApi responses = new ResponsesApi(backends.responses(), backends.recent(), engine, background);
     RequestObserver observer = new RequestObserver(metrics);
     Router router = router(responses, background, new ConversationsApi(backends.conversations()),
         new InputTokensApi(engine), new CompactionApi(engine), limits,
