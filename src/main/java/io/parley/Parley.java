@@ -1,5 +1,6 @@
 package io.parley;
 
+import io.parley.admin.AdminConsole;
 import io.parley.backend.Backends;
 import io.parley.background.MemoryRunLog;
 import io.parley.background.RedisRunLog;
@@ -56,6 +57,7 @@ public final class Parley {
   private Backends backends;
   private long sweepTimer = -1;
   private McpClient mcp;
+  private AdminConsole console;
   private Future<Void> shutdown;
 
   private Parley(Vertx vertx, ParleyConfig config) {
@@ -112,9 +114,13 @@ public final class Parley {
     DeploymentOptions options = new DeploymentOptions().setInstances(resolved.eventLoops());
     // One MCP client for the process: its sessions and listings are shared by every event loop.
     mcp = McpClient.create(vertx, McpOptions.defaults().withAllowPrivateNetworks(resolved.mcp().allowPrivateNetworks()));
+    console = AdminConsole.start(vertx, resolved, backends, metrics);
+    if (console != null) {
+      LOG.info("operator console on /console (admin API /admin/v1)");
+    }
     return vertx.deployVerticle(() -> {
       GatewayVerticle gateway = new GatewayVerticle(resolved, backends, resolvedConfig.replicas(), metrics, lifecycle,
-          slots, cache, mcp);
+          slots, cache, mcp, console);
       gateways.add(gateway);
       return gateway;
     }, options);
@@ -186,6 +192,9 @@ public final class Parley {
   public Future<Void> close() {
     if (sweepTimer >= 0) {
       vertx.cancelTimer(sweepTimer);
+    }
+    if (console != null) {
+      console.close();
     }
     return (backends == null ? Future.<Void>succeededFuture() : backends.close())
         .eventually(() -> redis == null ? Future.succeededFuture() : redis.close())
