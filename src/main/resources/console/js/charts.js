@@ -19,11 +19,14 @@ export function lineChart(series, { max } = {}) {
   root.append(svg('line', { x1: 0, y1: H - PAD, x2: W, y2: H - PAD, class: 'axis' }));
   for (const s of series) {
     let d = '';
+    const known = (i) => s.values[i] !== null && s.values[i] !== undefined;
     s.values.forEach((v, i) => {
-      if (v === null || v === undefined) return;
+      if (!known(i)) return;
       const x = (i / (n - 1)) * W;
       const y = H - PAD - (v / top) * (H - 2 * PAD);
-      d += `${d && s.values[i - 1] != null ? 'L' : 'M'}${x.toFixed(1)},${y.toFixed(1)} `;
+      d += `${d && known(i - 1) ? 'L' : 'M'}${x.toFixed(1)},${y.toFixed(1)} `;
+      // A point with no known neighbour draws no line: show it as a dot.
+      if (!known(i - 1) && !known(i + 1)) root.append(svg('circle', { cx: x, cy: y, r: 2.5, class: `dot ${s.cls || ''}` }));
     });
     if (d) root.append(svg('path', { d, class: `line ${s.cls || ''}` }));
   }
