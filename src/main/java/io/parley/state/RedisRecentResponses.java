@@ -16,8 +16,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The index in Redis, shared by every replica: per tenant a sorted set of ids (scored by when each was first
- * recorded) and a hash of their lines, under one hash tag, written by one script per stored turn that also
- * trims them to the bound and the TTL and renews their expiry. The tenants with an index are kept in one more
+ * recorded) and a hash of their lines, under one hash tag, written by one script per stored turn that renews
+ * their expiry and, every {@code max/16} writes, trims them back to the bound. The tenants with an index are kept in one more
  * sorted set, written at most once a minute per tenant by each process.
  */
 public final class RedisRecentResponses implements RecentResponses {
@@ -30,6 +30,8 @@ public final class RedisRecentResponses implements RecentResponses {
 
   private final Redis redis;
   private final int max;
+  /** How far past the bound a tenant's index may grow before one write trims it back (one trim per this many writes). */
+  private final String slack;
   private final long ttlMillis;
   /** Tenant → when this process last wrote it to {@link #TENANTS_KEY}. */
   private final Map<String, Long> registered = new ConcurrentHashMap<>();
@@ -37,6 +39,7 @@ public final class RedisRecentResponses implements RecentResponses {
   public RedisRecentResponses(Redis redis, int max, Duration ttl) {
     this.redis = redis;
     this.max = max;
+    this.slack = Integer.toString(Math.max(1, max / 16));
     this.ttlMillis = ttl.toMillis();
   }
 
@@ -44,7 +47,7 @@ public final class RedisRecentResponses implements RecentResponses {
   public Future<Void> record(String tenant, RecentResponse line) {
     long now = System.currentTimeMillis();
     Future<Response> written = RECORD.run(redis, keys(tenant), List.of(line.id(), Long.toString(now),
-        line.toJson().encode(), Integer.toString(max), Long.toString(ttlMillis)));
+        line.toJson().encode(), Integer.toString(max), Long.toString(ttlMillis), slack));
     Long last = registered.get(tenant);
     if (last != null && now - last < TENANT_REFRESH_MS) {
       return written.mapEmpty();
@@ -61,7 +64,8 @@ public final class RedisRecentResponses implements RecentResponses {
     long oldest = System.currentTimeMillis() - ttlMillis;
     return LIST.run(redis, keys(tenant), List.of(Long.toString(oldest))).map(reply -> {
       List<RecentResponse> lines = new ArrayList<>(reply.size() / 2);
-      for (int i = 0; i + 1 < reply.size(); i += 2) {
+      // The index may hold a little more than the bound between trims: the newest are the ones kept.
+      for (int i = 0; i + 1 < reply.size() && lines.size() < max; i += 2) {
         JsonObject json = reply.get(i + 1).toBuffer().toJsonObject();
         // The order is by first recording: report that time, not the last update's.
         lines.add(RecentResponse.fromJson(json.put("recorded_at", reply.get(i).toLong())));

@@ -108,11 +108,11 @@ abstract class RecentResponsesContract {
 
   @Test
   void linesLiveForTheTtl() throws Exception {
-    RecentResponses index = create(vertx, 10, Duration.ofMillis(800));
+    RecentResponses index = create(vertx, 10, Duration.ofMillis(2000));
     await(index.record(tenant, line(null, "completed", "m")));
     assertThat(await(index.list(tenant))).hasSize(1);
 
-    Thread.sleep(1000);
+    Thread.sleep(2200);
 
     assertThat(await(index.list(tenant))).isEmpty();
   }
