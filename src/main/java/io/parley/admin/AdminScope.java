@@ -1,5 +1,7 @@
 package io.parley.admin;
 
+import io.parley.auth.ApiKeys;
+import io.parley.protocol.ApiError;
 import io.vertx.ext.web.RoutingContext;
 
 /**
@@ -19,7 +21,13 @@ public record AdminScope(String tenant) {
 
   /** The tenant a request's {@code ?tenant=} names within this scope: a tenant key always means its own tenant. */
   String narrowed(String requested) {
-    return tenant != null ? tenant : requested == null || requested.isBlank() ? null : requested;
+    if (tenant != null || requested == null || requested.isBlank()) {
+      return tenant;
+    }
+    if (!ApiKeys.validTenant(requested)) {
+      throw ApiError.invalidValue("tenant", "Invalid 'tenant': expected 1 to 64 of A-Z a-z 0-9 _ . -");
+    }
+    return requested;
   }
 
   public static AdminScope of(RoutingContext ctx) {

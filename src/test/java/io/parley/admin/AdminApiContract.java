@@ -134,6 +134,7 @@ abstract class AdminApiContract {
     assertThat(ids(list("sk-acme-1", "?model=model-scope"))).containsExactly(acmeId);
     assertThat(ids(list("sk-acme-1", "?model=model-scope&tenant=globex"))).containsExactly(acmeId);
     assertThat(get("sk-acme-1", "/admin/v1/responses?limit=1").getString("scope")).isEqualTo("tenant");
+    assertError(gateway.as(ADMIN).get("/admin/v1/responses?tenant=%7Bx%7D"), 400, "invalid_value");
 
     assertError(gateway.as("sk-acme-1").get("/admin/v1/responses/" + globexId + "/chain"), 404, "not_found");
     assertThat(get("sk-globex-1", "/admin/v1/responses/" + globexId + "/chain").getString("tenant")).isEqualTo("globex");
