@@ -65,7 +65,8 @@ public record RecentResponse(String id, String parentId, long recordedAt, String
     if (text == null) {
       text = last.getValue("output") instanceof String output ? output : String.valueOf(last.getString("type", ""));
     }
-    text = text.strip().replaceAll("\\s+", " ");
+    // Cut before normalizing: an input can be megabytes, and this runs on the event loop.
+    text = text.substring(0, Math.min(text.length(), 4 * PREVIEW_CHARS)).strip().replaceAll("\\s+", " ");
     return text.length() <= PREVIEW_CHARS ? text : text.substring(0, PREVIEW_CHARS - 1) + "…";
   }
 
@@ -76,6 +77,9 @@ public record RecentResponse(String id, String parentId, long recordedAt, String
     if (content instanceof JsonArray parts) {
       StringBuilder text = new StringBuilder();
       for (Object part : parts) {
+        if (text.length() >= 4 * PREVIEW_CHARS) {
+          break;
+        }
         if (part instanceof JsonObject p && p.getValue("text") instanceof String t) {
           text.append(text.length() > 0 ? " " : "").append(t);
         }
