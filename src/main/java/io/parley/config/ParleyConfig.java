@@ -21,6 +21,7 @@ import java.util.List;
  * @param shutdownGrace how long in-flight requests and streams may take to finish once the listeners are closed
  * @param idempotencyTtl how long a finished request's {@code Idempotency-Key} is remembered
  * @param idempotencyWait how long a request waits for the running request that holds its {@code Idempotency-Key}
+ * @param admin       the operator console and its API (off without an admin key)
  */
 public record ParleyConfig(
     String host,
@@ -56,7 +57,8 @@ public record ParleyConfig(
     io.parley.protocol.Prompts prompts,
     String transport,
     Duration idempotencyTtl,
-    Duration idempotencyWait) {
+    Duration idempotencyWait,
+    AdminConfig admin) {
 
   public ParleyConfig {
     upstreamUrls = List.copyOf(upstreamUrls);
@@ -76,7 +78,7 @@ public record ParleyConfig(
         upstreamIdleTimeout, upstreamMaxConnections, redisUrl, redisType, redisMasterName, stateTtl, memoryMaxEntries,
         memoryMaxBytes, maxBodyBytes, apiKeys, defaultLimits, shutdownDelay, shutdownGrace, backgroundLease, websocketMaxAge,
         maxStreamsPerTenant, mockReplicas, contextWindows, contextCacheBytes, mcp, resilience, compactionKeys, prompts, transport,
-        idempotencyTtl, idempotencyWait);
+        idempotencyTtl, idempotencyWait, admin);
   }
 
   /** The API key is a secret: never let a log line of the config print it. */
@@ -89,6 +91,7 @@ public record ParleyConfig(
         + ", state=" + (redisUrl == null ? "memory" : "redis")
         + ", stateTtl=" + stateTtl + ", maxBodyBytes=" + maxBodyBytes
         + ", clientKeys=" + (apiKeys.passthrough() ? "passthrough" : apiKeys.tenantsByHash().size())
+        + ", console=" + (admin.enabled() ? "on" : "off")
         + ", shutdownDelay=" + shutdownDelay + ", shutdownGrace=" + shutdownGrace + "]";
   }
 }

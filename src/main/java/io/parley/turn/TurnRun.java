@@ -125,7 +125,7 @@ public final class TurnRun {
     response.put("status", "queued");
     hold = new BackgroundHold(parts.vertx(), parts.runs(), turn.tenant(), turn.id());
     return hold.lease(parts.lease())
-        .compose(v -> parts.commit().state(turn, response.copy()))
+        .compose(v -> parts.commit().state(turn, response.copy(), facts()))
         .onSuccess(v -> {
           queued.complete(response.copy());
           if (!ended) {
@@ -257,7 +257,7 @@ public final class TurnRun {
     }
     ResponseObject.finish(response, new ModelOutput(output, usage, finishReason), System.currentTimeMillis() / 1000);
     settled = true;
-    parts.commit().finished(turn, response, options.keepChain()).onComplete(ar -> {
+    parts.commit().finished(turn, response, options.keepChain(), facts()).onComplete(ar -> {
       if (ar.failed()) {
         settle(Ending.FAILED, null, ar.cause());
         return;
@@ -364,7 +364,7 @@ public final class TurnRun {
     }
     settled = true;
     JsonObject finished = translation.response();
-    parts.commit().finished(turn, finished, options.keepChain()).onComplete(ar -> {
+    parts.commit().finished(turn, finished, options.keepChain(), facts()).onComplete(ar -> {
       if (ar.succeeded()) {
         events.push(List.of(translation.terminalEvent()));
         settle(Ending.FINISHED, ar.result(), null);
@@ -455,7 +455,7 @@ public final class TurnRun {
       settle(ending, null, error);
       return;
     }
-    parts.commit().state(turn, response).onComplete(ar -> settle(ending, null, error));
+    parts.commit().state(turn, response, facts()).onComplete(ar -> settle(ending, null, error));
   }
 
   /** The one place a run gives back what it took; its stream ends once its last events are read. */
@@ -484,6 +484,10 @@ public final class TurnRun {
       opened.tryComplete();
     }
     events.end();
+  }
+
+  private TurnCommit.RunFacts facts() {
+    return new TurnCommit.RunFacts(placement, options.startNanos());
   }
 
   /** Model output reaching the client: text, refusal, reasoning or tool-call argument deltas. */
