@@ -127,7 +127,7 @@ trap 'exit 130' INT TERM
 port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 wait_port() { # port name
   local i
-  for ((i = 0; i < 600; i++)); do ! port_free "$1" && return 0; sleep 0.05; done
+  for ((i = 0; i < 1200; i++)); do ! port_free "$1" && return 0; sleep 0.05; done # 60 s: a JVM start on a busy machine
   log "$2 did not start; its log:"; tail -20 "$TMP/$2.log" >&2; exit 1
 }
 now_ms() { date +%s%3N; }
@@ -173,9 +173,9 @@ wait_port "$ADMIN_PORT" provider; wait_replica 0; wait_replica 1
 TIMELINE=$TMP/timeline.jsonl
 : >"$TIMELINE"
 event() { printf '%s\n' "$1" >>"$TIMELINE"; }
-fault() { # name label expect-json replica-or-null inject heal [recovery:false]
-  event "$(printf '{"event":"fault","name":"%s","label":"%s","expect":%s,"replica":%s,"inject":%s,"heal":%s,"held_s":%s%s}' \
-    "$1" "$2" "$3" "$4" "$5" "$6" "$(awk -v a="$5" -v b="$6" 'BEGIN { printf "%.3f", (b - a) / 1000 }')" "${7:+,\"recovery\":false}")"
+fault() { # name label expect-json replica-or-null inject heal [norecovery] [more JSON fields, from a comma]
+  event "$(printf '{"event":"fault","name":"%s","label":"%s","expect":%s,"replica":%s,"inject":%s,"heal":%s,"held_s":%s%s%s}' \
+    "$1" "$2" "$3" "$4" "$5" "$6" "$(awk -v a="$5" -v b="$6" 'BEGIN { printf "%.3f", (b - a) / 1000 }')" "${7:+,\"recovery\":false}" "${8:-}")"
   log "  $1: held $(( ($6 - $5) ))ms"
 }
 start_load() { # rate seconds
@@ -192,11 +192,17 @@ stop_load() {
 metric() { # replica-index name: a sample's value from /metrics, or null
   curl -s "http://127.0.0.1:${REPLICA_PORTS[$1]}/metrics" | awk -v n="$2" '$1 == n { printf "%d", $2; f = 1 } END { if (!f) print "null" }'
 }
+status_of() { # url -> its HTTP status as a JSON number (0: no answer)
+  local code
+  code=$(curl -s -o /dev/null -m 5 -w '%{http_code}' "$1" || true)
+  echo $((10#${code:-0}))
+}
+readyz() { status_of "http://127.0.0.1:${REPLICA_PORTS[$1]}/readyz"; }
 end_checks() { # -> checks.json: every replica's health and stream gauge, the provider's counters
   local i hz rz streams reps=()
   for i in 0 1; do
-    hz=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:${REPLICA_PORTS[$i]}/healthz" || echo 0)
-    rz=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:${REPLICA_PORTS[$i]}/readyz" || echo 0)
+    hz=$(status_of "http://127.0.0.1:${REPLICA_PORTS[$i]}/healthz")
+    rz=$(readyz "$i")
     streams=$(metric "$i" parley_active_streams)
     reps+=("{\"healthz\":$hz,\"readyz\":$rz,\"active_streams\":$streams}")
   done
@@ -232,8 +238,12 @@ if [[ $MODE != soak ]]; then
   sleep "$SETTLE_S"
 
   log "fault: Redis kill -9, restarted on its append-only file after ${REDIS_DOWN_S}s"
-  t0=$(now_ms); kill -KILL "$REDIS_PID"; wait "$REDIS_PID" 2>/dev/null || true; sleep "$REDIS_DOWN_S"; start_redis; t1=$(now_ms)
-  fault redis-restart "Redis: kill -9, restarted on its AOF after ${REDIS_DOWN_S} s" '["503","stream-failed"]' null "$t0" "$t1"
+  t0=$(now_ms); kill -KILL "$REDIS_PID"; wait "$REDIS_PID" 2>/dev/null || true
+  sleep 1.5 # /readyz pings Redis (1 s timeout, its result reused for 1 s): by now both replicas should say 503
+  READYZ_DOWN="[$(readyz 0),$(readyz 1)]"
+  sleep "$(awk -v s="$REDIS_DOWN_S" 'BEGIN { print (s > 1.5 ? s - 1.5 : 0) }')"; start_redis; t1=$(now_ms)
+  fault redis-restart "Redis: kill -9, restarted on its AOF after ${REDIS_DOWN_S} s" '["503","stream-failed"]' null "$t0" "$t1" "" \
+    ",\"readyz_during\":$READYZ_DOWN"
   sleep "$SETTLE_S"
 
   log "fault: provider down (listener closed, connections cut) for ${PROVIDER_DOWN_S}s"
@@ -359,7 +369,8 @@ if ((IDLE_STREAMS > 0)); then
     log "holding $n idle streams on replica A over $label (the provider sends one chunk, then nothing)"
     # one burst of the same size first: pools, classes and compiled code for this many streams exist before the baseline
     rm -f "$TMP/pre.json" "$TMP/held.json"
-    hold "$script" "$n" "$TMP/pre.json"; kill "$HOLD_PID" 2>/dev/null || true; wait "$HOLD_PID" 2>/dev/null || true; sleep 3
+    hold "$script" "$n" "$TMP/pre.json"; kill "$HOLD_PID" 2>/dev/null || true; wait "$HOLD_PID" 2>/dev/null || true
+    streams_closed; sleep 2
     heap0=$(heap_after_gc_kb "$pid"); rss0=$(rss_anon_kb "$pid")
     hold "$script" "$n" "$TMP/held.json"; sleep 2
     streams=$(metric 0 parley_active_streams)
@@ -368,7 +379,15 @@ if ((IDLE_STREAMS > 0)); then
     IDLE_JSON+=("$(printf '{"label":"%s","requested":%s,"held":%s,"active_streams":%s,"heap_after_gc_kb":[%s,%s],"rss_anon_kb":[%s,%s],"rss_kb_held":%s,"nofile_limit":%s}' \
       "$label" "$n" "$(cat "$TMP/held.json" 2>/dev/null || echo null)" "${streams:-null}" "$heap0" "$heap1" "$rss0" "$rss1" "$rsstotal" "$(ulimit -Hn)")")
     log "  ${IDLE_JSON[-1]}"
-    sleep 3
+    streams_closed
+  }
+  streams_closed() { # until replica A relays no stream and the provider has none open (closing 10,000 takes a while)
+    local k
+    for ((k = 0; k < 1200; k++)); do
+      [[ $(metric 0 parley_active_streams) == 0 && $(curl -s "$ADMIN/stats" | sed 's/.*"open":\([-0-9]*\).*/\1/') == 0 ]] && return 0
+      sleep 0.1
+    done
+    log "  streams still open after 120 s: parley_active_streams $(metric 0 parley_active_streams), provider $(curl -s "$ADMIN/stats")"
   }
   # Over HTTP/1.1 a held stream takes two of the replica's descriptors (client and provider connections):
   # as many as the open-file limit allows (where the hard limit is below 2 x 10,000, as on a 20,000-file

@@ -127,6 +127,12 @@ for (const [i, r] of (checks.replicas || []).entries()) {
   if (r.active_streams !== 0) failures.push({ row: "end", what: `${name} has ${r.active_streams} stream slots still taken (parley_active_streams) with no stream open` });
 }
 if (checks.provider) notes.push(`Fake provider: ${checks.provider.requests} requests, ${checks.provider.r429} answered 429, ${checks.provider.broken} cut mid-answer, ${checks.provider.cancelled} cancelled by Parley, ${checks.provider.open} still open.`);
+for (const f of faults.filter((f) => f.readyz_during)) {
+  notes.push(`/readyz while Redis was down: ${f.readyz_during.map((c, i) => `replica ${"AB"[i]} ${c}`).join(", ")} (documented: 503 store_unavailable).`);
+  f.readyz_during.forEach((c, i) => { if (c !== 503) failures.push({ row: f.name, what: `replica ${"AB"[i]} /readyz answered ${c} while Redis was down` }); });
+}
+const failovers = loadLines.filter((l) => l.failover);
+if (failovers.length) notes.push(`Requests refused by their replica (killed or restarting) and answered by the other, as a load balancer would retry them: ${failovers.length}.`);
 const r429 = loadLines.filter((l) => l.status === 429);
 if (r429.length) notes.push(`Provider 429s passed through to clients: ${r429.length}, ${r429.filter((l) => l.retry_after).length} of them with Retry-After.`);
 
