@@ -38,7 +38,7 @@ case ${1:-} in
   *) echo "usage: bench/faults.sh [--quick|--soak]" >&2; exit 2 ;;
 esac
 [[ $# -eq 0 ]] || { echo "usage: bench/faults.sh [--quick|--soak]" >&2; exit 2; }
-COMMAND="$({ env | grep -E '^FAULTS_' || true; } | sort | tr '\n' ' ')bench/faults.sh$([[ $MODE != full ]] && echo " --$MODE")"
+COMMAND="$({ env | grep -E '^FAULTS_' || true; } | sort | tr '\n' ' ')bench/faults.sh$([[ $MODE == full ]] || echo " --$MODE")"
 
 q() { [[ $MODE == quick ]] && echo "$2" || echo "$1"; } # full-run default, quick default
 RATE=${FAULTS_RATE:-$(q 25 15)}                    # turns started per second (bounded: at most CONCURRENCY in flight)
