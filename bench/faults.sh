@@ -16,8 +16,8 @@
 # stream's response.failed) while Redis is down, 502 while the provider is down or cutting answers, 429 in
 # a 429 burst.
 #
-#   bench/faults.sh           full run (~5 min); results in bench/results/faults-<date>/README.md
-#   bench/faults.sh --quick   CI's short run (~1.5 min), results only printed
+#   bench/faults.sh           full run (~3 min); results in bench/results/faults-<date>/README.md
+#   bench/faults.sh --quick   CI's short run (~1 min), results only printed
 #   bench/faults.sh --soak    10 minutes at a steady rate (streams and continuations): heap after GC and RSS at
 #                             start and end, p99 per minute, no errors; then 10,000 idle streams held on one
 #                             replica (memory per stream); results in bench/results/faults-<date>/soak.md
@@ -178,6 +178,18 @@ fault() { # name label expect-json replica-or-null inject heal [norecovery] [mor
     "$1" "$2" "$3" "$4" "$5" "$6" "$(awk -v a="$5" -v b="$6" 'BEGIN { printf "%.3f", (b - a) / 1000 }')" "${7:+,\"recovery\":false}" "${8:-}")"
   log "  $1: held $(( ($6 - $5) ))ms"
 }
+wait_recovered() { # since-ms [replica]: until the load has an acknowledged turn sent after since-ms (answered by that
+  # replica, not failed over), at most 60 s; so each fault's settle time starts once service is back (a restarted
+  # JVM on a busy machine took 5 s over its first turns, which then met the next fault)
+  local since=$1 replica=${2:-} pattern='"acked":true' k
+  [[ -n $replica ]] && pattern="\"replica\":$replica,\"failover\":false,.*$pattern"
+  for ((k = 0; k < 600; k++)); do
+    grep -E "$pattern" "$TMP/load.jsonl" 2>/dev/null | sed 's/^{"t0":\([0-9.]*\),.*/\1/' |
+      awk -v s="$since" '$1 >= s { f = 1 } END { exit !f }' && return 0
+    sleep 0.1
+  done
+  log "  no acknowledged turn $([[ -n $replica ]] && echo "from replica $replica ")60 s after the heal"
+}
 start_load() { # rate seconds
   node "$LIB/faults-load.mjs" --replicas "$REPLICAS" --rate "$1" --concurrency "$CONCURRENCY" --turns "$TURNS" \
     --stream "$STREAM_SHARE" --out "$TMP/load.jsonl" --stop "$TMP/stop" --seconds "$2" 2>>"$TMP/load.log" &
@@ -235,7 +247,7 @@ if [[ $MODE != soak ]]; then
   t0=$(now_ms); stop_replica 0 KILL; sleep "$REPLICA_DOWN_S"; start_replica 0; t1=$(now_ms)
   wait_replica 0
   fault replica-kill "replica A: kill -9, restarted after ${REPLICA_DOWN_S} s" '["conn"]' 0 "$t0" "$t1"
-  sleep "$SETTLE_S"
+  wait_recovered "$t1" 0; sleep "$SETTLE_S"
 
   log "fault: Redis kill -9, restarted on its append-only file after ${REDIS_DOWN_S}s"
   t0=$(now_ms); kill -KILL "$REDIS_PID"; wait "$REDIS_PID" 2>/dev/null || true
@@ -244,12 +256,12 @@ if [[ $MODE != soak ]]; then
   sleep "$(awk -v s="$REDIS_DOWN_S" 'BEGIN { print (s > 1.5 ? s - 1.5 : 0) }')"; start_redis; t1=$(now_ms)
   fault redis-restart "Redis: kill -9, restarted on its AOF after ${REDIS_DOWN_S} s" '["503","stream-failed"]' null "$t0" "$t1" "" \
     ",\"readyz_during\":$READYZ_DOWN"
-  sleep "$SETTLE_S"
+  wait_recovered "$t1"; sleep "$SETTLE_S"
 
   log "fault: provider down (listener closed, connections cut) for ${PROVIDER_DOWN_S}s"
   t0=$(now_ms); admin /down; sleep "$PROVIDER_DOWN_S"; admin /up; t1=$(now_ms)
   fault provider-down "provider down (listener closed, connections cut) for ${PROVIDER_DOWN_S} s" '["502"]' null "$t0" "$t1"
-  sleep "$SETTLE_S"
+  wait_recovered "$t1"; sleep "$SETTLE_S"
 
   log "fault: $BURSTS provider 429 bursts of ${BURST_MS}ms"
   t0=$(now_ms)
@@ -259,12 +271,12 @@ if [[ $MODE != soak ]]; then
   done
   t1=$(now_ms)
   fault provider-429 "provider 429 (Retry-After: 1): $BURSTS bursts of $((BURST_MS / 1000)) s" '["429"]' null "$t0" "$t1"
-  sleep "$SETTLE_S"
+  wait_recovered "$t1"; sleep "$SETTLE_S"
 
   log "fault: provider cuts every answer mid-way for ${BREAK_MS}ms"
   t0=$(now_ms); admin "/break?ms=$BREAK_MS"; sleep "$(awk -v m="$BREAK_MS" 'BEGIN { print m / 1000 }')"; admin /normal; t1=$(now_ms)
   fault provider-break "provider cuts streams and answers mid-way for $(awk -v m="$BREAK_MS" 'BEGIN { print m / 1000 }') s" '["502"]' null "$t0" "$t1"
-  sleep "$SETTLE_S"
+  wait_recovered "$t1"; sleep "$SETTLE_S"
 
   log "fault: $ABORT_STREAMS clients leave mid-stream, $ABORT_JSON mid-request"
   t0=$(now_ms)
