@@ -6,7 +6,7 @@ import http from "node:http";
 import { readFileSync, writeFileSync } from "node:fs";
 import { args } from "./common.mjs";
 
-const a = args({ url: "", body: "", streams: "1000", ready: "", batch: "100" });
+const a = args({ url: "", body: "", streams: "1000", ready: "", batch: "100", "max-seconds": "120" });
 const body = readFileSync(a.body);
 const url = new URL(a.url);
 const agent = new http.Agent({ keepAlive: false, maxSockets: Infinity });
@@ -37,4 +37,4 @@ writeFileSync(a.ready, JSON.stringify({ held, failed }));
 const stop = () => { for (const r of open) r.destroy(); process.exit(0); };
 process.on("SIGTERM", stop);
 process.on("SIGINT", stop);
-setTimeout(stop, 120000); // never outlive the harness by much
+setTimeout(stop, Number(a["max-seconds"]) * 1000); // never outlive the harness by much
