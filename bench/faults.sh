@@ -25,6 +25,9 @@
 # Exit status: 0 pass, 1 fail, 3 when the only failures are 500s during a fault listed in FAULTS_TOLERATE_500
 # (comma-separated fault names, e.g. redis-restart: a known gap, for CI while its fix lands), 2 usage.
 # Knobs are FAULTS_* environment variables (defaults below). Traffic goes to 127.0.0.1 only.
+# FAULTS_REDIS_TIMEOUT (2s) is the replicas' PARLEY_REDIS_TIMEOUT: Redis here runs appendfsync always, and on a
+# busy disk an fsync can stall it past the 500 ms default, which Parley then rightly answers with 503s; the
+# suite is about loss and 500s, so it gives Redis more room outside its own outage.
 set -euo pipefail
 
 BENCH_DIR=$(cd "$(dirname "$0")" && pwd)
@@ -151,7 +154,7 @@ start_replica() { # index (0 = A, 1 = B); does not wait for its port
   local i=$1 name=${REPLICA_NAMES[$1]}
   env PARLEY_PORT="${REPLICA_PORTS[$i]}" PARLEY_HOST=127.0.0.1 PARLEY_EVENT_LOOPS=1 \
     PARLEY_UPSTREAM_URL="http://127.0.0.1:$PROVIDER_PORT/v1" PARLEY_REDIS_URL="redis://127.0.0.1:$REDIS_PORT" \
-    PARLEY_SHUTDOWN_DELAY=0 PARLEY_SHUTDOWN_GRACE=5s ${EXTRA_ENV:-} \
+    PARLEY_SHUTDOWN_DELAY=0 PARLEY_SHUTDOWN_GRACE=5s PARLEY_REDIS_TIMEOUT="${FAULTS_REDIS_TIMEOUT:-2s}" ${EXTRA_ENV:-} \
     java $JAVA_OPTS -jar "$JAR" >>"$TMP/$name.log" 2>&1 &
   REPLICA_PID[$i]=$!; PIDS+=($!)
 }

@@ -87,8 +87,15 @@ public final class GuardedRedis implements Redis {
     return Future.failedFuture(unavailable(why));
   }
 
+  /**
+   * A "not now" reply, or a connection lost under a command: the client reports that as an error reply too
+   * ({@code CONNECTION_CLOSED}, and a batch's as {@code ERR [i] <cause>} for each of its commands).
+   */
   private static boolean unavailableReply(ErrorType reply) {
-    return UNAVAILABLE_REPLIES.contains(kind(reply));
+    String message = String.valueOf(reply.getMessage());
+    return UNAVAILABLE_REPLIES.contains(kind(reply)) || message.contains("CONNECTION_CLOSED")
+        || message.contains("ClosedChannelException") || message.contains("Connection reset")
+        || message.contains("ConnectException");
   }
 
   /** The error reply's first word ({@code LOADING}, {@code ERR}, ...). */

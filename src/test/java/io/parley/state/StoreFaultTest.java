@@ -44,8 +44,9 @@ class StoreFaultTest {
     startRedis();
     providerVertx = Vertx.vertx();
     provider = new RecordingUpstream(providerVertx);
+    // A retry budget with room for a Redis restart on a loaded machine (the default 1 s is the product's).
     gateway = Gateway.start(Map.of("PARLEY_UPSTREAM_URL", provider.baseUrl(),
-        "PARLEY_REDIS_URL", "redis://127.0.0.1:" + redisPort));
+        "PARLEY_REDIS_URL", "redis://127.0.0.1:" + redisPort, "PARLEY_STORE_RETRY_BUDGET", "5s"));
   }
 
   @AfterAll
