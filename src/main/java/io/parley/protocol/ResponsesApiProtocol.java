@@ -30,15 +30,15 @@ final class ResponsesApiProtocol implements ProviderProtocol {
   @Override
   public ModelOutput output(JsonObject answer, ModelRequest request) {
     ModelOutput output = ResponsesProtocol.output(answer);
-    if (request.policy().mcp().isEmpty()) {
+    if (request.policy().serverTools().isEmpty()) {
       return output;
     }
-    // Calls to the functions that stand for MCP tools become Parley's MCP items.
+    // Calls to the functions that stand for tools Parley runs become the items of those tools.
     io.vertx.core.json.JsonArray items = new io.vertx.core.json.JsonArray();
     for (Object o : output.output()) {
       JsonObject item = (JsonObject) o;
-      McpTarget target = "function_call".equals(item.getString("type")) ? request.policy().mcpTarget(item.getString("name")) : null;
-      items.add(target != null ? McpCalls.pending(target, item.getString("arguments", "")) : item);
+      ServerTool tool = "function_call".equals(item.getString("type")) ? request.policy().serverTool(item.getString("name")) : null;
+      items.add(tool != null ? tool.item(item.getString("arguments", "")) : item);
     }
     return new ModelOutput(items, output.usage(), output.finishReason());
   }

@@ -103,10 +103,9 @@ public final class StreamTranslator implements StreamTranslation {
         return;
       }
       calls++;
-      McpTarget target = policy.mcpTarget(name);
-      if (target != null) {
-        call = openItem(target.approval() ? new StreamItem.ApprovalRequest(index, target, nextIndex(), this::event)
-            : new StreamItem.McpCall(index, target, nextIndex(), this::event), out);
+      ServerTool tool = policy.serverTool(name);
+      if (tool != null) {
+        call = openItem(new StreamItem.ServerCall(index, tool, nextIndex(), this::event), out);
       } else {
         String callId = fragment.getValue("id") instanceof String id && !id.isEmpty() ? id : Ids.newItemId("call");
         call = openItem(new StreamItem.Call(index, callId, name, nextIndex(), this::event), out);

@@ -19,6 +19,7 @@ import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.function.BiConsumer;
 
@@ -37,7 +38,7 @@ public final class TurnEngine {
 
   /** What a run uses, owned by the engine. {@code inFlight} is this event loop's running turns. */
   record Parts(Vertx vertx, Upstream upstream, ProviderProtocol protocol, TurnCommit commit, StreamSlots slots,
-      RunLog runs, Duration lease, Metrics metrics, Set<TurnRun> inFlight, McpListing mcp, McpCalling calls) {
+      RunLog runs, Duration lease, Metrics metrics, Set<TurnRun> inFlight, McpListing mcp, ToolCalling calls) {
   }
 
   private final Parts parts;
@@ -60,7 +61,7 @@ public final class TurnEngine {
     this.fit = new ContextFit(windows, vertx, history);
     TurnCommit commit = new TurnCommit(store, conversations, windows, vertx, history, tokenMeter, storeRetryBudget);
     this.parts = new Parts(vertx, upstream, protocol, commit, slots, runs, lease, metrics, new LinkedHashSet<>(),
-        new McpListing(mcpClient, mcp.servers()), new McpCalling(mcpClient, mcp));
+        new McpListing(mcpClient, mcp.servers(), new McpCalling(mcpClient, mcp)), new ToolCalling(mcp));
   }
 
   public ProviderProtocol protocol() {
@@ -97,7 +98,9 @@ public final class TurnEngine {
     // the store, as a WebSocket's store:false one) lists its servers again.
     return history.withTurns(turn).otherwise(turn).compose(loaded -> parts.mcp().toolset(loaded)
         .map(tools -> tools.carrying(McpApprovals.carried(loaded, tools)))
-        .map(tools -> new Prepared(loaded, plain.model().withTools(tools.functions(), tools.targets()), tools)));
+        .map(mcp -> new TurnTools(mcp, List.of()))
+        .map(tools -> new Prepared(loaded, plain.model().withTools(tools.replaced(), tools.functions(), tools.targets()),
+            tools)));
   }
 
   /** As {@link #prepare}, with the history's items loaded even when the cache holds the chain (compaction reads them). */
@@ -137,7 +140,7 @@ public final class TurnEngine {
   }
 
   private static Prepared checked(Turn turn) {
-    return new Prepared(turn, turn.modelRequest(), McpToolset.NONE);
+    return new Prepared(turn, turn.modelRequest(), TurnTools.NONE);
   }
 
   /** Starts the turn: what it takes is taken now (a 429 for a stream over the tenant's cap fails {@link TurnRun#opened()}). */
