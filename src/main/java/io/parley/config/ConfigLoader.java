@@ -36,7 +36,8 @@ public final class ConfigLoader {
       "upstream_max_load_factor", "upstream_health_interval", "mock_replicas",
       "context_windows", "default_context_window", "context_cache_bytes", "mcp_allow_private_networks", "mcp_servers",
       "mcp_allowed_urls", "mcp_call_timeout", "mcp_max_rounds", "mcp_turn_timeout", "mcp_parallel_calls",
-      "mcp_passthrough", "redis_timeout", "store_retry_budget", "upstream_retry_budget");
+      "mcp_passthrough", "redis_timeout", "store_retry_budget", "upstream_retry_budget",
+      "web_search_backend", "web_search_results", "web_search_timeout", "code_interpreter_backend");
   private static final String DEFAULT_PATH = "conf/parley.json";
 
   private final JsonObject file;
@@ -115,7 +116,66 @@ public final class ConfigLoader {
         mcp(),
         new Resilience(duration("redis_timeout", Resilience.DEFAULT.redisTimeout()),
             duration("store_retry_budget", Resilience.DEFAULT.storeRetryBudget(), true),
-            duration("upstream_retry_budget", Resilience.DEFAULT.upstreamRetryBudget(), true)));
+            duration("upstream_retry_budget", Resilience.DEFAULT.upstreamRetryBudget(), true)),
+        hosted());
+  }
+
+  /** The backends of hosted tools; an MCP backend names a server of {@code mcp_servers} by its label. */
+  private HostedToolsConfig hosted() {
+    Map<String, McpConfig.Server> servers = mcpServers();
+    String search = string("web_search_backend", "");
+    HostedToolsConfig.Backend webSearch = null;
+    if (search.startsWith("searxng:")) {
+      String url = search.substring("searxng:".length()).trim();
+      if (!url.matches("https?://[^\\s/?#]+[^\\s?#]*")) {
+        throw invalid("web_search_backend", "expected searxng:<http(s) base URL of the instance>");
+      }
+      webSearch = new HostedToolsConfig.Searxng(url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
+    } else if (!search.isEmpty()) {
+      webSearch = mcpTool("web_search_backend", search, servers, "searxng:<url> or mcp:<server label>/<tool name>");
+    }
+    String code = string("code_interpreter_backend", "");
+    HostedToolsConfig.McpTool codeInterpreter = code.isEmpty() ? null
+        : mcpTool("code_interpreter_backend", code, servers, "mcp:<server label>/<tool name>");
+    return new HostedToolsConfig(webSearch, resultCounts(), duration("web_search_timeout", HostedToolsConfig.NONE.webSearchTimeout()),
+        codeInterpreter);
+  }
+
+  private HostedToolsConfig.McpTool mcpTool(String key, String value, Map<String, McpConfig.Server> servers, String expected) {
+    int slash = value.indexOf('/');
+    if (!value.startsWith("mcp:") || slash < 0 || slash == value.length() - 1 || slash == "mcp:".length()) {
+      throw invalid(key, "expected " + expected + " (got '" + value + "')");
+    }
+    String label = value.substring("mcp:".length(), slash).trim();
+    McpConfig.Server server = servers.get(label);
+    if (server == null) {
+      throw invalid(key, "no MCP server '" + label + "' in PARLEY_MCP_SERVERS (conf key 'mcp_servers'): register it there");
+    }
+    return new HostedToolsConfig.McpTool(label, server, value.substring(slash + 1).trim());
+  }
+
+  /** {@code low=3,medium=5,high=10}; sizes left out keep their defaults. */
+  private HostedToolsConfig.ResultCounts resultCounts() {
+    String listed = string("web_search_results", "");
+    Map<String, Integer> counts = new java.util.HashMap<>(Map.of("low", HostedToolsConfig.ResultCounts.DEFAULT.low(),
+        "medium", HostedToolsConfig.ResultCounts.DEFAULT.medium(), "high", HostedToolsConfig.ResultCounts.DEFAULT.high()));
+    for (String pair : listed.split(",")) {
+      if (pair.isBlank()) {
+        continue;
+      }
+      int eq = pair.indexOf('=');
+      String size = eq < 0 ? "" : pair.substring(0, eq).trim();
+      try {
+        int count = Integer.parseInt(pair.substring(eq + 1).trim());
+        if (!counts.containsKey(size) || count < 1 || count > 50) {
+          throw new NumberFormatException();
+        }
+        counts.put(size, count);
+      } catch (RuntimeException e) {
+        throw invalid("web_search_results", "expected low=N,medium=N,high=N with N from 1 to 50 (got '" + pair.trim() + "')");
+      }
+    }
+    return new HostedToolsConfig.ResultCounts(counts.get("low"), counts.get("medium"), counts.get("high"));
   }
 
   private McpConfig mcp() {

@@ -19,6 +19,7 @@ import java.util.List;
  * @param redisUrl    {@code null} means the in-memory store
  * @param shutdownDelay how long {@code /readyz} answers 503 before the listeners close, on SIGTERM
  * @param shutdownGrace how long in-flight requests and streams may take to finish once the listeners are closed
+ * @param hosted      the backends Parley runs hosted tools ({@code web_search}, {@code code_interpreter}) on
  */
 public record ParleyConfig(
     String host,
@@ -49,7 +50,8 @@ public record ParleyConfig(
     ContextWindows contextWindows,
     long contextCacheBytes,
     McpConfig mcp,
-    Resilience resilience) {
+    Resilience resilience,
+    HostedToolsConfig hosted) {
 
   public ParleyConfig {
     upstreamUrls = List.copyOf(upstreamUrls);
@@ -67,7 +69,7 @@ public record ParleyConfig(
     return new ParleyConfig(host, port, eventLoops, urls, upstreamRouting, upstreamKind, upstreamApiKey, upstreamConnectTimeout,
         upstreamIdleTimeout, upstreamMaxConnections, redisUrl, redisType, redisMasterName, stateTtl, memoryMaxEntries,
         memoryMaxBytes, maxBodyBytes, apiKeys, defaultLimits, shutdownDelay, shutdownGrace, backgroundLease, websocketMaxAge,
-        maxStreamsPerTenant, mockReplicas, contextWindows, contextCacheBytes, mcp, resilience);
+        maxStreamsPerTenant, mockReplicas, contextWindows, contextCacheBytes, mcp, resilience, hosted);
   }
 
   /** The API key is a secret: never let a log line of the config print it. */
