@@ -7,9 +7,26 @@ import io.vertx.core.json.JsonObject;
 final class ResponsesApiProtocol implements ProviderProtocol {
 
   private final boolean passMcp;
+  private final java.util.Set<String> runsHosted;
+  /** The item types of the hosted calls Parley runs, told to the provider as the function calls they were. */
+  private final java.util.Set<String> ranHere;
 
-  ResponsesApiProtocol(boolean passMcp) {
+  ResponsesApiProtocol(boolean passMcp, java.util.Set<String> runsHosted) {
     this.passMcp = passMcp;
+    this.runsHosted = java.util.Set.copyOf(runsHosted);
+    java.util.Set<String> types = new java.util.HashSet<>();
+    if (runsHosted.contains(HostedToolSpec.WEB_SEARCH)) {
+      types.add("web_search_call");
+    }
+    if (runsHosted.contains(HostedToolSpec.CODE_INTERPRETER)) {
+      types.add("code_interpreter_call");
+    }
+    this.ranHere = java.util.Set.copyOf(types);
+  }
+
+  @Override
+  public java.util.Set<String> runsHosted() {
+    return runsHosted;
   }
 
   @Override
@@ -24,7 +41,7 @@ final class ResponsesApiProtocol implements ProviderProtocol {
 
   @Override
   public Buffer body(ModelRequest request, boolean stream) {
-    return ResponsesProtocol.request(request, stream).toBuffer();
+    return ResponsesProtocol.request(request, stream, ranHere).toBuffer();
   }
 
   @Override
@@ -45,7 +62,7 @@ final class ResponsesApiProtocol implements ProviderProtocol {
 
   @Override
   public StreamTranslation translation(JsonObject response, ModelRequest request) {
-    return new ResponsesEventRelay(response);
+    return new ResponsesEventRelay(response, OutputView.of(request.request()));
   }
 
   @Override

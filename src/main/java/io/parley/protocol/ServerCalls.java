@@ -40,7 +40,8 @@ public final class ServerCalls {
   public record AsFunction(String callId, String name, String arguments, String output) {
   }
 
-  private static final Map<String, Kind> KINDS = Map.of("mcp_call", McpCalls.CALLS);
+  private static final Map<String, Kind> KINDS = Map.of("mcp_call", McpCalls.CALLS,
+      "web_search_call", WebSearchCalls.CALLS, "code_interpreter_call", CodeInterpreterCalls.CALLS);
 
   private ServerCalls() {
   }

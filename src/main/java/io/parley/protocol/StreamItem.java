@@ -66,6 +66,7 @@ abstract class StreamItem {
   static final class Message extends StreamItem {
     private final StringBuilder text = new StringBuilder();
     private final JsonArray logprobs = new JsonArray();
+    private JsonArray annotations = new JsonArray();
     private StringBuilder refusal;
 
     Message(int outputIndex, Function<String, JsonObject> events) {
@@ -93,9 +94,22 @@ abstract class StreamItem {
       out.add(partEvent("response.refusal.delta", 1).put("delta", delta));
     }
 
+    String text() {
+      return text.toString();
+    }
+
+    /** The citations found in the text once it is complete; announced as the message closes. */
+    void cite(JsonArray found) {
+      annotations = found;
+    }
+
     @Override
     JsonObject close(List<JsonObject> out, String status) {
-      JsonObject textPart = OutputItems.outputText(text.toString(), logprobs);
+      JsonObject textPart = OutputItems.outputText(text.toString(), logprobs).put("annotations", annotations);
+      for (int i = 0; i < annotations.size(); i++) {
+        out.add(partEvent("response.output_text.annotation.added", 0).put("annotation_index", i)
+            .put("annotation", annotations.getJsonObject(i).copy()));
+      }
       out.add(partEvent("response.output_text.done", 0).put("text", text.toString()).put("logprobs", logprobs));
       out.add(partEvent("response.content_part.done", 0).put("part", textPart.copy()));
       JsonArray content = new JsonArray().add(textPart);
