@@ -5,6 +5,7 @@ import io.parley.background.MemoryRunLog;
 import io.parley.background.RedisRunLog;
 import io.parley.cache.ChainCache;
 import io.parley.config.ParleyConfig;
+import io.parley.hosted.HostedBackends;
 import io.parley.http.GatewayVerticle;
 import io.parley.turn.StreamSlots;
 import io.parley.http.Lifecycle;
@@ -54,6 +55,7 @@ public final class Parley {
   private Backends backends;
   private long sweepTimer = -1;
   private McpClient mcp;
+  private HostedBackends hosted = HostedBackends.NONE;
   private Future<Void> shutdown;
 
   private Parley(Vertx vertx, ParleyConfig config) {
@@ -111,9 +113,11 @@ public final class Parley {
     DeploymentOptions options = new DeploymentOptions().setInstances(resolved.eventLoops());
     // One MCP client for the process: its sessions and listings are shared by every event loop.
     mcp = McpClient.create(vertx, McpOptions.defaults().withAllowPrivateNetworks(resolved.mcp().allowPrivateNetworks()));
+    // Likewise the backends of hosted tools (web_search, code_interpreter), when the operator chose some.
+    hosted = HostedBackends.create(vertx, resolved.hosted(), resolved.mcp().callTimeout());
     return vertx.deployVerticle(() -> {
       GatewayVerticle gateway = new GatewayVerticle(resolved, backends, resolvedConfig.replicas(), metrics, lifecycle,
-          slots, cache, mcp);
+          slots, cache, mcp, hosted);
       gateways.add(gateway);
       return gateway;
     }, options);
@@ -183,6 +187,7 @@ public final class Parley {
       vertx.cancelTimer(sweepTimer);
     }
     return (backends == null ? Future.<Void>succeededFuture() : backends.close())
+        .eventually(hosted::close)
         .eventually(() -> redis == null ? Future.succeededFuture() : redis.close())
         .eventually(vertx::close)
         .andThen(v -> metrics.close());

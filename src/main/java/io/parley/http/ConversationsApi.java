@@ -60,7 +60,7 @@ final class ConversationsApi {
     String id = ctx.pathParam("id");
     ItemPage page = ItemPage.fromQuery(ctx.queryParams());
     return conversations.items(Authenticator.tenant(ctx), id)
-        .compose(items -> json(ctx, page.apply(existing(items, id))));
+        .compose(items -> json(ctx, page.apply(Includes.view(ctx).items(existing(items, id)))));
   }
 
   Future<Void> addItems(RoutingContext ctx) {
@@ -82,7 +82,7 @@ final class ConversationsApi {
     return conversations.items(Authenticator.tenant(ctx), id).compose(items -> {
       for (Object o : existing(items, id)) {
         if (itemId.equals(((JsonObject) o).getString("id"))) {
-          return json(ctx, (JsonObject) o);
+          return json(ctx, Includes.view(ctx).item((JsonObject) o));
         }
       }
       return Future.failedFuture(itemNotFound(itemId));

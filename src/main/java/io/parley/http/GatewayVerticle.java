@@ -7,6 +7,7 @@ import io.parley.metrics.Metrics;
 import io.parley.protocol.ApiError;
 import io.parley.upstream.ReplicaPicker;
 import io.parley.protocol.ProviderProtocol;
+import io.parley.hosted.HostedBackends;
 import io.parley.mcp.McpClient;
 import io.parley.turn.McpSettings;
 import io.parley.turn.StreamSlots;
@@ -50,6 +51,7 @@ public final class GatewayVerticle extends VerticleBase {
   private final ContextCache cache;
   private final ReplicaPicker replicas;
   private final McpClient mcp;
+  private final HostedBackends hosted;
   private TurnEngine engine;
   private Upstream upstream;
   private HttpServer server;
@@ -58,10 +60,12 @@ public final class GatewayVerticle extends VerticleBase {
    * @param backends the process's stores, shared by every event loop and closed by their owner
    * @param replicas the provider's replicas and how to choose among them, shared by every event loop
    * @param mcp      the MCP client, shared by every event loop
+   * @param hosted   the backends of hosted tools, shared by every event loop
    */
   public GatewayVerticle(ParleyConfig config, Backends backends, ReplicaPicker replicas,
-      Metrics metrics, Lifecycle lifecycle, StreamSlots slots, ContextCache cache, McpClient mcp) {
+      Metrics metrics, Lifecycle lifecycle, StreamSlots slots, ContextCache cache, McpClient mcp, HostedBackends hosted) {
     this.mcp = mcp;
+    this.hosted = hosted;
     this.slots = slots;
     this.cache = cache;
     this.config = config;
@@ -83,9 +87,9 @@ public final class GatewayVerticle extends VerticleBase {
         .setStrictThreadMode(true);
     RateLimitHandler limits = new RateLimitHandler(config, backends.limiter(), metrics);
     engine = new TurnEngine(vertx, backends.responses(), backends.conversations(), backends.runs(), cache,
-        config.contextWindows(), upstream, ProviderProtocol.of(config.upstreamKind(), config.mcp().passthrough()), slots, metrics,
-        limits::recordTokens, config.backgroundLease(), mcp, McpSettings.of(config.mcp()),
-        config.resilience().storeRetryBudget());
+        config.contextWindows(), upstream, ProviderProtocol.of(config.upstreamKind(), config.mcp().passthrough(),
+        hosted.kinds()), slots, metrics, limits::recordTokens, config.backgroundLease(), mcp, McpSettings.of(config.mcp()),
+        config.resilience().storeRetryBudget(), hosted);
     BackgroundApi background = new BackgroundApi(backends.responses(), backends.runs());
     ResponsesApi responses = new ResponsesApi(backends.responses(), engine, background);
     RequestObserver observer = new RequestObserver(metrics);

@@ -80,7 +80,7 @@ final class ResponsesApi {
     }
     return find(ctx, id).compose(found -> background.current(Authenticator.tenant(ctx), found)).compose(stored -> {
       Exchange.of(ctx).response(stored.response());
-      return json(ctx, stored.response());
+      return json(ctx, Includes.view(ctx).response(stored.response()));
     });
   }
 

@@ -4,6 +4,7 @@ import io.parley.cache.Chain;
 import io.parley.protocol.ApiError;
 import io.parley.protocol.ModelOutput;
 import io.parley.protocol.ModelRequest;
+import io.parley.protocol.OutputView;
 import io.parley.protocol.ResponseObject;
 import io.parley.protocol.ServerCalls;
 import io.parley.protocol.StreamTranslation;
@@ -236,7 +237,7 @@ public final class TurnRun {
         settle(Ending.FAILED, null, ar.cause());
         return;
       }
-      events.push(List.of(ResponseObject.terminalEvent(response, 0)));
+      events.push(List.of(ResponseObject.terminalEvent(OutputView.of(turn.request()).response(response), 0)));
       settle(Ending.FINISHED, ar.result(), null);
     });
   }
