@@ -22,6 +22,8 @@ import java.util.Set;
  */
 final class WebSearchTool implements ServerSideTools {
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(WebSearchTool.class);
+
   private final WebSearchBackend backend;
   private final int count;
   private final List<String> allowedDomains;
@@ -67,7 +69,11 @@ final class WebSearchTool implements ServerSideTools {
     nextRef += count;
     return backend.search(query, cancel)
         .map(found -> WebSearchCalls.completed(pending, numbered(found, firstRef)))
-        .otherwise(err -> WebSearchCalls.failed(pending));
+        .otherwise(err -> {
+          // Why, for the operator; never the query (the client's words).
+          LOG.atInfo().setMessage("web search failed").addKeyValue("reason", err.getMessage()).log();
+          return WebSearchCalls.failed(pending);
+        });
   }
 
   private List<WebSearchCalls.Result> numbered(List<SearchResult> found, int firstRef) {

@@ -268,6 +268,47 @@ class HostedToolsTest {
     assertThat(turnTwo).contains(seen);
   }
 
+  @Test
+  void aBackgroundTurnSearchesAndItsReplayedStreamShowsWhatTheRequestIncluded() throws Exception {
+    JsonObject queued = gateway.post("/v1/responses", request("vert.x?", webSearch()).put("background", true)).json();
+    assertThat(queued.getString("status")).isEqualTo("queued");
+    JsonObject done = null;
+    for (int i = 0; i < 100; i++) {
+      done = gateway.get("/v1/responses/" + queued.getString("id")).json();
+      if ("completed".equals(done.getString("status"))) {
+        break;
+      }
+      Thread.sleep(50);
+    }
+    assertThat(done.getString("status")).isEqualTo("completed");
+    assertThat(types(done.getJsonArray("output"))).containsExactly("web_search_call", "message");
+    Sse.Stream replay = Sse.parse(200, "text/event-stream",
+        gateway.get("/v1/responses/" + queued.getString("id") + "?stream=true").body());
+    assertThat(replay.types()).contains("response.web_search_call.searching", "response.output_text.annotation.added",
+        "response.completed");
+    assertThat(replay.rawBody()).doesNotContain("\"results\"").doesNotContain("\"sources\"");
+  }
+
+  @Test
+  void conversationItemsShowWhatIncludeAsksForOnly() {
+    String conversation = gateway.post("/v1/conversations", new JsonObject()).json().getString("id");
+    gateway.post("/v1/responses", request("vert.x?", webSearch()).put("conversation", conversation));
+
+    JsonArray items = gateway.get("/v1/conversations/" + conversation + "/items?order=asc").json().getJsonArray("data");
+    JsonObject call = items.stream().map(JsonObject.class::cast).filter(i -> "web_search_call".equals(i.getString("type")))
+        .findFirst().orElseThrow();
+    assertThat(call.containsKey("results")).isFalse();
+    assertThat(call.getJsonObject("action").containsKey("sources")).isFalse();
+    JsonObject asked = gateway.get("/v1/conversations/" + conversation + "/items/" + call.getString("id")
+        + "?include=web_search_call.action.sources").json();
+    assertThat(asked.getJsonObject("action").getJsonArray("sources")).hasSize(5);
+
+    provider.replyText("Again.");
+    gateway.post("/v1/responses", new JsonObject().put("model", "m").put("input", "more?").put("conversation", conversation));
+    assertThat(provider.last().getJsonArray("messages").getJsonObject(2).getString("content"))
+        .as("the next turn of the conversation tells the model the results again").contains("[1] Result 1 for vert.x");
+  }
+
   // ---- code_interpreter ----
 
   @Test
