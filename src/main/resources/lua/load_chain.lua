@@ -1,6 +1,7 @@
 -- Loads a whole chain in one round trip and renews the TTL of every turn in it.
 -- KEYS[1]: the newest turn's key; ARGV[1]: ttl ms. Every turn of a chain carries the same chain tag, so
--- its ancestors' keys are this key with another id, in the same hash slot (one Redis Cluster node).
+-- its ancestors' keys are this key with another id, in the same hash slot (one Redis Cluster node, except
+-- while that slot migrates: then RedisResponseStore checks a missing turn again without this script).
 -- Returns {1, newest, oldest ancestor, ..., newest ancestor}, or {0, id} naming the first turn that is
 -- gone (the newest one first, then oldest first).
 local head = redis.call('GET', KEYS[1])

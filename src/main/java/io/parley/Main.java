@@ -6,6 +6,7 @@ import io.parley.config.ConfigLoader;
 import io.parley.config.ParleyConfig;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.transport.Transport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,13 +46,22 @@ public final class Main {
     if (!unknown.isEmpty()) {
       LOG.warn("ignoring environment variables that name no configuration key: {}", unknown);
     }
-    // Native epoll where it loads (Linux x86_64 and aarch64), NIO elsewhere.
-    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.eventLoops()).setPreferNativeTransport(true));
+    Transport transport;
+    try {
+      transport = Transports.choose(config.transport());
+    } catch (ConfigException e) {
+      System.err.println("parley: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    Vertx vertx = Vertx.builder().with(new VertxOptions().setEventLoopPoolSize(config.eventLoops()))
+        .withTransport(transport).build();
     Parley.start(vertx, config)
         .onSuccess(parley -> {
           Runtime.getRuntime().addShutdownHook(new Thread(() -> stopGracefully(parley), "parley-shutdown"));
+          parley.metrics().transport(Transports.name(transport));
           LOG.info("Parley listening on {}:{} ({} transport; {})", config.host(), parley.port(),
-              vertx.isNativeTransportEnabled() ? "epoll" : "NIO", config);
+              Transports.name(transport), config);
         })
         .onFailure(err -> {
           LOG.error("Parley failed to start: {}", err.getMessage(), err);

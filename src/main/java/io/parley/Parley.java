@@ -7,6 +7,8 @@ import io.parley.cache.ChainCache;
 import io.parley.config.ParleyConfig;
 import io.parley.hosted.HostedBackends;
 import io.parley.http.GatewayVerticle;
+import io.parley.idempotency.MemoryIdempotencyKeys;
+import io.parley.idempotency.RedisIdempotencyKeys;
 import io.parley.turn.StreamSlots;
 import io.parley.http.Lifecycle;
 import io.parley.mcp.McpClient;
@@ -22,18 +24,23 @@ import io.parley.state.MemoryResponseStore;
 import io.parley.state.RedisConversationStore;
 import io.parley.state.MeteredResponseStore;
 import io.parley.state.RedisResponseStore;
+import io.parley.turn.CompactionSeal;
 import io.parley.upstream.ReplicaHealthVerticle;
 import io.parley.upstream.ReplicaPicker;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -62,9 +69,9 @@ public final class Parley {
     this.vertx = vertx;
     this.config = config;
     // Created on the caller's thread, outside any verticle, so that no undeploy closes it: close() does.
-    this.redis = config.redisState() ? new GuardedRedis(vertx, Redis.createClient(vertx, RedisConnections.options(
-        config.redisType(), config.redisUrl(), config.redisMasterName(), config.eventLoops(),
-        config.resilience().redisTimeout())), config.resilience().redisTimeout()) : null;
+    this.redis = config.redisState() ? new GuardedRedis(vertx, RedisConnections.client(vertx, config.redisType(),
+        config.redisUrl(), config.redisMasterName(), config.eventLoops(), config.resilience().redisTimeout()),
+        config.resilience().redisTimeout()) : null;
   }
 
   public static Future<Parley> start(Vertx vertx, ParleyConfig config) {
@@ -94,6 +101,33 @@ public final class Parley {
   private record Resolved(ParleyConfig config, ReplicaPicker replicas) {
   }
 
+  /** A compaction item is opened by another replica only if both seal with the same key. */
+  static final String SHARED_COMPACTION_KEY = "parley:compaction-key";
+
+  /**
+   * The configured keys; else, with Redis, one random key that the first replica to start puts there (SET NX)
+   * and every other one reads, so that any replica opens any compaction item; else one random key of this
+   * process's own.
+   */
+  private Future<CompactionSeal> compactionSeal(ParleyConfig config) {
+    if (!config.compactionKeys().isEmpty()) {
+      return Future.succeededFuture(new CompactionSeal(config.compactionKeys()));
+    }
+    if (redis == null) {
+      return Future.succeededFuture(CompactionSeal.ephemeral());
+    }
+    byte[] mine = new byte[32];
+    new java.security.SecureRandom().nextBytes(mine);
+    return redis.send(Request.cmd(Command.SET).arg(SHARED_COMPACTION_KEY).arg(Base64.getEncoder().encodeToString(mine)).arg("NX"))
+        .compose(v -> redis.send(Request.cmd(Command.GET).arg(SHARED_COMPACTION_KEY)))
+        .map(shared -> new CompactionSeal(Map.of("redis", Base64.getDecoder().decode(shared.toString()))))
+        .recover(err -> {
+          LOG.warn("no shared compaction key ({}): compaction items made here open only on this replica until it"
+              + " restarts; set PARLEY_COMPACTION_KEYS to the same keys on every replica", err.getMessage());
+          return Future.succeededFuture(CompactionSeal.ephemeral());
+        });
+  }
+
   /** With several replicas, one verticle checks their health for all event loops. */
   private Future<Resolved> deployHealthCheck(ParleyConfig resolved, ReplicaPicker replicas) {
     Resolved both = new Resolved(resolved, replicas);
@@ -115,12 +149,12 @@ public final class Parley {
     mcp = McpClient.create(vertx, McpOptions.defaults().withAllowPrivateNetworks(resolved.mcp().allowPrivateNetworks()));
     // Likewise the backends of hosted tools (web_search, code_interpreter), when the operator chose some.
     hosted = HostedBackends.create(vertx, resolved.hosted(), resolved.mcp().callTimeout());
-    return vertx.deployVerticle(() -> {
+    return compactionSeal(resolved).compose(seal -> vertx.deployVerticle(() -> {
       GatewayVerticle gateway = new GatewayVerticle(resolved, backends, resolvedConfig.replicas(), metrics, lifecycle,
-          slots, cache, mcp, hosted);
+          slots, cache, mcp, seal, hosted);
       gateways.add(gateway);
       return gateway;
-    }, options);
+    }, options));
   }
 
   /**
@@ -132,13 +166,19 @@ public final class Parley {
       boolean cluster = resolved.redisType().equals("cluster");
       return new Backends(new MeteredResponseStore(new RedisResponseStore(redis, cluster, resolved.stateTtl()), "redis", metrics),
           new RedisConversationStore(redis, resolved.stateTtl()), new RedisRateLimiter(redis),
-          new RedisRunLog(redis, resolved.stateTtl()));
+          new RedisRunLog(redis, resolved.stateTtl()), new RedisIdempotencyKeys(redis, resolved.idempotencyTtl()));
     }
     MemoryResponseStore responses = new MemoryResponseStore(resolved.stateTtl(), resolved.memoryMaxEntries(),
         resolved.memoryMaxBytes());
     sweepTimer = vertx.setPeriodic(SWEEP_INTERVAL_MS, id -> responses.sweep());
     return new Backends(new MeteredResponseStore(responses, "memory", metrics),
-        new MemoryConversationStore(resolved.stateTtl()), new MemoryRateLimiter(), new MemoryRunLog());
+        new MemoryConversationStore(resolved.stateTtl()), new MemoryRateLimiter(), new MemoryRunLog(),
+        // Answers are kept whole only for store:false responses; a quarter of the turns' byte budget bounds them.
+        new MemoryIdempotencyKeys(resolved.idempotencyTtl(), resolved.memoryMaxEntries(), resolved.memoryMaxBytes() / 4));
+  }
+
+  public Metrics metrics() {
+    return metrics;
   }
 
   public int port() {

@@ -37,6 +37,8 @@ public final class ConfigLoader {
       "context_windows", "default_context_window", "context_cache_bytes", "mcp_allow_private_networks", "mcp_servers",
       "mcp_allowed_urls", "mcp_call_timeout", "mcp_max_rounds", "mcp_turn_timeout", "mcp_parallel_calls",
       "mcp_passthrough", "redis_timeout", "store_retry_budget", "upstream_retry_budget",
+      "compaction_keys", "prompts_dir", "transport",
+      "idempotency_ttl", "idempotency_wait",
       "web_search_backend", "web_search_results", "web_search_timeout", "code_interpreter_backend");
   private static final String DEFAULT_PATH = "conf/parley.json";
 
@@ -114,10 +116,44 @@ public final class ConfigLoader {
         contextWindows(),
         longValue("context_cache_bytes", 64L * 1024 * 1024, 0, Long.MAX_VALUE),
         mcp(),
-        new Resilience(duration("redis_timeout", Resilience.DEFAULT.redisTimeout()),
+        // In a cluster the client itself retries TRYAGAIN (a slot migrating) with backoff for up to ~2.5 s.
+        new Resilience(duration("redis_timeout", redisType().equals("cluster") ? Duration.ofSeconds(3)
+                : Resilience.DEFAULT.redisTimeout()),
             duration("store_retry_budget", Resilience.DEFAULT.storeRetryBudget(), true),
             duration("upstream_retry_budget", Resilience.DEFAULT.upstreamRetryBudget(), true)),
+        compactionKeys(),
+        PromptsLoader.load(java.nio.file.Path.of(string("prompts_dir", "conf/prompts"))),
+        string("transport", "auto"),
+        duration("idempotency_ttl", Duration.ofHours(24)),
+        duration("idempotency_wait", Duration.ofMinutes(10)),
         hosted());
+  }
+
+  /**
+   * {@code id:base64key,...}: 32-byte AES keys that seal compaction items, the first sealing and all opening
+   * (to rotate, put the new key first and keep the old one until its items are no longer sent).
+   */
+  private java.util.Map<String, byte[]> compactionKeys() {
+    java.util.Map<String, byte[]> keys = new java.util.LinkedHashMap<>();
+    String listed = string("compaction_keys", null);
+    if (listed == null || listed.isBlank()) {
+      return keys;
+    }
+    for (String pair : listed.split(",")) {
+      int colon = pair.indexOf(':');
+      byte[] key;
+      try {
+        key = colon <= 0 ? null : java.util.Base64.getDecoder().decode(pair.substring(colon + 1).trim());
+      } catch (IllegalArgumentException e) {
+        key = null;
+      }
+      if (key == null || key.length != 32) {
+        throw invalid("compaction_keys", "expected id:key pairs separated by commas, each key 32 bytes in base64"
+            + " (e.g. from 'openssl rand -base64 32')");
+      }
+      keys.put(pair.substring(0, colon).trim(), key);
+    }
+    return keys;
   }
 
   /** The backends of hosted tools; an MCP backend names a server of {@code mcp_servers} by its label. */

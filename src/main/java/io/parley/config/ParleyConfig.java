@@ -19,6 +19,8 @@ import java.util.List;
  * @param redisUrl    {@code null} means the in-memory store
  * @param shutdownDelay how long {@code /readyz} answers 503 before the listeners close, on SIGTERM
  * @param shutdownGrace how long in-flight requests and streams may take to finish once the listeners are closed
+ * @param idempotencyTtl how long a finished request's {@code Idempotency-Key} is remembered
+ * @param idempotencyWait how long a request waits for the running request that holds its {@code Idempotency-Key}
  * @param hosted      the backends Parley runs hosted tools ({@code web_search}, {@code code_interpreter}) on
  */
 public record ParleyConfig(
@@ -51,10 +53,16 @@ public record ParleyConfig(
     long contextCacheBytes,
     McpConfig mcp,
     Resilience resilience,
+    java.util.Map<String, byte[]> compactionKeys,
+    io.parley.protocol.Prompts prompts,
+    String transport,
+    Duration idempotencyTtl,
+    Duration idempotencyWait,
     HostedToolsConfig hosted) {
 
   public ParleyConfig {
     upstreamUrls = List.copyOf(upstreamUrls);
+    compactionKeys = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(compactionKeys));
   }
 
   public boolean mockUpstream() {
@@ -69,7 +77,8 @@ public record ParleyConfig(
     return new ParleyConfig(host, port, eventLoops, urls, upstreamRouting, upstreamKind, upstreamApiKey, upstreamConnectTimeout,
         upstreamIdleTimeout, upstreamMaxConnections, redisUrl, redisType, redisMasterName, stateTtl, memoryMaxEntries,
         memoryMaxBytes, maxBodyBytes, apiKeys, defaultLimits, shutdownDelay, shutdownGrace, backgroundLease, websocketMaxAge,
-        maxStreamsPerTenant, mockReplicas, contextWindows, contextCacheBytes, mcp, resilience, hosted);
+        maxStreamsPerTenant, mockReplicas, contextWindows, contextCacheBytes, mcp, resilience, compactionKeys, prompts, transport,
+        idempotencyTtl, idempotencyWait, hosted);
   }
 
   /** The API key is a secret: never let a log line of the config print it. */

@@ -22,7 +22,8 @@ import java.util.List;
 
 /**
  * {@code POST /v1/responses/compact}: returns a compacted input window ({@code response.compaction}) for
- * the client to start a new chain with. What is kept is {@link Compaction}'s rule.
+ * the client to start a new chain with: an opaque {@code compaction} item sealing the summary of the older
+ * part, then the latest user turn onwards verbatim. What is kept is {@link Compaction}'s rule.
  */
 final class CompactionApi {
 
@@ -37,17 +38,19 @@ final class CompactionApi {
     if (!body.containsKey("input")) {
       body.put("input", new JsonArray());
     }
-    CreateRequest request = engine.protocol().parse(body);
+    CreateRequest request = engine.parse(body);
     // A client that leaves stops the summary call too.
     Cancellation cancel = new Cancellation();
     ctx.response().closeHandler(v -> cancel.cancel());
     return engine.prepareWithItems(Authenticator.tenant(ctx), ctx.get(Authenticator.PROVIDER_KEY), request)
         .map(Prepared::model)
-        .compose(model -> compact(model, ctx.get(Authenticator.PROVIDER_KEY), Exchange.of(ctx).forwarded, cancel))
+        .compose(model -> compact(model, Authenticator.tenant(ctx), ctx.get(Authenticator.PROVIDER_KEY),
+            Exchange.of(ctx).forwarded, cancel))
         .compose(result -> ctx.response().putHeader("content-type", "application/json").end(result.toBuffer()));
   }
 
-  private Future<JsonObject> compact(ModelRequest model, String providerKey, Forwarded forwarded, Cancellation cancel) {
+  private Future<JsonObject> compact(ModelRequest model, String tenant, String providerKey, Forwarded forwarded,
+      Cancellation cancel) {
     JsonArray window = Compaction.window(model.history(), model.request().input());
     int keepFrom = Compaction.keepFrom(window);
     if (keepFrom == 0) {
@@ -60,7 +63,8 @@ final class CompactionApi {
     return engine.upstream().post(new Upstream.Call(protocol.path(), protocol.body(call, false), call.routingKey(),
             providerKey, forwarded, cancel))
         .map(answer -> protocol.output(answer.value(), call))
-        .map(output -> result(Compaction.compacted(ResponseObject.outputText(output.output()), window, keepFrom), output));
+        .map(output -> result(Compaction.compacted(engine.compactionSeal().seal(tenant, ResponseObject.outputText(output.output())),
+            window, keepFrom), output));
   }
 
   private static JsonObject result(JsonArray output, ModelOutput summary) {

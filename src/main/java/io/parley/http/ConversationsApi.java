@@ -1,5 +1,6 @@
 package io.parley.http;
 
+import io.parley.idempotency.Recorded;
 import io.parley.protocol.ApiError;
 import io.parley.protocol.Ids;
 import io.parley.protocol.RequestParser;
@@ -9,8 +10,11 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
-/** {@code /v1/conversations}: create, retrieve, update metadata, delete, and list/add/get/delete items. */
-final class ConversationsApi {
+/**
+ * {@code /v1/conversations}: create, retrieve, update metadata, delete, and list/add/get/delete items. A
+ * create under an {@code Idempotency-Key} records the conversation object it answered, for retries.
+ */
+final class ConversationsApi implements IdempotentCreate.Replayable {
 
   private static final int MAX_ITEMS_PER_CALL = 20;
 
@@ -20,7 +24,8 @@ final class ConversationsApi {
     this.conversations = conversations;
   }
 
-  Future<Void> create(RoutingContext ctx) {
+  @Override
+  public Future<Void> create(RoutingContext ctx, IdempotentCreate.Attempt attempt) {
     JsonObject body = ctx.body().length() == 0 ? new JsonObject() : RequestParser.parseJsonObject(ctx.body().buffer());
     JsonArray items = items(body.getValue("items"));
     JsonObject metadata = RequestParser.metadataOf(body);
@@ -29,8 +34,15 @@ final class ConversationsApi {
         .put("object", "conversation")
         .put("created_at", System.currentTimeMillis() / 1000)
         .put("metadata", metadata != null ? metadata : new JsonObject());
-    return conversations.create(Authenticator.tenant(ctx), conversation, items)
-        .compose(v -> json(ctx, conversation));
+    Future<Void> created = conversations.create(Authenticator.tenant(ctx), conversation, items);
+    attempt.records(created.map(v -> Recorded.of(conversation)));
+    return created.compose(v -> json(ctx, conversation));
+  }
+
+  /** The conversation object the first attempt answered (later metadata updates are not replayed). */
+  @Override
+  public Future<Void> replay(RoutingContext ctx, Recorded recorded) {
+    return json(ctx, recorded.json());
   }
 
   Future<Void> retrieve(RoutingContext ctx) {

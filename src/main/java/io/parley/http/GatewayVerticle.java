@@ -3,6 +3,7 @@ package io.parley.http;
 import io.parley.backend.Backends;
 import io.parley.cache.ContextCache;
 import io.parley.config.ParleyConfig;
+import io.parley.idempotency.KeyClaims;
 import io.parley.metrics.Metrics;
 import io.parley.protocol.ApiError;
 import io.parley.upstream.ReplicaPicker;
@@ -11,6 +12,7 @@ import io.parley.hosted.HostedBackends;
 import io.parley.mcp.McpClient;
 import io.parley.turn.McpSettings;
 import io.parley.turn.StreamSlots;
+import io.parley.turn.CompactionSeal;
 import io.parley.turn.TurnEngine;
 import io.parley.upstream.Upstream;
 import io.vertx.core.Future;
@@ -51,6 +53,7 @@ public final class GatewayVerticle extends VerticleBase {
   private final ContextCache cache;
   private final ReplicaPicker replicas;
   private final McpClient mcp;
+  private final CompactionSeal seal;
   private final HostedBackends hosted;
   private TurnEngine engine;
   private Upstream upstream;
@@ -60,11 +63,14 @@ public final class GatewayVerticle extends VerticleBase {
    * @param backends the process's stores, shared by every event loop and closed by their owner
    * @param replicas the provider's replicas and how to choose among them, shared by every event loop
    * @param mcp      the MCP client, shared by every event loop
+   * @param seal     seals and opens compaction items, the same for every event loop
    * @param hosted   the backends of hosted tools, shared by every event loop
    */
   public GatewayVerticle(ParleyConfig config, Backends backends, ReplicaPicker replicas,
-      Metrics metrics, Lifecycle lifecycle, StreamSlots slots, ContextCache cache, McpClient mcp, HostedBackends hosted) {
+      Metrics metrics, Lifecycle lifecycle, StreamSlots slots, ContextCache cache, McpClient mcp, CompactionSeal seal,
+      HostedBackends hosted) {
     this.mcp = mcp;
+    this.seal = seal;
     this.hosted = hosted;
     this.slots = slots;
     this.cache = cache;
@@ -89,13 +95,14 @@ public final class GatewayVerticle extends VerticleBase {
     engine = new TurnEngine(vertx, backends.responses(), backends.conversations(), backends.runs(), cache,
         config.contextWindows(), upstream, ProviderProtocol.of(config.upstreamKind(), config.mcp().passthrough(),
         hosted.kinds()), slots, metrics, limits::recordTokens, config.backgroundLease(), mcp, McpSettings.of(config.mcp()),
-        config.resilience().storeRetryBudget(), hosted);
+        config.resilience().storeRetryBudget(), seal, config.prompts(), hosted);
     BackgroundApi background = new BackgroundApi(backends.responses(), backends.runs());
     ResponsesApi responses = new ResponsesApi(backends.responses(), engine, background);
     RequestObserver observer = new RequestObserver(metrics);
+    IdempotentCreate idempotent = new IdempotentCreate(new KeyClaims(vertx, backends.idempotency(), config.idempotencyWait()));
     Router router = router(responses, background, new ConversationsApi(backends.conversations()),
         new InputTokensApi(engine), new CompactionApi(engine), limits,
-        new Probes(backends.responses(), lifecycle, metrics), observer);
+        new Probes(backends.responses(), lifecycle, metrics), observer, idempotent);
     server = vertx.createHttpServer(options)
         .requestHandler(request -> {
           ApiError malformed = PathCheck.problem(request);
@@ -118,7 +125,8 @@ public final class GatewayVerticle extends VerticleBase {
   }
 
   private Router router(ResponsesApi api, BackgroundApi background, ConversationsApi conversations, InputTokensApi tokens,
-      CompactionApi compaction, RateLimitHandler limits, Probes probes, RequestObserver observer) {
+      CompactionApi compaction, RateLimitHandler limits, Probes probes, RequestObserver observer,
+      IdempotentCreate idempotent) {
     Router router = Router.router(vertx);
     router.route().handler(observer::handle);
     for (String route : ROUTES) {
@@ -130,14 +138,15 @@ public final class GatewayVerticle extends VerticleBase {
     router.post("/v1/responses")
         .handler(body)
         .handler(limits)
-        .handler(ctx -> run(ctx, api::create));
+        .handler(ctx -> run(ctx, c -> idempotent.handle(c, "/v1/responses", api)));
     router.post("/v1/responses/input_tokens").handler(body).handler(ctx -> run(ctx, tokens::count));
     router.post("/v1/responses/compact").handler(body).handler(limits).handler(ctx -> run(ctx, compaction::compact));
     router.get("/v1/responses/:id").handler(ctx -> run(ctx, api::retrieve));
     router.delete("/v1/responses/:id").handler(ctx -> run(ctx, api::delete));
     router.post("/v1/responses/:id/cancel").handler(ctx -> run(ctx, background::cancel));
     router.get("/v1/responses/:id/input_items").handler(ctx -> run(ctx, api::inputItems));
-    router.post("/v1/conversations").handler(body).handler(ctx -> run(ctx, conversations::create));
+    router.post("/v1/conversations").handler(body)
+        .handler(ctx -> run(ctx, c -> idempotent.handle(c, "/v1/conversations", conversations)));
     router.get("/v1/conversations/:id").handler(ctx -> run(ctx, conversations::retrieve));
     router.post("/v1/conversations/:id").handler(body).handler(ctx -> run(ctx, conversations::update));
     router.delete("/v1/conversations/:id").handler(ctx -> run(ctx, conversations::delete));

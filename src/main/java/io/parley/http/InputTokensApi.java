@@ -32,7 +32,7 @@ final class InputTokensApi {
     if (!body.containsKey("input")) {
       body.put("input", new JsonArray());
     }
-    CreateRequest request = RequestParser.parse(body, true);
+    CreateRequest request = RequestParser.parse(engine.prompts().resolve(body), true);
     return engine.prepareUnfitted(Authenticator.tenant(ctx), ctx.get(Authenticator.PROVIDER_KEY), request)
         .map(Prepared::model)
         .map(model -> ChatRequestBuilder.build(model.request(), model.history(), false))

@@ -146,7 +146,7 @@ final class WebSocketSession {
     }
     body.remove("type");
     body.put("stream", true);
-    return engine.protocol().parse(body);
+    return engine.parse(body);
   }
 
   /** The latest response continues from connection memory; older stored ones load from the store. */

@@ -57,6 +57,12 @@ public final class Metrics implements AutoCloseable {
    * Exports the context cache's lookups (hit or miss), evictions and size. The meters hold {@code cache}
    * weakly, as Micrometer's function meters do: the gateway keeps it alive.
    */
+  /** {@code parley_transport_info{transport="io_uring"} 1}: which network transport this process runs on. */
+  public void transport(String name) {
+    Gauge.builder("parley.transport.info", () -> 1).description("The network transport under the event loops")
+        .tag("transport", name).register(registry);
+  }
+
   public void contextCache(CacheStatistics cache) {
     FunctionCounter.builder("parley.context.cache.lookups", cache, CacheStatistics::hits)
         .description("Chain lookups in the context cache, by result: a hit continues without reading history")

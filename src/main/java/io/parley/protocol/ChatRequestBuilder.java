@@ -93,6 +93,14 @@ public final class ChatRequestBuilder {
     copy(raw, "user", chat, "user");
     copy(raw, "prompt_cache_key", chat, "prompt_cache_key");
     copy(raw, "safety_identifier", chat, "safety_identifier");
+    copy(raw, "prompt_cache_retention", chat, "prompt_cache_retention");
+    copy(raw, "prompt_cache_options", chat, "prompt_cache_options");
+    if (raw.getValue("text") instanceof JsonObject text) {
+      copy(text, "verbosity", chat, "verbosity");
+    }
+    if (raw.getValue("tools") instanceof io.vertx.core.json.JsonArray tools && !tools.isEmpty()) {
+      copy(raw, "parallel_tool_calls", chat, "parallel_tool_calls");
+    }
     if (raw.getValue("reasoning") instanceof JsonObject reasoning && reasoning.getValue("effort") instanceof String e) {
       chat.put("reasoning_effort", e);
     }

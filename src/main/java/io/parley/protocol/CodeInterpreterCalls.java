@@ -58,7 +58,7 @@ public final class CodeInterpreterCalls {
 
       @Override
       public List<String> announcedEvents() {
-        return List.of("response.code_interpreter_call.in_progress");
+        return CALLS.announcedEvents();
       }
 
       @Override
@@ -119,6 +119,23 @@ public final class CodeInterpreterCalls {
         return "(its output is not available any more)";
       }
       return logs.isEmpty() ? "(no output)" : logs;
+    }
+
+    @Override
+    public JsonObject announced(JsonObject item) {
+      return tool(item.getString("container_id")).announced(item.getString("id"));
+    }
+
+    @Override
+    public List<String> announcedEvents() {
+      return List.of("response.code_interpreter_call.in_progress");
+    }
+
+    @Override
+    public List<JsonObject> argumentEvents(JsonObject item) {
+      String code = code(item) == null ? "" : code(item);
+      return List.of(new JsonObject().put("type", "response.code_interpreter_call_code.delta").put("delta", code),
+          new JsonObject().put("type", "response.code_interpreter_call_code.done").put("code", code));
     }
 
     @Override

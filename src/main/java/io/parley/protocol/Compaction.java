@@ -13,12 +13,19 @@ import java.util.List;
  */
 public final class Compaction {
 
-  static final String SUMMARY_PREFIX = "Summary of the earlier part of this conversation:\n";
   private static final String SUMMARIZE = "Summarize the conversation above so that it can replace it as "
       + "context for the rest of the conversation. Keep every fact, name, number, decision, open question and "
       + "tool result that may matter later. Write only the summary.";
 
+  static final String SUMMARY_PREFIX = "Summary of the earlier part of this conversation:\n";
+
   private Compaction() {
+  }
+
+  /** The developer message that a {@code compaction} item stands for once opened. */
+  public static JsonObject summaryMessage(String id, String summary) {
+    return InputItems.message("developer", new JsonArray().add(InputItems.textPart("input_text", SUMMARY_PREFIX + summary)),
+        id, "completed");
   }
 
   /** The whole window, oldest first: history items then the new input. */
@@ -46,9 +53,9 @@ public final class Compaction {
     return new JsonObject().put("model", model).put("input", input).put("store", false);
   }
 
-  public static JsonArray compacted(String summary, JsonArray window, int keepFrom) {
-    JsonArray output = new JsonArray().add(InputItems.message("developer",
-        new JsonArray().add(InputItems.textPart("input_text", SUMMARY_PREFIX + summary)), null, "completed"));
+  /** The compacted window: the item standing for the summary of everything before {@code keepFrom}, then the rest verbatim. */
+  public static JsonArray compacted(JsonObject summaryItem, JsonArray window, int keepFrom) {
+    JsonArray output = new JsonArray().add(summaryItem);
     for (int i = keepFrom; i < window.size(); i++) {
       output.add(window.getJsonObject(i));
     }

@@ -53,6 +53,9 @@ final class InputItems {
       case "reasoning" -> reasoning(item, param);
       case "item_reference" -> new JsonObject().put("type", "item_reference").put("id", requiredString(item, "id", param));
       case "mcp_approval_response" -> approvalResponse(item, param);
+      // Opened (and checked) by the turn engine, which holds the key, before the history is built.
+      case "compaction" -> new JsonObject().put("type", "compaction").put("id", item.getValue("id") instanceof String id ? id : null)
+          .put("encrypted_content", requiredString(item, "encrypted_content", param));
       case "mcp_list_tools", "mcp_call", "mcp_approval_request" -> mcpItem(item, t, param);
       case "web_search_call", "code_interpreter_call" -> hostedCall(item, t, param);
       default -> throw ApiError.invalidValue(param + ".type",

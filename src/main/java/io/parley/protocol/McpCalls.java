@@ -3,6 +3,8 @@ package io.parley.protocol;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import java.util.List;
+
 /** The MCP output items ({@code mcp_list_tools}, {@code mcp_call}, {@code mcp_approval_request}) as OpenAI shapes them. */
 public final class McpCalls {
 
@@ -45,6 +47,19 @@ public final class McpCalls {
     @Override
     public String resultText(JsonObject item) {
       return McpCalls.resultText(item);
+    }
+
+    @Override
+    public JsonObject announced(JsonObject item) {
+      return item.copy().put("arguments", "").put("output", null).put("error", null).put("status", "in_progress");
+    }
+
+    @Override
+    public List<JsonObject> argumentEvents(JsonObject item) {
+      String arguments = item.getString("arguments", "");
+      List<JsonObject> events = new java.util.ArrayList<>(McpTarget.ARGUMENTS.delta(arguments));
+      events.addAll(McpTarget.ARGUMENTS.done(arguments));
+      return events;
     }
 
     @Override

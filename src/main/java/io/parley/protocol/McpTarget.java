@@ -28,7 +28,7 @@ public record McpTarget(String label, String tool, boolean approval) implements 
     return approval ? StreamedArguments.SILENT : ARGUMENTS;
   }
 
-  private static final StreamedArguments ARGUMENTS = new StreamedArguments() {
+  static final StreamedArguments ARGUMENTS = new StreamedArguments() {
     @Override
     public List<JsonObject> delta(String fragment) {
       return List.of(new JsonObject().put("type", "response.mcp_call_arguments.delta").put("delta", fragment));

@@ -55,6 +55,7 @@ public final class RequestParser {
 
   /** @param runsHosted the hosted tools Parley runs on a backend ({@link HostedToolSpec#kind}) */
   public static CreateRequest parse(JsonObject body, boolean hostedTools, boolean passMcp, Set<String> runsHosted) {
+    RequestFields.check(body, hostedTools);
     String model = requiredString(body, "model");
     Object input = body.getValue("input");
     if (input == null) {

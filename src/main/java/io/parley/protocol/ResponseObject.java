@@ -15,7 +15,7 @@ public final class ResponseObject {
 
   public static JsonObject inProgress(CreateRequest request, String id, long createdAt) {
     JsonObject raw = request.raw();
-    return new JsonObject()
+    JsonObject response = new JsonObject()
         .put("id", id)
         .put("object", "response")
         .put("created_at", createdAt)
@@ -49,6 +49,10 @@ public final class ResponseObject {
         .put("usage", null)
         .put("user", raw.getValue("user"))
         .put("metadata", request.metadata() != null ? request.metadata() : new JsonObject());
+    if (raw.getValue("prompt") != null) {
+      response.put("prompt", raw.getValue("prompt"));
+    }
+    return response;
   }
 
   /** The requested reasoning settings, echoed with {@code effort} and {@code summary} always present (null if unset). */

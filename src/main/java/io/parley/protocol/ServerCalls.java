@@ -2,6 +2,7 @@ package io.parley.protocol;
 
 import io.vertx.core.json.JsonObject;
 
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -23,6 +24,19 @@ public final class ServerCalls {
 
     /** What the model was told the call returned (or what went wrong), from the item alone. */
     String resultText(JsonObject item);
+
+    /** The item as {@code response.output_item.added} announced it, before its arguments streamed. */
+    JsonObject announced(JsonObject item);
+
+    /** Event types that follow the announcement at once (as {@link ServerTool#announcedEvents()}). */
+    default List<String> announcedEvents() {
+      return List.of();
+    }
+
+    /** The events its streamed arguments gave, as one delta (shaped as {@link ServerTool.StreamedArguments}'s). */
+    default List<JsonObject> argumentEvents(JsonObject item) {
+      return List.of();
+    }
 
     /** The event type that marks the call running (e.g. {@code response.mcp_call.in_progress}). */
     String runningEvent();

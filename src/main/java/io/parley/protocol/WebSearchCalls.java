@@ -161,6 +161,16 @@ public final class WebSearchCalls {
     }
 
     @Override
+    public JsonObject announced(JsonObject item) {
+      return TOOL.announced(item.getString("id"));
+    }
+
+    @Override
+    public List<String> announcedEvents() {
+      return TOOL.announcedEvents();
+    }
+
+    @Override
     public String runningEvent() {
       return "response.web_search_call.searching";
     }

@@ -1,5 +1,7 @@
 package io.parley.redis;
 
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisClientType;
 import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.RedisRole;
@@ -20,6 +22,16 @@ public final class RedisConnections {
   private static final int MAX_POOL_WAITING = 1024;
 
   private RedisConnections() {
+  }
+
+  /**
+   * The process's one client, from {@link #options}. In a cluster its batches go out command by command,
+   * so that each follows a moving slot on its own (see {@link SequentialBatchRedis}).
+   */
+  public static Redis client(Vertx vertx, String type, String urls, String masterName, int eventLoops,
+      java.time.Duration timeout) {
+    Redis client = Redis.createClient(vertx, options(type, urls, masterName, eventLoops, timeout));
+    return type.equals("cluster") ? new SequentialBatchRedis(client) : client;
   }
 
   /**

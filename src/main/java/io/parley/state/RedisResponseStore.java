@@ -102,17 +102,25 @@ public final class RedisResponseStore implements ResponseStore {
     return redis.send(Request.cmd(Command.DEL).arg(key(tenant, id))).map(count -> count.toLong() > 0);
   }
 
-  /** One round trip at any depth: a script reads the newest turn, every ancestor it lists, and renews their TTLs. */
+  /**
+   * One round trip at any depth: a script reads the newest turn, every ancestor it lists, and renews their
+   * TTLs. The script declares only the newest turn's key, so in a cluster it is exact only while the
+   * chain's slot sits on one node. While the slot migrates, the source refuses to read an ancestor that has
+   * already moved (an ERR), and the target, asked with ASKING, reads one that has not moved yet as missing;
+   * so there a missing turn is checked again without the script, by commands that name their keys and so
+   * are redirected, or retried (TRYAGAIN) until the keys are together again.
+   */
   @Override
   public Future<List<StoredResponse>> loadChain(String tenant, String id) {
     if (!Ids.isResponseId(id)) {
       return Future.failedFuture(new MissingTurnException(id));
     }
     return LOAD.run(redis, List.of(key(tenant, id)), scriptArgs)
-        .compose(RedisResponseStore::chain, failure -> String.valueOf(failure.getMessage()).startsWith("ERR")
-            // A Redis whose scripts cannot read this turn's JSON: two round trips without a script.
-            ? loadWithoutScript(tenant, id)
-            : Future.failedFuture(failure));
+        .compose(reply -> cluster && reply.get(0).toInteger() == 0 ? loadWithoutScript(tenant, id) : chain(reply),
+            failure -> String.valueOf(failure.getMessage()).startsWith("ERR")
+                // A Redis whose scripts cannot read this turn's JSON (or a migrating slot): without a script.
+                ? loadWithoutScript(tenant, id)
+                : Future.failedFuture(failure));
   }
 
   /** {@code {1, newest, ancestors oldest first...}} → the chain oldest first; {@code {0, id}} → that turn is gone. */

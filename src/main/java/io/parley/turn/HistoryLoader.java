@@ -33,10 +33,33 @@ final class HistoryLoader {
 
   /** @param cached whether a chain held in the cache may stand in for its turns (not when they must be read) */
   Future<Turn> load(String tenant, String providerKey, CreateRequest request, boolean cached) {
-    return request.conversationId() != null
-        ? conversationItems(tenant, request.conversationId())
-            .map(items -> Turn.start(tenant, providerKey, request, Chain.EMPTY, items))
-        : chain(tenant, request, cached).map(chain -> Turn.start(tenant, providerKey, request, chain));
+    if (request.conversationId() != null) {
+      return conversationItems(tenant, request.conversationId())
+          .map(items -> Turn.start(tenant, providerKey, request, Chain.EMPTY, items));
+    }
+    Chain held = cached && !request.background() ? held(tenant, request.previousResponseId()) : null;
+    return held != null ? Future.succeededFuture(checkedLater(tenant, providerKey, request, held))
+        : chain(tenant, request, cached && request.background())
+            .map(chain -> Turn.start(tenant, providerKey, request, chain));
+  }
+
+  private Chain held(String tenant, String previous) {
+    return previous == null || !Ids.isResponseId(previous) ? null : cache.get(tenant, previous);
+  }
+
+  /**
+   * A chain held in memory is used at once, and the one round trip that checks nothing of it was deleted or
+   * expired (and renews the TTLs) runs while the provider is called: the run opens only once it passed, and
+   * a failed check cancels the provider call and answers its 400. A background turn, stored as queued
+   * before its call, checks first.
+   */
+  private Turn checkedLater(String tenant, String providerKey, CreateRequest request, Chain held) {
+    String previous = request.previousResponseId();
+    Future<Void> check = store.touchChain(tenant, held.ids())
+        .onFailure(err -> cache.invalidate(tenant, previous))
+        .recover(err -> Future.failedFuture(
+            err instanceof MissingTurnException missing ? chainBroken(previous, missing.missingId()) : err));
+    return Turn.start(tenant, providerKey, request, held).checkedBy(check);
   }
 
   /** The turn with its chain's turns themselves, loaded from the store if the cache held only their prefix. */

@@ -9,13 +9,18 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Replaces each {@code item_reference} of a turn's input by the stored item it names, for the same tenant. */
+/**
+ * Replaces each {@code item_reference} of a turn's input by the stored item it names, for the same tenant,
+ * and each {@code compaction} item by the summary it seals.
+ */
 final class ItemReferences {
 
   private final ResponseStore store;
+  private final CompactionSeal seal;
 
-  ItemReferences(ResponseStore store) {
+  ItemReferences(ResponseStore store, CompactionSeal seal) {
     this.store = store;
+    this.seal = seal;
   }
 
   /** Resolves in place; a reference to no stored item is a 400 naming it. */
@@ -23,7 +28,13 @@ final class ItemReferences {
     List<Future<?>> lookups = null;
     for (int i = 0; i < input.size(); i++) {
       JsonObject item = input.getJsonObject(i);
-      if ("item_reference".equals(item.getString("type"))) {
+      if ("compaction".equals(item.getString("type"))) {
+        try {
+          input.set(i, seal.open(tenant, item, "input[" + i + "]"));
+        } catch (ApiError e) {
+          return Future.failedFuture(e);
+        }
+      } else if ("item_reference".equals(item.getString("type"))) {
         int at = i;
         String id = item.getString("id");
         if (lookups == null) {

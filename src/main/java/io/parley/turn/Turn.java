@@ -7,6 +7,7 @@ import io.parley.protocol.ModelRequest;
 import io.parley.protocol.ResponseObject;
 import io.parley.protocol.ToolHistory;
 import io.parley.state.StoredResponse;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -19,9 +20,12 @@ import java.util.List;
  *
  * @param fittedHistory what is sent when the history had to be cut to the context window, else {@code null}
  * @param droppedItems  how many history items the cut dropped (0 when none)
+ * @param chainCheck    whether the chain, taken from the context cache, still exists in the store: checked
+ *                      while the provider is called, and the run opens only once it passed
  */
 public record Turn(String tenant, String providerKey, CreateRequest request, Chain chain,
-    JsonArray conversationItems, String id, long createdAt, List<JsonArray> fittedHistory, int droppedItems) {
+    JsonArray conversationItems, String id, long createdAt, List<JsonArray> fittedHistory, int droppedItems,
+    Future<Void> chainCheck) {
 
   /** A turn continuing a {@code previous_response_id} chain (or starting one). */
   public static Turn start(String tenant, String providerKey, CreateRequest request, Chain chain) {
@@ -32,17 +36,24 @@ public record Turn(String tenant, String providerKey, CreateRequest request, Cha
   static Turn start(String tenant, String providerKey, CreateRequest request, Chain chain,
       JsonArray conversationItems) {
     return new Turn(tenant, providerKey, request, chain, conversationItems, Ids.newResponseId(request.previousResponseId()),
-        System.currentTimeMillis() / 1000, null, 0);
+        System.currentTimeMillis() / 1000, null, 0, Future.succeededFuture());
   }
 
   /** The same turn, sending only {@code history} (what fits the context window). */
   Turn fitted(List<JsonArray> history, int dropped) {
-    return new Turn(tenant, providerKey, request, chain, conversationItems, id, createdAt, history, dropped);
+    return new Turn(tenant, providerKey, request, chain, conversationItems, id, createdAt, history, dropped, chainCheck);
   }
 
   /** The same turn with its chain's turns loaded (when it was continued from the cache's prefix alone). */
   Turn withChain(Chain loaded) {
-    return new Turn(tenant, providerKey, request, loaded, conversationItems, id, createdAt, fittedHistory, droppedItems);
+    return new Turn(tenant, providerKey, request, loaded, conversationItems, id, createdAt, fittedHistory, droppedItems,
+        chainCheck);
+  }
+
+  /** The same turn, whose cached chain is being checked against the store by {@code check}. */
+  Turn checkedBy(Future<Void> check) {
+    return new Turn(tenant, providerKey, request, chain, conversationItems, id, createdAt, fittedHistory, droppedItems,
+        check);
   }
 
   /** The response object as the turn starts, {@code in_progress}: a new object on each call. */

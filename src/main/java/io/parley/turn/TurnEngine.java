@@ -9,6 +9,7 @@ import io.parley.metrics.Metrics;
 import io.parley.protocol.ApiError;
 import io.parley.protocol.ContextWindows;
 import io.parley.protocol.CreateRequest;
+import io.parley.protocol.Prompts;
 import io.parley.protocol.ProviderProtocol;
 import io.parley.state.ConversationStore;
 import io.parley.state.ResponseStore;
@@ -48,6 +49,8 @@ public final class TurnEngine {
   private final HistoryLoader history;
   private final ContextFit fit;
   private final ResponseStore store;
+  private final CompactionSeal seal;
+  private final Prompts prompts;
 
   /**
    * @param cache      the context cache, shared by every event loop; only the engine reads and fills it
@@ -58,9 +61,11 @@ public final class TurnEngine {
   public TurnEngine(Vertx vertx, ResponseStore store, ConversationStore conversations, RunLog runs, ContextCache cache,
       ContextWindows windows, Upstream upstream, ProviderProtocol protocol, StreamSlots slots, Metrics metrics,
       BiConsumer<String, Long> tokenMeter, Duration lease, McpClient mcpClient, McpSettings mcp, Duration storeRetryBudget,
-      HostedBackends hosted) {
+      CompactionSeal seal, Prompts prompts, HostedBackends hosted) {
+    this.prompts = prompts;
     this.store = store;
-    this.references = new ItemReferences(store);
+    this.references = new ItemReferences(store, seal);
+    this.seal = seal;
     this.history = new HistoryLoader(store, conversations, cache, protocol.buildsFromChatPrefix());
     this.fit = new ContextFit(windows, vertx, history);
     TurnCommit commit = new TurnCommit(store, conversations, windows, vertx, history, tokenMeter, storeRetryBudget);
@@ -73,8 +78,22 @@ public final class TurnEngine {
     return parts.protocol();
   }
 
+  public Prompts prompts() {
+    return prompts;
+  }
+
+  /** Parses a create request: its reusable prompt resolved first, then read as this provider takes it. */
+  public CreateRequest parse(io.vertx.core.json.JsonObject body) {
+    return parts.protocol().parse(prompts.resolve(body));
+  }
+
   public Upstream upstream() {
     return parts.upstream();
+  }
+
+  /** Seals the summaries of {@code /v1/responses/compact} into {@code compaction} items that later turns open. */
+  public CompactionSeal compactionSeal() {
+    return seal;
   }
 
   /**

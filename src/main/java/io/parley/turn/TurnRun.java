@@ -154,6 +154,10 @@ public final class TurnRun {
     if (settled) {
       return;
     }
+    if (first && turn.chainCheck().failed()) { // known before the call (the in-memory store answers at once)
+      failBeforeOpen(turn.chainCheck().cause());
+      return;
+    }
     Upstream.Call request;
     try {
       boolean streaming = options.delivery() != Delivery.JSON;
@@ -164,7 +168,8 @@ public final class TurnRun {
       return;
     }
     if (options.delivery() == Delivery.JSON) {
-      parts.upstream().post(request).onComplete(ar -> {
+      Future<Routed<JsonObject>> answer = parts.upstream().post(request);
+      (first ? checked(answer, a -> { }) : answer).onComplete(ar -> {
         if (ar.succeeded()) {
           answered(ar.result(), call);
         } else {
@@ -172,7 +177,8 @@ public final class TurnRun {
         }
       });
     } else {
-      parts.upstream().postStream(request).onComplete(ar -> {
+      Future<Routed<ChunkStream>> answer = parts.upstream().postStream(request);
+      (first ? checked(answer, opened -> opened.value().cancel()) : answer).onComplete(ar -> {
         if (ar.failed()) {
           if (first) {
             failBeforeOpen(ar.cause());
@@ -186,6 +192,27 @@ public final class TurnRun {
         }
       });
     }
+  }
+
+  /**
+   * The first call's answer, once the turn's cached chain is known to still exist in the store (checked
+   * while the provider was called). A failed check cancels the call; an answer that came first is dropped.
+   */
+  private <T> Future<T> checked(Future<T> call, java.util.function.Consumer<T> drop) {
+    Future<Void> check = turn.chainCheck();
+    if (check.succeeded()) {
+      return call;
+    }
+    check.onFailure(err -> cancellation.cancel());
+    return Future.join(call, check).transform(ar -> {
+      if (check.succeeded()) {
+        return call;
+      }
+      if (call.succeeded()) {
+        drop.accept(call.result());
+      }
+      return Future.failedFuture(check.cause());
+    });
   }
 
   /**

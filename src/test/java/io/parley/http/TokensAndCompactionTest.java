@@ -3,6 +3,7 @@ package io.parley.http;
 import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.Encoding;
 import com.knuddels.jtokkit.api.EncodingType;
+import io.parley.testing.Gateway;
 import io.parley.testing.Gateway.Reply;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -76,17 +77,86 @@ class TokensAndCompactionTest extends ResponsesApiHarness {
     assertThat(sent.getJsonObject(4).getString("content")).startsWith("Summarize the conversation");
     assertThat(sent).hasSize(5);
 
+    // As OpenAI's API and the Open Responses spec: an opaque compaction item, then the kept turn verbatim.
     JsonArray output = compaction.getJsonArray("output");
     assertThat(output).hasSize(3);
-    assertThat(output.getJsonObject(0).getString("role")).isEqualTo("developer");
-    assertThat(output.getJsonObject(0).getJsonArray("content").getJsonObject(0).getString("text"))
-        .endsWith("They said one and two.");
+    JsonObject item = output.getJsonObject(0);
+    assertThat(item.getString("type")).isEqualTo("compaction");
+    assertThat(item.getString("id")).startsWith("cmp_");
+    assertThat(item.getString("encrypted_content")).startsWith("pcmp1.").doesNotContain("They said");
     assertThat(output.getJsonObject(1).getJsonArray("content").getJsonObject(0).getString("text")).isEqualTo("three");
     assertThat(output.getJsonObject(2)).isEqualTo(t3.getJsonArray("output").getJsonObject(0));
 
     provider.replyText("ok");
     create(new JsonObject().put("model", "m").put("input", output.copy().add(user("four").put("type", "message"))));
-    assertThat(provider.lastMessages()).hasSize(4);
+    JsonArray next = provider.lastMessages();
+    assertThat(next).hasSize(4);
+    assertThat(next.getJsonObject(0).getString("role")).isEqualTo("system");
+    assertThat(next.getJsonObject(0).getString("content")).endsWith("They said one and two.");
+    assertThat(next.getJsonObject(3)).isEqualTo(user("four"));
+  }
+
+  private JsonObject compactedItem() {
+    JsonObject t1 = turn("alpha", null, "first answer");
+    JsonObject t2 = turn("beta", t1.getString("id"), "second answer");
+    provider.replyText("A summary.");
+    JsonArray output = gateway.post("/v1/responses/compact", new JsonObject().put("model", "m")
+        .put("previous_response_id", t2.getString("id"))).json().getJsonArray("output");
+    provider.reset();
+    return output.getJsonObject(0);
+  }
+
+  @Test
+  void aTamperedCompactionItemIsA400AndNeverReachesTheProvider() {
+    JsonObject item = compactedItem();
+    String content = item.getString("encrypted_content");
+    char last = content.charAt(content.length() - 5);
+    JsonObject tampered = item.copy().put("encrypted_content",
+        content.substring(0, content.length() - 5) + (last == 'A' ? 'B' : 'A') + content.substring(content.length() - 4));
+    for (JsonObject bad : new JsonObject[] {tampered, item.copy().put("encrypted_content", "gAAAAABpM0Yj-opaque="),
+        item.copy().put("encrypted_content", "pcmp1.other." + content.substring(content.lastIndexOf('.') + 1))}) {
+      Reply reply = gateway.post("/v1/responses", new JsonObject().put("model", "m")
+          .put("input", new JsonArray().add(bad).add(user("go on").put("type", "message"))));
+      assertError(reply, 400, "input[0].encrypted_content", "invalid_value");
+    }
+    assertThat(provider.requests()).isEmpty();
+  }
+
+  @Test
+  void aCompactionItemOpensOnlyForTheTenantItWasMadeForAndAcrossReplicasWithTheSameKeys() {
+    String keys = "k2:" + java.util.Base64.getEncoder().encodeToString(new byte[32]).replace('A', 'B')
+        + ",k1:" + java.util.Base64.getEncoder().encodeToString(new byte[32]);
+    Map<String, String> settings = Map.of("PARLEY_API_KEYS", "acme=sk-acme,globex=sk-globex", "PARLEY_COMPACTION_KEYS", keys);
+    try (Gateway one = startGateway(settings); Gateway two = startGateway(settings)) {
+      provider.replyText("Acme's summary.");
+      JsonObject first = one.as("sk-acme").post("/v1/responses", new JsonObject().put("model", "m").put("input", "a")).json();
+      JsonObject second = one.as("sk-acme").post("/v1/responses", new JsonObject().put("model", "m").put("input", "b")
+          .put("previous_response_id", first.getString("id"))).json();
+      JsonObject item = one.as("sk-acme").post("/v1/responses/compact", new JsonObject().put("model", "m")
+          .put("previous_response_id", second.getString("id"))).json().getJsonArray("output").getJsonObject(0);
+      assertThat(item.getString("encrypted_content")).startsWith("pcmp1.k2.");
+      JsonObject input = new JsonObject().put("model", "m").put("input", new JsonArray().add(item).add(user("c").put("type", "message")));
+      assertThat(two.as("sk-acme").post("/v1/responses", input).status()).as("another replica with the same keys").isEqualTo(200);
+      assertError(two.as("sk-globex").post("/v1/responses", input), 400, "input[0].encrypted_content", "invalid_value");
+    }
+  }
+
+  @Test
+  void withoutConfiguredKeysReplicasOnOneRedisShareTheirs() {
+    Map<String, String> settings = Map.of("PARLEY_REDIS_URL", io.parley.testing.RedisSupport.url());
+    try (Gateway one = startGateway(settings); Gateway two = startGateway(settings)) {
+      JsonObject first = one.post("/v1/responses", new JsonObject().put("model", "m").put("input", "a")).json();
+      JsonObject second = one.post("/v1/responses", new JsonObject().put("model", "m").put("input", "b")
+          .put("previous_response_id", first.getString("id"))).json();
+      provider.replyText("Shared summary.");
+      JsonObject item = one.post("/v1/responses/compact", new JsonObject().put("model", "m")
+          .put("previous_response_id", second.getString("id"))).json().getJsonArray("output").getJsonObject(0);
+      provider.replyText("ok");
+      Reply reply = two.post("/v1/responses", new JsonObject().put("model", "m")
+          .put("input", new JsonArray().add(item).add(user("c").put("type", "message"))));
+      assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+      assertThat(provider.lastMessages().getJsonObject(0).getString("content")).endsWith("Shared summary.");
+    }
   }
 
   @Test

@@ -92,14 +92,6 @@ class DockerFilesTest {
         "parley_stream_time_to_first_token_seconds", "parley_active_streams", "parley_store_operation_duration_seconds");
   }
 
-  @Test
-  void theReadmeDocumentsEveryConfigurationKey() {
-    String readme = Yaml.read(Path.of("README.md"));
-    for (String key : ConfigLoader.KEYS) {
-      assertThat(readme).as("README row for " + key).contains("`PARLEY_" + key.toUpperCase() + "` | `" + key + "`");
-    }
-  }
-
   private List<String> ports(String service) {
     List<Object> ports = at(services, service, "ports");
     return ports.stream().map(Object::toString).toList();

@@ -29,11 +29,19 @@ public final class ClientConnection implements AutoCloseable {
 
   /** Sends {@code POST path} with a JSON body and returns without reading anything. */
   public static ClientConnection post(int port, String path, JsonObject body) throws IOException {
+    return post(port, path, body, java.util.Map.of());
+  }
+
+  /** As {@link #post(int, String, JsonObject)}, with extra request headers (e.g. {@code Idempotency-Key}). */
+  public static ClientConnection post(int port, String path, JsonObject body, java.util.Map<String, String> headers)
+      throws IOException {
     Socket socket = new Socket("127.0.0.1", port);
     socket.setTcpNoDelay(true);
     byte[] bytes = body.encode().getBytes(StandardCharsets.UTF_8);
     OutputStream out = socket.getOutputStream();
-    out.write(("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+    StringBuilder extra = new StringBuilder();
+    headers.forEach((name, value) -> extra.append(name).append(": ").append(value).append("\r\n"));
+    out.write(("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n" + extra
         + "Content-Length: " + bytes.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
     out.write(bytes);
     out.flush();

@@ -33,10 +33,17 @@ public final class Sse {
   }
 
   public static Stream post(Gateway gateway, JsonObject body) {
-    HttpRequest request = HttpRequest.newBuilder(gateway.uri("/v1/responses"))
+    return post(gateway, body, java.util.Map.of());
+  }
+
+  /** As {@link #post(Gateway, JsonObject)}, with extra request headers (e.g. {@code Idempotency-Key}). */
+  public static Stream post(Gateway gateway, JsonObject body, java.util.Map<String, String> headers) {
+    HttpRequest.Builder builder = HttpRequest.newBuilder(gateway.uri("/v1/responses"))
         .timeout(Duration.ofSeconds(30))
         .header("content-type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body.encode())).build();
+        .POST(HttpRequest.BodyPublishers.ofString(body.encode()));
+    headers.forEach(builder::header);
+    HttpRequest request = builder.build();
     try {
       // send() bounds the wait for the head only; bound the whole body too, so a stuck stream fails the test.
       HttpResponse<String> response = gateway.http().sendAsync(request, HttpResponse.BodyHandlers.ofString())

@@ -238,6 +238,21 @@ class HostedToolsTest {
   }
 
   @Test
+  void aRetriedStreamIsReplayedWithTheSameKindsOfEventsAndWhatItsIncludeAsked() {
+    JsonObject body = request("what is vert.x?", webSearch()).put("stream", true);
+    Map<String, String> key = Map.of("Idempotency-Key", "hosted-" + System.nanoTime());
+    Sse.Stream live = Sse.parse(200, "text/event-stream", gateway.post("/v1/responses", body, key).body());
+    int calls = provider.requests().size();
+    Sse.Stream replayed = Sse.parse(200, "text/event-stream", gateway.post("/v1/responses", body, key).body());
+
+    assertThat(provider.requests()).as("the retry is answered from what was recorded").hasSize(calls);
+    assertThat(withoutRepeatedDeltas(replayed.types())).isEqualTo(withoutRepeatedDeltas(live.types()));
+    assertThat(replayed.last().data().getJsonObject("response")).isEqualTo(live.last().data().getJsonObject("response"));
+    assertThat(replayed.rawBody()).doesNotContain("\"results\"").doesNotContain("\"sources\"");
+    assertSequenceAndSchemas(replayed);
+  }
+
+  @Test
   void aFailedSearchIsToldToTheModelAndTheTurnGoesOn() {
     searxng.status(502);
     answer = result -> "Could not search: " + result;

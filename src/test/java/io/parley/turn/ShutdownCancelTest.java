@@ -71,7 +71,7 @@ class ShutdownCancelTest {
         ? "provider request aborted " + ms + " ms after shutdown() (grace " + GRACE.toMillis() + " ms)"
         : "provider request still open " + GRACE.plus(SLACK).toMillis() + " ms after shutdown()"));
     stopping.await(15, TimeUnit.SECONDS);
-    // Not before the grace either: a turn in flight is given the grace to finish (README, graceful shutdown).
+    // Not before the grace either: a turn in flight is given the grace to finish (docs/operations.md, graceful shutdown).
     assertThat(ms).as("ms from shutdown() to the provider request being aborted (%s): below %d ms is before the"
         + " grace ended, -1 is still open at grace + %d ms", what, GRACE.toMillis(), SLACK.toMillis())
         .isBetween(GRACE.toMillis() - 50, GRACE.plus(SLACK).toMillis());
