@@ -1,5 +1,6 @@
 package io.parley;
 
+import io.parley.admin.AdminConsole;
 import io.parley.backend.Backends;
 import io.parley.background.MemoryRunLog;
 import io.parley.background.RedisRunLog;
@@ -20,6 +21,9 @@ import io.parley.limit.RedisRateLimiter;
 import io.parley.redis.GuardedRedis;
 import io.parley.redis.RedisConnections;
 import io.parley.state.MemoryConversationStore;
+import io.parley.state.MemoryRecentResponses;
+import io.parley.state.RecentResponses;
+import io.parley.state.RedisRecentResponses;
 import io.parley.state.MemoryResponseStore;
 import io.parley.state.RedisConversationStore;
 import io.parley.state.MeteredResponseStore;
@@ -62,6 +66,7 @@ public final class Parley {
   private Backends backends;
   private long sweepTimer = -1;
   private McpClient mcp;
+  private AdminConsole console;
   private HostedBackends hosted = HostedBackends.NONE;
   private Future<Void> shutdown;
 
@@ -149,9 +154,13 @@ public final class Parley {
     mcp = McpClient.create(vertx, McpOptions.defaults().withAllowPrivateNetworks(resolved.mcp().allowPrivateNetworks()));
     // Likewise the backends of hosted tools (web_search, code_interpreter), when the operator chose some.
     hosted = HostedBackends.create(vertx, resolved.hosted(), resolved.mcp().callTimeout());
+    console = AdminConsole.start(vertx, resolved, backends, metrics);
+    if (console != null) {
+      LOG.info("operator console on /console (admin API /admin/v1)");
+    }
     return compactionSeal(resolved).compose(seal -> vertx.deployVerticle(() -> {
       GatewayVerticle gateway = new GatewayVerticle(resolved, backends, resolvedConfig.replicas(), metrics, lifecycle,
-          slots, cache, mcp, seal, hosted);
+          slots, cache, mcp, seal, console, hosted);
       gateways.add(gateway);
       return gateway;
     }, options));
@@ -162,11 +171,14 @@ public final class Parley {
    * opened on that loop, and completes every call on its caller's context), or in one set of maps.
    */
   private Backends backends(ParleyConfig resolved) {
+    // Without a console nobody reads the index, so no turn pays for writing it.
+    int recentMax = resolved.admin().enabled() ? resolved.admin().recentResponsesMax() : 0;
     if (redis != null) {
       boolean cluster = resolved.redisType().equals("cluster");
       return new Backends(new MeteredResponseStore(new RedisResponseStore(redis, cluster, resolved.stateTtl()), "redis", metrics),
           new RedisConversationStore(redis, resolved.stateTtl()), new RedisRateLimiter(redis),
-          new RedisRunLog(redis, resolved.stateTtl()), new RedisIdempotencyKeys(redis, resolved.idempotencyTtl()));
+          new RedisRunLog(redis, resolved.stateTtl()), new RedisIdempotencyKeys(redis, resolved.idempotencyTtl()),
+          recentMax == 0 ? RecentResponses.NONE : new RedisRecentResponses(redis, recentMax, resolved.stateTtl()));
     }
     MemoryResponseStore responses = new MemoryResponseStore(resolved.stateTtl(), resolved.memoryMaxEntries(),
         resolved.memoryMaxBytes());
@@ -174,7 +186,8 @@ public final class Parley {
     return new Backends(new MeteredResponseStore(responses, "memory", metrics),
         new MemoryConversationStore(resolved.stateTtl()), new MemoryRateLimiter(), new MemoryRunLog(),
         // Answers are kept whole only for store:false responses; a quarter of the turns' byte budget bounds them.
-        new MemoryIdempotencyKeys(resolved.idempotencyTtl(), resolved.memoryMaxEntries(), resolved.memoryMaxBytes() / 4));
+        new MemoryIdempotencyKeys(resolved.idempotencyTtl(), resolved.memoryMaxEntries(), resolved.memoryMaxBytes() / 4),
+        recentMax == 0 ? RecentResponses.NONE : new MemoryRecentResponses(recentMax, resolved.stateTtl()));
   }
 
   public Metrics metrics() {
@@ -225,6 +238,9 @@ public final class Parley {
   public Future<Void> close() {
     if (sweepTimer >= 0) {
       vertx.cancelTimer(sweepTimer);
+    }
+    if (console != null) {
+      console.close();
     }
     return (backends == null ? Future.<Void>succeededFuture() : backends.close())
         .eventually(hosted::close)

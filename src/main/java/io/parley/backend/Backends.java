@@ -4,12 +4,17 @@ import io.parley.background.RunLog;
 import io.parley.idempotency.IdempotencyKeys;
 import io.parley.limit.RateLimiter;
 import io.parley.state.ConversationStore;
+import io.parley.state.RecentResponses;
 import io.parley.state.ResponseStore;
 import io.vertx.core.Future;
 
-/** The stateful parts the gateway uses: one set per process, shared by every event loop, closed together. */
+/**
+ * The stateful parts the gateway uses: one set per process, shared by every event loop, closed together.
+ *
+ * @param recent the recent-responses index the operator console lists (nothing to close: it lives on the stores' client)
+ */
 public record Backends(ResponseStore responses, ConversationStore conversations, RateLimiter limiter, RunLog runs,
-    IdempotencyKeys idempotency) {
+    IdempotencyKeys idempotency, RecentResponses recent) {
 
   public Future<Void> close() {
     return responses.close()

@@ -1,6 +1,7 @@
 package io.parley.config;
 
 import io.vertx.core.json.DecodeException;
+import io.parley.auth.ApiKeys;
 import io.parley.limit.Limits;
 import io.parley.protocol.ContextWindows;
 import io.vertx.core.json.JsonArray;
@@ -38,7 +39,7 @@ public final class ConfigLoader {
       "mcp_allowed_urls", "mcp_call_timeout", "mcp_max_rounds", "mcp_turn_timeout", "mcp_parallel_calls",
       "mcp_passthrough", "redis_timeout", "store_retry_budget", "upstream_retry_budget",
       "compaction_keys", "prompts_dir", "transport",
-      "idempotency_ttl", "idempotency_wait",
+      "idempotency_ttl", "idempotency_wait", "admin_key", "recent_responses_max",
       "web_search_backend", "web_search_results", "web_search_timeout", "code_interpreter_backend");
   private static final String DEFAULT_PATH = "conf/parley.json";
 
@@ -126,7 +127,20 @@ public final class ConfigLoader {
         string("transport", "auto"),
         duration("idempotency_ttl", Duration.ofHours(24)),
         duration("idempotency_wait", Duration.ofMinutes(10)),
+        admin(),
         hosted());
+  }
+
+  /** The admin key is hashed as soon as it is read, like client keys; a short one is refused. */
+  private AdminConfig admin() {
+    String key = string("admin_key", null);
+    if (key != null && key.isEmpty()) {
+      key = null;
+    }
+    if (key != null && key.length() < 16) {
+      throw invalid("admin_key", "must be at least 16 characters (it opens every tenant's data)");
+    }
+    return new AdminConfig(key == null ? null : ApiKeys.sha256(key), integer("recent_responses_max", 1000, 0, 100_000));
   }
 
   /**

@@ -21,6 +21,7 @@ import java.util.List;
  * @param shutdownGrace how long in-flight requests and streams may take to finish once the listeners are closed
  * @param idempotencyTtl how long a finished request's {@code Idempotency-Key} is remembered
  * @param idempotencyWait how long a request waits for the running request that holds its {@code Idempotency-Key}
+ * @param admin       the operator console and its API (off without an admin key)
  * @param hosted      the backends Parley runs hosted tools ({@code web_search}, {@code code_interpreter}) on
  */
 public record ParleyConfig(
@@ -58,6 +59,7 @@ public record ParleyConfig(
     String transport,
     Duration idempotencyTtl,
     Duration idempotencyWait,
+    AdminConfig admin,
     HostedToolsConfig hosted) {
 
   public ParleyConfig {
@@ -78,7 +80,7 @@ public record ParleyConfig(
         upstreamIdleTimeout, upstreamMaxConnections, redisUrl, redisType, redisMasterName, stateTtl, memoryMaxEntries,
         memoryMaxBytes, maxBodyBytes, apiKeys, defaultLimits, shutdownDelay, shutdownGrace, backgroundLease, websocketMaxAge,
         maxStreamsPerTenant, mockReplicas, contextWindows, contextCacheBytes, mcp, resilience, compactionKeys, prompts, transport,
-        idempotencyTtl, idempotencyWait, hosted);
+        idempotencyTtl, idempotencyWait, admin, hosted);
   }
 
   /** The API key is a secret: never let a log line of the config print it. */
@@ -91,6 +93,7 @@ public record ParleyConfig(
         + ", state=" + (redisUrl == null ? "memory" : "redis")
         + ", stateTtl=" + stateTtl + ", maxBodyBytes=" + maxBodyBytes
         + ", clientKeys=" + (apiKeys.passthrough() ? "passthrough" : apiKeys.tenantsByHash().size())
+        + ", console=" + (admin.enabled() ? "on" : "off")
         + ", shutdownDelay=" + shutdownDelay + ", shutdownGrace=" + shutdownGrace + "]";
   }
 }

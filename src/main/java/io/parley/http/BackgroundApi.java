@@ -55,7 +55,11 @@ final class BackgroundApi {
   }
 
   Future<Void> cancel(RoutingContext ctx) {
-    String tenant = Authenticator.tenant(ctx);
+    return cancel(ctx, Authenticator.tenant(ctx));
+  }
+
+  /** Cancels response {@code :id} of {@code tenant} (the caller's own, or the one the console names). */
+  Future<Void> cancel(RoutingContext ctx, String tenant) {
     String id = ctx.pathParam("id");
     return find(tenant, id).compose(stored -> {
       if (!stored.response().getBoolean("background", false)) {

@@ -1,5 +1,7 @@
 package io.parley.http;
 
+import io.parley.admin.AdminApi;
+import io.parley.admin.AdminConsole;
 import io.parley.backend.Backends;
 import io.parley.cache.ContextCache;
 import io.parley.config.ParleyConfig;
@@ -43,7 +45,9 @@ public final class GatewayVerticle extends VerticleBase {
   private static final List<String> ROUTES = List.of("/v1/responses", "/v1/responses/input_tokens",
       "/v1/responses/compact", "/v1/responses/:id", "/v1/responses/:id/input_items", "/v1/responses/:id/cancel", "/v1/conversations",
       "/v1/conversations/:id", "/v1/conversations/:id/items", "/v1/conversations/:id/items/:itemId",
-      "/healthz", "/readyz", "/metrics");
+      "/healthz", "/readyz", "/metrics", "/admin/v1/responses", "/admin/v1/responses/:id/chain",
+      "/admin/v1/responses/:id/cancel", "/admin/v1/conversations", "/admin/v1/conversations/:id", "/admin/v1/stats",
+      "/console", "/console/*");
 
   private final ParleyConfig config;
   private final Backends backends;
@@ -54,6 +58,7 @@ public final class GatewayVerticle extends VerticleBase {
   private final ReplicaPicker replicas;
   private final McpClient mcp;
   private final CompactionSeal seal;
+  private final AdminConsole console;
   private final HostedBackends hosted;
   private TurnEngine engine;
   private Upstream upstream;
@@ -64,13 +69,15 @@ public final class GatewayVerticle extends VerticleBase {
    * @param replicas the provider's replicas and how to choose among them, shared by every event loop
    * @param mcp      the MCP client, shared by every event loop
    * @param seal     seals and opens compaction items, the same for every event loop
+   * @param console  the operator console, or {@code null} when there is none (no admin key): its routes then 404
    * @param hosted   the backends of hosted tools, shared by every event loop
    */
-  public GatewayVerticle(ParleyConfig config, Backends backends, ReplicaPicker replicas,
-      Metrics metrics, Lifecycle lifecycle, StreamSlots slots, ContextCache cache, McpClient mcp, CompactionSeal seal,
+  public GatewayVerticle(ParleyConfig config, Backends backends, ReplicaPicker replicas, Metrics metrics,
+      Lifecycle lifecycle, StreamSlots slots, ContextCache cache, McpClient mcp, CompactionSeal seal, AdminConsole console,
       HostedBackends hosted) {
     this.mcp = mcp;
     this.seal = seal;
+    this.console = console;
     this.hosted = hosted;
     this.slots = slots;
     this.cache = cache;
@@ -92,12 +99,12 @@ public final class GatewayVerticle extends VerticleBase {
         // without this each connection holds a 1,024-slot MPSC queue (~4.6 KB), most of a held stream's heap.
         .setStrictThreadMode(true);
     RateLimitHandler limits = new RateLimitHandler(config, backends.limiter(), metrics);
-    engine = new TurnEngine(vertx, backends.responses(), backends.conversations(), backends.runs(), cache,
+    engine = new TurnEngine(vertx, backends.responses(), backends.recent(), backends.conversations(), backends.runs(), cache,
         config.contextWindows(), upstream, ProviderProtocol.of(config.upstreamKind(), config.mcp().passthrough(),
         hosted.kinds()), slots, metrics, limits::recordTokens, config.backgroundLease(), mcp, McpSettings.of(config.mcp()),
         config.resilience().storeRetryBudget(), seal, config.prompts(), hosted);
     BackgroundApi background = new BackgroundApi(backends.responses(), backends.runs());
-    ResponsesApi responses = new ResponsesApi(backends.responses(), engine, background);
+    ResponsesApi responses = new ResponsesApi(backends.responses(), backends.recent(), engine, background);
     RequestObserver observer = new RequestObserver(metrics);
     IdempotentCreate idempotent = new IdempotentCreate(new KeyClaims(vertx, backends.idempotency(), config.idempotencyWait()));
     Router router = router(responses, background, new ConversationsApi(backends.conversations()),
@@ -157,10 +164,31 @@ public final class GatewayVerticle extends VerticleBase {
     router.get("/healthz").handler(ctx -> run(ctx, probes::healthz));
     router.get("/readyz").handler(ctx -> run(ctx, probes::readyz));
     router.get("/metrics").handler(ctx -> run(ctx, probes::metrics));
+    if (console != null) {
+      consoleRoutes(router, background);
+    }
     router.route().failureHandler(ctx -> ErrorMapper.handle(ctx, config.maxBodyBytes()));
     router.errorHandler(404, ctx -> ErrorMapper.handle(ctx, config.maxBodyBytes()));
     router.errorHandler(405, ctx -> ErrorMapper.handle(ctx, config.maxBodyBytes()));
     return router;
+  }
+
+  /**
+   * The operator console: its page, and its API behind the admin key (or a tenant's key, for that tenant). A
+   * cancel from the console goes through the same code as {@code POST /v1/responses/{id}/cancel}.
+   */
+  private void consoleRoutes(Router router, BackgroundApi background) {
+    AdminApi admin = console.api();
+    router.route("/admin/v1/*").handler(console.access());
+    router.get("/admin/v1/responses").handler(ctx -> run(ctx, admin::responses));
+    router.get("/admin/v1/responses/:id/chain").handler(ctx -> run(ctx, admin::chain));
+    router.post("/admin/v1/responses/:id/cancel")
+        .handler(ctx -> run(ctx, c -> admin.tenantOf(c).compose(tenant -> background.cancel(c, tenant))));
+    router.get("/admin/v1/conversations").handler(ctx -> run(ctx, admin::conversations));
+    router.get("/admin/v1/conversations/:id").handler(ctx -> run(ctx, admin::conversation));
+    router.get("/admin/v1/stats").handler(ctx -> run(ctx, admin::stats));
+    router.get("/console").handler(console.page());
+    router.get("/console/*").handler(console.page());
   }
 
   /** Labels the request with its route template (never the raw path, which holds ids) for metrics and logs. */

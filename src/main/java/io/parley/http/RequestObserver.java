@@ -16,13 +16,14 @@ import java.util.regex.Pattern;
 /**
  * Starts and finishes every request's {@link Exchange}: the request id ({@code x-request-id} accepted when
  * sane, else generated, and always echoed back), then at the end the HTTP metrics and one structured
- * access-log line on the {@code parley.access} logger. Probes and scrapes log at DEBUG only.
+ * access-log line on the {@code parley.access} logger. Probes, scrapes and console chart polls log at DEBUG only.
  */
 final class RequestObserver {
 
   private static final Logger ACCESS = LoggerFactory.getLogger("parley.access");
   private static final Pattern SANE_ID = Pattern.compile("[A-Za-z0-9._:/+=@-]{1,128}");
-  private static final Set<String> QUIET_ROUTES = Set.of("/healthz", "/readyz", "/metrics");
+  /** Probes, scrapes and the console's polling of its charts, which would otherwise flood the log. */
+  private static final Set<String> QUIET_ROUTES = Set.of("/healthz", "/readyz", "/metrics", "/admin/v1/stats");
   static final String INVALID = "invalid";
 
   private final Metrics metrics;

@@ -8,6 +8,7 @@ import io.parley.protocol.Ids;
 import io.parley.protocol.OutputView;
 import io.parley.protocol.ReplayedEvents;
 import io.parley.protocol.RequestParser;
+import io.parley.state.RecentResponses;
 import io.parley.state.ResponseStore;
 import io.parley.state.StoredResponse;
 import io.parley.turn.Delivery;
@@ -33,11 +34,13 @@ final class ResponsesApi implements IdempotentCreate.Replayable {
   static final String CACHE_HEADER = "x-parley-cache";
 
   private final ResponseStore store;
+  private final RecentResponses recent;
   private final TurnEngine engine;
   private final BackgroundApi background;
 
-  ResponsesApi(ResponseStore store, TurnEngine engine, BackgroundApi background) {
+  ResponsesApi(ResponseStore store, RecentResponses recent, TurnEngine engine, BackgroundApi background) {
     this.store = store;
+    this.recent = recent;
     this.engine = engine;
     this.background = background;
   }
@@ -144,8 +147,10 @@ final class ResponsesApi implements IdempotentCreate.Replayable {
 
   Future<Void> delete(RoutingContext ctx) {
     String id = ctx.pathParam("id");
-    engine.forget(Authenticator.tenant(ctx), id);
-    return (Ids.isResponseId(id) ? store.delete(Authenticator.tenant(ctx), id) : Future.succeededFuture(false))
+    String tenant = Authenticator.tenant(ctx);
+    engine.forget(tenant, id);
+    return (Ids.isResponseId(id) ? store.delete(tenant, id) : Future.succeededFuture(false))
+        .compose(deleted -> deleted ? recent.remove(tenant, id).map(true) : Future.succeededFuture(false))
         .compose(deleted -> deleted
             ? json(ctx, new JsonObject().put("id", id).put("object", "response.deleted").put("deleted", true))
             : Future.failedFuture(ApiError.responseNotFound(id)));

@@ -128,6 +128,56 @@ public final class Metrics implements AutoCloseable {
         "backend", backend, "op", op, "outcome", outcome).record(nanos, TimeUnit.NANOSECONDS);
   }
 
+  /**
+   * The figures the operator console charts, read from the same meters {@code /metrics} exports. Walks the
+   * registry's meters: for a reader every few seconds, never for a request.
+   */
+  public GatewayFigures figures() {
+    double[] bounds = new double[BUCKETS.length];
+    for (int i = 0; i < bounds.length; i++) {
+      bounds[i] = BUCKETS[i].toNanos() / 1e6;
+    }
+    long[] counts = new long[BUCKETS.length];
+    long requests = 0;
+    long serverErrors = 0;
+    for (Counter counter : registry.find("parley.http.requests").counters()) {
+      if (api(counter.getId().getTag("route"))) {
+        long n = (long) counter.count();
+        requests += n;
+        serverErrors += counter.getId().getTag("status").startsWith("5") ? n : 0;
+      }
+    }
+    for (Timer timer : registry.find("parley.http.request.duration").timers()) {
+      if (api(timer.getId().getTag("route"))) {
+        var buckets = timer.takeSnapshot().histogramCounts();
+        for (int i = 0; i < buckets.length && i < counts.length; i++) {
+          counts[i] += (long) buckets[i].count();
+        }
+      }
+    }
+    long upstreamErrors = 0;
+    for (Counter counter : registry.find("parley.upstream.errors").counters()) {
+      upstreamErrors += (long) counter.count();
+    }
+    return new GatewayFigures(System.currentTimeMillis(), requests, serverErrors, upstreamErrors, bounds, counts,
+        activeStreams.get(), functionCount("parley.context.cache.lookups", "hit"),
+        functionCount("parley.context.cache.lookups", "miss"), affinity("affinity-hit"), affinity("moved"), affinity("miss"));
+  }
+
+  private static boolean api(String route) {
+    return route != null && route.startsWith("/v1/");
+  }
+
+  private long functionCount(String name, String result) {
+    FunctionCounter counter = registry.find(name).tag("result", result).functionCounter();
+    return counter == null ? 0 : (long) counter.count();
+  }
+
+  private long affinity(String result) {
+    Counter counter = registry.find("parley.upstream.affinity").tag("result", result).counter();
+    return counter == null ? 0 : (long) counter.count();
+  }
+
   /** The Prometheus text exposition of every series. */
   public String scrape() {
     return registry.scrape();

@@ -4,13 +4,18 @@ import io.parley.cache.Chain;
 import io.parley.protocol.ChatPrefix;
 import io.parley.protocol.ContextWindows;
 import io.parley.state.ConversationStore;
+import io.parley.state.RecentResponse;
+import io.parley.state.RecentResponses;
 import io.parley.state.ResponseStore;
 import io.parley.state.StoredResponse;
 import io.parley.tokens.TokenCounter;
+import io.parley.upstream.Placement;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.List;
@@ -19,11 +24,16 @@ import java.util.function.BiConsumer;
 /**
  * The finish step of a turn that reached its end: counts its tokens for the tenant's token limit, stores it
  * (unless {@code store:false}) and appends its items to its conversation, all before the client hears
- * that the response is complete; and stores the state of a background turn that did not complete.
+ * that the response is complete; and stores the state of a background turn that did not complete. Every
+ * stored state also goes to the recent-responses index, after the store has it and without being waited for:
+ * the console's index is never on the client's path.
  */
 final class TurnCommit {
 
+  private static final Logger LOG = LoggerFactory.getLogger(TurnCommit.class);
+
   private final ResponseStore store;
+  private final RecentResponses recent;
   private final ConversationStore conversations;
   private final ContextWindows windows;
   private final Vertx vertx;
@@ -31,10 +41,11 @@ final class TurnCommit {
   private final BiConsumer<String, Long> tokenMeter;
   private final Duration retryBudget;
 
-  TurnCommit(ResponseStore store, ConversationStore conversations, ContextWindows windows, Vertx vertx,
-      HistoryLoader history, BiConsumer<String, Long> tokenMeter, Duration retryBudget) {
+  TurnCommit(ResponseStore store, RecentResponses recent, ConversationStore conversations, ContextWindows windows,
+      Vertx vertx, HistoryLoader history, BiConsumer<String, Long> tokenMeter, Duration retryBudget) {
     this.retryBudget = retryBudget;
     this.store = store;
+    this.recent = recent;
     this.conversations = conversations;
     this.windows = windows;
     this.vertx = vertx;
@@ -46,15 +57,19 @@ final class TurnCommit {
    * @param response  the finished response
    * @param keepChain whether the chain ending with this turn is wanted even when it is not stored (a
    *                  WebSocket continues {@code store:false} chains from its own memory)
+   * @param run       where the provider call went and when the request arrived, for the recent index
    * @return the chain that now ends with the turn, or {@code null} if it is neither stored nor wanted
    */
-  Future<Chain> finished(Turn turn, JsonObject response, boolean keepChain) {
+  Future<Chain> finished(Turn turn, JsonObject response, boolean keepChain, RunFacts run) {
     if (response.getValue("usage") instanceof JsonObject usage) {
       tokenMeter.accept(turn.tenant(), usage.getValue("total_tokens") instanceof Number n ? n.longValue() : 0L);
     }
     Future<Chain> stored = turn.request().store()
         ? extend(turn, response).compose(done -> StoreRetry.write(vertx, retryBudget, () -> store.put(turn.tenant(), done.stored()))
-            .onSuccess(v -> history.remember(turn.tenant(), done.chain()))
+            .onSuccess(v -> {
+              history.remember(turn.tenant(), done.chain());
+              index(turn.tenant(), done.stored(), run);
+            })
             .map(done.chain()))
         : keepChain ? extend(turn, response).map(Extended::chain) : Future.succeededFuture();
     String conversation = turn.request().conversationId();
@@ -64,9 +79,23 @@ final class TurnCommit {
   }
 
   /** Stores a turn's response as it stands (a background turn queued, failed or cancelled). */
-  Future<Void> state(Turn turn, JsonObject response) {
+  Future<Void> state(Turn turn, JsonObject response, RunFacts run) {
     StoredResponse stored = turn.toStored(response, null);
-    return StoreRetry.write(vertx, retryBudget, () -> store.put(turn.tenant(), stored));
+    return StoreRetry.write(vertx, retryBudget, () -> store.put(turn.tenant(), stored))
+        .onSuccess(v -> index(turn.tenant(), stored, run));
+  }
+
+  /** What the stored turn does not hold but the console shows: where its provider call went, how long it took. */
+  record RunFacts(Placement placement, long startNanos) {
+  }
+
+  private void index(String tenant, StoredResponse stored, RunFacts run) {
+    if (recent == RecentResponses.NONE) {
+      return;
+    }
+    long latencyMs = (System.nanoTime() - run.startNanos()) / 1_000_000;
+    recent.record(tenant, RecentResponse.of(stored, run.placement().header(), latencyMs, System.currentTimeMillis()))
+        .onFailure(err -> LOG.debug("recent-responses index not written: {}", err.toString()));
   }
 
   /** A finished turn as it is stored, and the chain that now ends with it. */

@@ -12,6 +12,7 @@ import io.parley.protocol.CreateRequest;
 import io.parley.protocol.Prompts;
 import io.parley.protocol.ProviderProtocol;
 import io.parley.state.ConversationStore;
+import io.parley.state.RecentResponses;
 import io.parley.state.ResponseStore;
 import io.parley.upstream.Upstream;
 import io.vertx.core.Future;
@@ -53,12 +54,14 @@ public final class TurnEngine {
   private final Prompts prompts;
 
   /**
+   * @param recent     the recent-responses index every stored turn is written to (for the operator console)
    * @param cache      the context cache, shared by every event loop; only the engine reads and fills it
    * @param tokenMeter told each finished response's total tokens, per tenant (for token rate limits)
    * @param storeRetryBudget how long a finished turn's write is retried while the store is unavailable
    * @param hosted     the backends of hosted tools ({@code web_search}, {@code code_interpreter}), shared by every event loop
    */
-  public TurnEngine(Vertx vertx, ResponseStore store, ConversationStore conversations, RunLog runs, ContextCache cache,
+  public TurnEngine(Vertx vertx, ResponseStore store, RecentResponses recent, ConversationStore conversations, RunLog runs,
+      ContextCache cache,
       ContextWindows windows, Upstream upstream, ProviderProtocol protocol, StreamSlots slots, Metrics metrics,
       BiConsumer<String, Long> tokenMeter, Duration lease, McpClient mcpClient, McpSettings mcp, Duration storeRetryBudget,
       CompactionSeal seal, Prompts prompts, HostedBackends hosted) {
@@ -68,7 +71,7 @@ public final class TurnEngine {
     this.seal = seal;
     this.history = new HistoryLoader(store, conversations, cache, protocol.buildsFromChatPrefix());
     this.fit = new ContextFit(windows, vertx, history);
-    TurnCommit commit = new TurnCommit(store, conversations, windows, vertx, history, tokenMeter, storeRetryBudget);
+    TurnCommit commit = new TurnCommit(store, recent, conversations, windows, vertx, history, tokenMeter, storeRetryBudget);
     this.parts = new Parts(vertx, upstream, protocol, commit, slots, runs, lease, metrics, new LinkedHashSet<>(),
         new McpListing(mcpClient, mcp.servers(), new McpCalling(mcpClient, mcp)), new HostedTools(hosted),
         new ToolCalling(mcp));

@@ -127,7 +127,7 @@ public final class TurnRun {
     response.put("status", "queued");
     hold = new BackgroundHold(parts.vertx(), parts.runs(), turn.tenant(), turn.id());
     return hold.lease(parts.lease())
-        .compose(v -> parts.commit().state(turn, response.copy()))
+        .compose(v -> parts.commit().state(turn, response.copy(), facts()))
         .onSuccess(v -> {
           queued.complete(response.copy());
           if (!ended) {
@@ -259,7 +259,7 @@ public final class TurnRun {
     }
     ResponseObject.finish(response, new ModelOutput(output, usage, finishReason), System.currentTimeMillis() / 1000);
     settled = true;
-    parts.commit().finished(turn, response, options.keepChain()).onComplete(ar -> {
+    parts.commit().finished(turn, response, options.keepChain(), facts()).onComplete(ar -> {
       if (ar.failed()) {
         settle(Ending.FAILED, null, ar.cause());
         return;
@@ -366,7 +366,7 @@ public final class TurnRun {
     }
     settled = true;
     JsonObject finished = translation.response();
-    parts.commit().finished(turn, finished, options.keepChain()).onComplete(ar -> {
+    parts.commit().finished(turn, finished, options.keepChain(), facts()).onComplete(ar -> {
       if (ar.succeeded()) {
         events.push(List.of(translation.terminalEvent()));
         settle(Ending.FINISHED, ar.result(), null);
@@ -453,7 +453,7 @@ public final class TurnRun {
       settle(ending, null, error);
       return;
     }
-    parts.commit().state(turn, response).onComplete(ar -> settle(ending, null, error));
+    parts.commit().state(turn, response, facts()).onComplete(ar -> settle(ending, null, error));
   }
 
   /** The one place a run gives back what it took; its stream ends once its last events are read. */
@@ -482,6 +482,10 @@ public final class TurnRun {
       opened.tryComplete();
     }
     events.end();
+  }
+
+  private TurnCommit.RunFacts facts() {
+    return new TurnCommit.RunFacts(placement, options.startNanos());
   }
 
   /** Model output reaching the client: text, refusal, reasoning or tool-call argument deltas. */

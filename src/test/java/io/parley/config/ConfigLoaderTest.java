@@ -23,6 +23,22 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void theConsoleIsOffWithoutAnAdminKeyAndTheKeyIsKeptOnlyAsAHash() {
+    assertThat(ConfigLoader.fromMap(Map.of()).admin().enabled()).isFalse();
+    assertThat(ConfigLoader.fromMap(Map.of("PARLEY_ADMIN_KEY", "")).admin().enabled()).isFalse();
+    ParleyConfig config = ConfigLoader.fromMap(Map.of("PARLEY_ADMIN_KEY", "adm-0123456789abcdef",
+        "PARLEY_RECENT_RESPONSES_MAX", "50"));
+    assertThat(config.admin().keyHash()).isEqualTo(io.parley.auth.ApiKeys.sha256("adm-0123456789abcdef"));
+    assertThat(config.admin().recentResponsesMax()).isEqualTo(50);
+    assertThat(config.toString()).doesNotContain("adm-0123456789abcdef").contains("console=on");
+    assertThat(ConfigLoader.fromMap(Map.of()).admin().recentResponsesMax()).isEqualTo(1000);
+    assertThatThrownBy(() -> ConfigLoader.fromMap(Map.of("PARLEY_ADMIN_KEY", "short")))
+        .hasMessageContaining("PARLEY_ADMIN_KEY").hasMessageNotContaining("short'");
+    assertThatThrownBy(() -> ConfigLoader.fromMap(Map.of("PARLEY_RECENT_RESPONSES_MAX", "-1")))
+        .hasMessageContaining("PARLEY_RECENT_RESPONSES_MAX");
+  }
+
+  @Test
   void theMemoryStoreIsBoundedByBytesToo() {
     assertThat(ConfigLoader.fromMap(Map.of("PARLEY_MEMORY_MAX_BYTES", "268435456")).memoryMaxBytes()).isEqualTo(268_435_456L);
     assertThatThrownBy(() -> ConfigLoader.fromMap(Map.of("PARLEY_MEMORY_MAX_BYTES", "1000")))
