@@ -6,6 +6,7 @@ import io.parley.background.MemoryRunLog;
 import io.parley.background.RedisRunLog;
 import io.parley.cache.ChainCache;
 import io.parley.config.ParleyConfig;
+import io.parley.hosted.HostedBackends;
 import io.parley.http.GatewayVerticle;
 import io.parley.idempotency.MemoryIdempotencyKeys;
 import io.parley.idempotency.RedisIdempotencyKeys;
@@ -66,6 +67,7 @@ public final class Parley {
   private long sweepTimer = -1;
   private McpClient mcp;
   private AdminConsole console;
+  private HostedBackends hosted = HostedBackends.NONE;
   private Future<Void> shutdown;
 
   private Parley(Vertx vertx, ParleyConfig config) {
@@ -150,13 +152,15 @@ public final class Parley {
     DeploymentOptions options = new DeploymentOptions().setInstances(resolved.eventLoops());
     // One MCP client for the process: its sessions and listings are shared by every event loop.
     mcp = McpClient.create(vertx, McpOptions.defaults().withAllowPrivateNetworks(resolved.mcp().allowPrivateNetworks()));
+    // Likewise the backends of hosted tools (web_search, code_interpreter), when the operator chose some.
+    hosted = HostedBackends.create(vertx, resolved.hosted(), resolved.mcp().callTimeout());
     console = AdminConsole.start(vertx, resolved, backends, metrics);
     if (console != null) {
       LOG.info("operator console on /console (admin API /admin/v1)");
     }
     return compactionSeal(resolved).compose(seal -> vertx.deployVerticle(() -> {
       GatewayVerticle gateway = new GatewayVerticle(resolved, backends, resolvedConfig.replicas(), metrics, lifecycle,
-          slots, cache, mcp, seal, console);
+          slots, cache, mcp, seal, console, hosted);
       gateways.add(gateway);
       return gateway;
     }, options));
@@ -239,6 +243,7 @@ public final class Parley {
       console.close();
     }
     return (backends == null ? Future.<Void>succeededFuture() : backends.close())
+        .eventually(hosted::close)
         .eventually(() -> redis == null ? Future.succeededFuture() : redis.close())
         .eventually(vertx::close)
         .andThen(v -> metrics.close());

@@ -39,7 +39,8 @@ public final class ConfigLoader {
       "mcp_allowed_urls", "mcp_call_timeout", "mcp_max_rounds", "mcp_turn_timeout", "mcp_parallel_calls",
       "mcp_passthrough", "redis_timeout", "store_retry_budget", "upstream_retry_budget",
       "compaction_keys", "prompts_dir", "transport",
-      "idempotency_ttl", "idempotency_wait", "admin_key", "recent_responses_max");
+      "idempotency_ttl", "idempotency_wait", "admin_key", "recent_responses_max",
+      "web_search_backend", "web_search_results", "web_search_timeout", "code_interpreter_backend");
   private static final String DEFAULT_PATH = "conf/parley.json";
 
   private final JsonObject file;
@@ -126,7 +127,8 @@ public final class ConfigLoader {
         string("transport", "auto"),
         duration("idempotency_ttl", Duration.ofHours(24)),
         duration("idempotency_wait", Duration.ofMinutes(10)),
-        admin());
+        admin(),
+        hosted());
   }
 
   /** The admin key is hashed as soon as it is read, like client keys; a short one is refused. */
@@ -166,6 +168,64 @@ public final class ConfigLoader {
       keys.put(pair.substring(0, colon).trim(), key);
     }
     return keys;
+  }
+
+  /** The backends of hosted tools; an MCP backend names a server of {@code mcp_servers} by its label. */
+  private HostedToolsConfig hosted() {
+    Map<String, McpConfig.Server> servers = mcpServers();
+    String search = string("web_search_backend", "");
+    HostedToolsConfig.Backend webSearch = null;
+    if (search.startsWith("searxng:")) {
+      String url = search.substring("searxng:".length()).trim();
+      if (!url.matches("https?://[^\\s/?#]+[^\\s?#]*")) {
+        throw invalid("web_search_backend", "expected searxng:<http(s) base URL of the instance>");
+      }
+      webSearch = new HostedToolsConfig.Searxng(url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
+    } else if (!search.isEmpty()) {
+      webSearch = mcpTool("web_search_backend", search, servers, "searxng:<url> or mcp:<server label>/<tool name>");
+    }
+    String code = string("code_interpreter_backend", "");
+    HostedToolsConfig.McpTool codeInterpreter = code.isEmpty() ? null
+        : mcpTool("code_interpreter_backend", code, servers, "mcp:<server label>/<tool name>");
+    return new HostedToolsConfig(webSearch, resultCounts(), duration("web_search_timeout", HostedToolsConfig.NONE.webSearchTimeout()),
+        codeInterpreter);
+  }
+
+  private HostedToolsConfig.McpTool mcpTool(String key, String value, Map<String, McpConfig.Server> servers, String expected) {
+    int slash = value.indexOf('/');
+    if (!value.startsWith("mcp:") || slash < 0 || slash == value.length() - 1 || slash == "mcp:".length()) {
+      throw invalid(key, "expected " + expected + " (got '" + value + "')");
+    }
+    String label = value.substring("mcp:".length(), slash).trim();
+    McpConfig.Server server = servers.get(label);
+    if (server == null) {
+      throw invalid(key, "no MCP server '" + label + "' in PARLEY_MCP_SERVERS (conf key 'mcp_servers'): register it there");
+    }
+    return new HostedToolsConfig.McpTool(label, server, value.substring(slash + 1).trim());
+  }
+
+  /** {@code low=3,medium=5,high=10}; sizes left out keep their defaults. */
+  private HostedToolsConfig.ResultCounts resultCounts() {
+    String listed = string("web_search_results", "");
+    Map<String, Integer> counts = new java.util.HashMap<>(Map.of("low", HostedToolsConfig.ResultCounts.DEFAULT.low(),
+        "medium", HostedToolsConfig.ResultCounts.DEFAULT.medium(), "high", HostedToolsConfig.ResultCounts.DEFAULT.high()));
+    for (String pair : listed.split(",")) {
+      if (pair.isBlank()) {
+        continue;
+      }
+      int eq = pair.indexOf('=');
+      String size = eq < 0 ? "" : pair.substring(0, eq).trim();
+      try {
+        int count = Integer.parseInt(pair.substring(eq + 1).trim());
+        if (!counts.containsKey(size) || count < 1 || count > 50) {
+          throw new NumberFormatException();
+        }
+        counts.put(size, count);
+      } catch (RuntimeException e) {
+        throw invalid("web_search_results", "expected low=N,medium=N,high=N with N from 1 to 50 (got '" + pair.trim() + "')");
+      }
+    }
+    return new HostedToolsConfig.ResultCounts(counts.get("low"), counts.get("medium"), counts.get("high"));
   }
 
   private McpConfig mcp() {

@@ -22,6 +22,7 @@ import java.util.List;
  * @param idempotencyTtl how long a finished request's {@code Idempotency-Key} is remembered
  * @param idempotencyWait how long a request waits for the running request that holds its {@code Idempotency-Key}
  * @param admin       the operator console and its API (off without an admin key)
+ * @param hosted      the backends Parley runs hosted tools ({@code web_search}, {@code code_interpreter}) on
  */
 public record ParleyConfig(
     String host,
@@ -58,7 +59,8 @@ public record ParleyConfig(
     String transport,
     Duration idempotencyTtl,
     Duration idempotencyWait,
-    AdminConfig admin) {
+    AdminConfig admin,
+    HostedToolsConfig hosted) {
 
   public ParleyConfig {
     upstreamUrls = List.copyOf(upstreamUrls);
@@ -78,7 +80,7 @@ public record ParleyConfig(
         upstreamIdleTimeout, upstreamMaxConnections, redisUrl, redisType, redisMasterName, stateTtl, memoryMaxEntries,
         memoryMaxBytes, maxBodyBytes, apiKeys, defaultLimits, shutdownDelay, shutdownGrace, backgroundLease, websocketMaxAge,
         maxStreamsPerTenant, mockReplicas, contextWindows, contextCacheBytes, mcp, resilience, compactionKeys, prompts, transport,
-        idempotencyTtl, idempotencyWait, admin);
+        idempotencyTtl, idempotencyWait, admin, hosted);
   }
 
   /** The API key is a secret: never let a log line of the config print it. */

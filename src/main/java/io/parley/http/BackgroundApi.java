@@ -3,6 +3,7 @@ package io.parley.http;
 import io.parley.background.RunLog;
 import io.parley.protocol.ApiError;
 import io.parley.protocol.Ids;
+import io.parley.protocol.OutputView;
 import io.parley.protocol.SseFrames;
 import io.parley.state.ResponseStore;
 import io.parley.state.StoredResponse;
@@ -65,7 +66,7 @@ final class BackgroundApi {
         throw ApiError.badRequest("invalid_value", null, "Only background responses can be cancelled.");
       }
       if (!RUNNING.contains(stored.response().getString("status"))) {
-        return json(ctx, stored.response());
+        return json(ctx, OutputView.DEFAULT.response(stored.response()));
       }
       long deadline = System.currentTimeMillis() + CANCEL_WAIT_MS;
       return runs.requestCancel(tenant, id).compose(v -> awaitEnd(ctx, tenant, id, deadline));
@@ -76,7 +77,7 @@ final class BackgroundApi {
   private Future<Void> awaitEnd(RoutingContext ctx, String tenant, String id, long deadline) {
     return find(tenant, id).compose(stored -> {
       if (!RUNNING.contains(stored.response().getString("status")) || System.currentTimeMillis() > deadline) {
-        return json(ctx, stored.response());
+        return json(ctx, OutputView.DEFAULT.response(stored.response()));
       }
       Promise<Void> later = Promise.promise();
       ctx.vertx().setTimer(FOLLOW_POLL_MS, t -> awaitEnd(ctx, tenant, id, deadline).onComplete(later));

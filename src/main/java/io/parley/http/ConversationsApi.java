@@ -72,7 +72,7 @@ final class ConversationsApi implements IdempotentCreate.Replayable {
     String id = ctx.pathParam("id");
     ItemPage page = ItemPage.fromQuery(ctx.queryParams());
     return conversations.items(Authenticator.tenant(ctx), id)
-        .compose(items -> json(ctx, page.apply(existing(items, id))));
+        .compose(items -> json(ctx, page.apply(Includes.view(ctx).items(existing(items, id)))));
   }
 
   Future<Void> addItems(RoutingContext ctx) {
@@ -94,7 +94,7 @@ final class ConversationsApi implements IdempotentCreate.Replayable {
     return conversations.items(Authenticator.tenant(ctx), id).compose(items -> {
       for (Object o : existing(items, id)) {
         if (itemId.equals(((JsonObject) o).getString("id"))) {
-          return json(ctx, (JsonObject) o);
+          return json(ctx, Includes.view(ctx).item((JsonObject) o));
         }
       }
       return Future.failedFuture(itemNotFound(itemId));

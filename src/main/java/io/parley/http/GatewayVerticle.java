@@ -10,6 +10,7 @@ import io.parley.metrics.Metrics;
 import io.parley.protocol.ApiError;
 import io.parley.upstream.ReplicaPicker;
 import io.parley.protocol.ProviderProtocol;
+import io.parley.hosted.HostedBackends;
 import io.parley.mcp.McpClient;
 import io.parley.turn.McpSettings;
 import io.parley.turn.StreamSlots;
@@ -58,6 +59,7 @@ public final class GatewayVerticle extends VerticleBase {
   private final McpClient mcp;
   private final CompactionSeal seal;
   private final AdminConsole console;
+  private final HostedBackends hosted;
   private TurnEngine engine;
   private Upstream upstream;
   private HttpServer server;
@@ -68,12 +70,15 @@ public final class GatewayVerticle extends VerticleBase {
    * @param mcp      the MCP client, shared by every event loop
    * @param seal     seals and opens compaction items, the same for every event loop
    * @param console  the operator console, or {@code null} when there is none (no admin key): its routes then 404
+   * @param hosted   the backends of hosted tools, shared by every event loop
    */
   public GatewayVerticle(ParleyConfig config, Backends backends, ReplicaPicker replicas, Metrics metrics,
-      Lifecycle lifecycle, StreamSlots slots, ContextCache cache, McpClient mcp, CompactionSeal seal, AdminConsole console) {
+      Lifecycle lifecycle, StreamSlots slots, ContextCache cache, McpClient mcp, CompactionSeal seal, AdminConsole console,
+      HostedBackends hosted) {
     this.mcp = mcp;
     this.seal = seal;
     this.console = console;
+    this.hosted = hosted;
     this.slots = slots;
     this.cache = cache;
     this.config = config;
@@ -95,9 +100,9 @@ public final class GatewayVerticle extends VerticleBase {
         .setStrictThreadMode(true);
     RateLimitHandler limits = new RateLimitHandler(config, backends.limiter(), metrics);
     engine = new TurnEngine(vertx, backends.responses(), backends.recent(), backends.conversations(), backends.runs(), cache,
-        config.contextWindows(), upstream, ProviderProtocol.of(config.upstreamKind(), config.mcp().passthrough()), slots, metrics,
-        limits::recordTokens, config.backgroundLease(), mcp, McpSettings.of(config.mcp()),
-        config.resilience().storeRetryBudget(), seal, config.prompts());
+        config.contextWindows(), upstream, ProviderProtocol.of(config.upstreamKind(), config.mcp().passthrough(),
+        hosted.kinds()), slots, metrics, limits::recordTokens, config.backgroundLease(), mcp, McpSettings.of(config.mcp()),
+        config.resilience().storeRetryBudget(), seal, config.prompts(), hosted);
     BackgroundApi background = new BackgroundApi(backends.responses(), backends.runs());
     ResponsesApi responses = new ResponsesApi(backends.responses(), backends.recent(), engine, background);
     RequestObserver observer = new RequestObserver(metrics);

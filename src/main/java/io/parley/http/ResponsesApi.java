@@ -5,6 +5,7 @@ import io.parley.idempotency.Recorded;
 import io.parley.protocol.ApiError;
 import io.parley.protocol.CreateRequest;
 import io.parley.protocol.Ids;
+import io.parley.protocol.OutputView;
 import io.parley.protocol.ReplayedEvents;
 import io.parley.protocol.RequestParser;
 import io.parley.state.RecentResponses;
@@ -122,13 +123,14 @@ final class ResponsesApi implements IdempotentCreate.Replayable {
             : background.current(tenant, stored).map(StoredResponse::response));
     Exchange exchange = Exchange.of(ctx);
     exchange.stream = request.stream();
+    OutputView view = OutputView.of(request);
     return response.compose(replayed -> {
       exchange.response(replayed);
       if (!request.stream()) {
-        return json(ctx, replayed);
+        return json(ctx, view.response(replayed));
       }
       SseSink sink = new SseSink(ctx.response());
-      return sink.write(new Events(ReplayedEvents.of(replayed))).compose(v -> sink.end());
+      return sink.write(new Events(ReplayedEvents.of(replayed, view))).compose(v -> sink.end());
     });
   }
 
@@ -139,7 +141,7 @@ final class ResponsesApi implements IdempotentCreate.Replayable {
     }
     return find(ctx, id).compose(found -> background.current(Authenticator.tenant(ctx), found)).compose(stored -> {
       Exchange.of(ctx).response(stored.response());
-      return json(ctx, stored.response());
+      return json(ctx, Includes.view(ctx).response(stored.response()));
     });
   }
 

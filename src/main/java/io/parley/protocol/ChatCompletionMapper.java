@@ -48,9 +48,9 @@ public final class ChatCompletionMapper {
         break;
       }
       String arguments = function.getString("arguments", "");
-      McpTarget target = policy.mcpTarget(name);
-      if (target != null) {
-        output.add(McpCalls.pending(target, arguments));
+      ServerTool tool = policy.serverTool(name);
+      if (tool != null) {
+        output.add(tool.item(arguments));
         continue;
       }
       String callId = call.getValue("id") instanceof String id && !id.isEmpty() ? id : Ids.newItemId("call");

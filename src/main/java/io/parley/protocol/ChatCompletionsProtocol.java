@@ -6,6 +6,17 @@ import io.vertx.core.json.JsonObject;
 /** An OpenAI-compatible {@code /chat/completions} provider: Parley translates both ways. */
 final class ChatCompletionsProtocol implements ProviderProtocol {
 
+  private final java.util.Set<String> runsHosted;
+
+  ChatCompletionsProtocol(java.util.Set<String> runsHosted) {
+    this.runsHosted = java.util.Set.copyOf(runsHosted);
+  }
+
+  @Override
+  public java.util.Set<String> runsHosted() {
+    return runsHosted;
+  }
+
   @Override
   public String path() {
     return "/chat/completions";
@@ -24,7 +35,7 @@ final class ChatCompletionsProtocol implements ProviderProtocol {
 
   @Override
   public StreamTranslation translation(JsonObject response, ModelRequest request) {
-    return new StreamTranslator(response, request.policy());
+    return new StreamTranslator(response, request.policy(), OutputView.of(request.request()));
   }
 
   @Override

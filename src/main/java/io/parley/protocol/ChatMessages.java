@@ -6,8 +6,8 @@ import io.vertx.core.json.JsonObject;
 /**
  * Appends items as Chat Completions messages. An assistant message followed by function calls, or a run of
  * function calls, becomes one assistant message with {@code tool_calls} (as the provider produced it);
- * each {@code function_call_output} becomes a {@code tool} message, and an {@code mcp_call} Parley ran both. Reasoning items are not sent: Chat
- * Completions providers take no reasoning input.
+ * each {@code function_call_output} becomes a {@code tool} message, and a call Parley ran ({@link ServerCalls})
+ * both. Reasoning items are not sent: Chat Completions providers take no reasoning input.
  */
 final class ChatMessages {
 
@@ -45,16 +45,17 @@ final class ChatMessages {
         messages.add(new JsonObject().put("role", "tool").put("tool_call_id", item.getString("call_id"))
             .put("content", output instanceof JsonArray parts ? ContentParts.toChat(parts) : output));
       }
-      case "mcp_call" -> {
-        // A tool Parley ran for the model: its call, then its result, as the model would have seen them.
-        functionCall(new JsonObject().put("call_id", item.getString("id"))
-            .put("name", McpNames.function(item.getString("server_label"), item.getString("name")))
-            .put("arguments", item.getString("arguments")));
-        openAssistant = null;
-        messages.add(new JsonObject().put("role", "tool").put("tool_call_id", item.getString("id"))
-            .put("content", McpCalls.resultText(item)));
+      default -> {
+        ServerCalls.AsFunction call = ServerCalls.asFunction(item);
+        if (call != null) {
+          // A tool Parley ran for the model: its call, then its result, as the model saw them.
+          functionCall(new JsonObject().put("call_id", call.callId()).put("name", call.name())
+              .put("arguments", call.arguments()));
+          openAssistant = null;
+          messages.add(new JsonObject().put("role", "tool").put("tool_call_id", call.callId())
+              .put("content", call.output()));
+        }
       }
-      default -> { }
     }
   }
 

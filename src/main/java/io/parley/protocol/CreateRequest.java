@@ -31,14 +31,15 @@ public record CreateRequest(
   }
 
   /**
-   * The request as the model sees it: {@code tools} holds the client's function tools and, in place of
-   * each MCP server, a function per tool Parley runs for it (in Responses form, {@code functions}).
+   * The request as the model sees it: {@code tools} holds the client's own tools and, in place of the tools
+   * of the {@code replaced} types (MCP servers, hosted tools Parley runs), a function for each tool Parley
+   * runs for them (in Responses form, {@code functions}).
    */
-  public CreateRequest withModelTools(JsonArray functions) {
+  public CreateRequest withModelTools(java.util.Set<String> replaced, JsonArray functions) {
     JsonObject copy = raw.copy();
     JsonArray tools = new JsonArray();
     for (Object o : raw.getJsonArray("tools", new JsonArray())) {
-      if (!"mcp".equals(((JsonObject) o).getString("type"))) {
+      if (!replaced.contains(((JsonObject) o).getString("type"))) {
         tools.add(o);
       }
     }

@@ -57,6 +57,7 @@ final class InputItems {
       case "compaction" -> new JsonObject().put("type", "compaction").put("id", item.getValue("id") instanceof String id ? id : null)
           .put("encrypted_content", requiredString(item, "encrypted_content", param));
       case "mcp_list_tools", "mcp_call", "mcp_approval_request" -> mcpItem(item, t, param);
+      case "web_search_call", "code_interpreter_call" -> hostedCall(item, t, param);
       default -> throw ApiError.invalidValue(param + ".type",
           "Invalid value for '" + param + ".type': item type '" + t + "' is not supported by this gateway.");
     };
@@ -148,6 +149,32 @@ final class InputItems {
     JsonObject copy = item.copy();
     if (optionalString(item, "id", param) == null) {
       copy.put("id", Ids.newItemId(type.equals("mcp_list_tools") ? "mcpl" : type.equals("mcp_call") ? "mcp" : "mcpr"));
+    }
+    return copy;
+  }
+
+  /**
+   * Hosted tool calls a client sends back as they were returned: kept as sent, and told to a Chat Completions
+   * model as the function call and result they stand for (what the client was not shown is not there to tell).
+   */
+  private static JsonObject hostedCall(JsonObject item, String type, String param) {
+    if (type.equals("web_search_call") && !(item.getValue("action") instanceof JsonObject)) {
+      throw item.getValue("action") == null ? ApiError.missing(param + ".action")
+          : ApiError.invalidType(param + ".action", "an object", item.getValue("action"));
+    }
+    if (type.equals("code_interpreter_call")) {
+      optionalString(item, "code", param);
+      optionalString(item, "container_id", param);
+      if (item.getValue("outputs") != null && !(item.getValue("outputs") instanceof JsonArray)) {
+        throw ApiError.invalidType(param + ".outputs", "an array", item.getValue("outputs"));
+      }
+    }
+    JsonObject copy = item.copy();
+    if (optionalString(item, "id", param) == null) {
+      copy.put("id", Ids.newItemId(type.equals("web_search_call") ? "ws" : "ci"));
+    }
+    if (optionalString(item, "status", param) == null) {
+      copy.put("status", "completed");
     }
     return copy;
   }

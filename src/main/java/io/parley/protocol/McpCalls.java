@@ -3,6 +3,8 @@ package io.parley.protocol;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import java.util.List;
+
 /** The MCP output items ({@code mcp_list_tools}, {@code mcp_call}, {@code mcp_approval_request}) as OpenAI shapes them. */
 public final class McpCalls {
 
@@ -30,20 +32,46 @@ public final class McpCalls {
         .put("status", error == null ? "completed" : "failed").put("approval_request_id", approvalRequestId);
   }
 
-  /**
-   * The item for a call the model just made to an MCP tool: an {@code mcp_call} still {@code in_progress}
-   * (Parley runs it next), or, when the tool needs approval, an {@code mcp_approval_request}.
-   */
-  public static JsonObject pending(McpTarget target, String arguments) {
-    return target.approval()
-        ? approvalRequest(Ids.newItemId("mcpr"), target.label(), target.tool(), arguments)
-        : call(Ids.newItemId("mcp"), target.label(), target.tool(), arguments, null, null, null).put("status", "in_progress");
-  }
+  /** How {@code mcp_call} items are told to the model and streamed: see {@link ServerCalls}. */
+  static final ServerCalls.Kind CALLS = new ServerCalls.Kind() {
+    @Override
+    public String functionName(JsonObject item) {
+      return McpNames.function(item.getString("server_label"), item.getString("name"));
+    }
 
-  /** Whether an output item is a call Parley has yet to run. */
-  public static boolean isPending(JsonObject item) {
-    return "mcp_call".equals(item.getString("type")) && "in_progress".equals(item.getString("status"));
-  }
+    @Override
+    public String arguments(JsonObject item) {
+      return item.getString("arguments");
+    }
+
+    @Override
+    public String resultText(JsonObject item) {
+      return McpCalls.resultText(item);
+    }
+
+    @Override
+    public JsonObject announced(JsonObject item) {
+      return item.copy().put("arguments", "").put("output", null).put("error", null).put("status", "in_progress");
+    }
+
+    @Override
+    public List<JsonObject> argumentEvents(JsonObject item) {
+      String arguments = item.getString("arguments", "");
+      List<JsonObject> events = new java.util.ArrayList<>(McpTarget.ARGUMENTS.delta(arguments));
+      events.addAll(McpTarget.ARGUMENTS.done(arguments));
+      return events;
+    }
+
+    @Override
+    public String runningEvent() {
+      return "response.mcp_call.in_progress";
+    }
+
+    @Override
+    public String endedEvent(JsonObject finished) {
+      return "failed".equals(finished.getString("status")) ? "response.mcp_call.failed" : "response.mcp_call.completed";
+    }
+  };
 
   /** What the model is told a call returned: its output, or what went wrong. */
   static String resultText(JsonObject call) {

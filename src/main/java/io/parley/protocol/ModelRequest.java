@@ -50,13 +50,15 @@ public record ModelRequest(CreateRequest request, List<JsonArray> history, Suppl
   }
 
   /**
-   * The call as the model sees a turn with MCP servers: each of their tools offered as a function
-   * ({@code functions}), and the calls to them made into MCP items ({@code targets}).
+   * The call as the model sees a turn with tools Parley runs (MCP servers, hosted tools with a backend): in
+   * place of the request's tools of the {@code replaced} types, each tool offered as a function
+   * ({@code functions}), and the calls to them made into those tools' items ({@code targets}).
    */
-  public ModelRequest withTools(JsonArray functions, java.util.Map<String, McpTarget> targets) {
-    CreateRequest forModel = request.withModelTools(functions);
-    return new ModelRequest(forModel, history, prefix, OutputPolicy.of(forModel.raw()).withMcp(targets), providerKey,
-        routingKey);
+  public ModelRequest withTools(java.util.Set<String> replaced, JsonArray functions,
+      java.util.Map<String, ServerTool> targets) {
+    CreateRequest forModel = request.withModelTools(replaced, functions);
+    return new ModelRequest(forModel, history, prefix, OutputPolicy.of(forModel.raw()).withServerTools(targets),
+        providerKey, routingKey);
   }
 
   /** A later round of the same turn: the same history, the turn's input followed by its output so far. */

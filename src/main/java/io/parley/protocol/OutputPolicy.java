@@ -11,7 +11,7 @@ import java.util.Set;
  * What the model is allowed to emit for one request: only calls to tools the request offers (and, with
  * {@code allowed_tools}, allows), and at most {@code max_tool_calls} of them.
  */
-public record OutputPolicy(Set<String> callable, Integer maxToolCalls, Map<String, McpTarget> mcp) {
+public record OutputPolicy(Set<String> callable, Integer maxToolCalls, Map<String, ServerTool> serverTools) {
 
   public static OutputPolicy of(JsonObject raw) {
     Set<String> callable = Tools.allowed(raw);
@@ -25,8 +25,8 @@ public record OutputPolicy(Set<String> callable, Integer maxToolCalls, Map<Strin
     return new OutputPolicy(callable, raw.getInteger("max_tool_calls"), Map.of());
   }
 
-  /** The same policy where these function names are MCP tools that Parley runs (they become {@code mcp_call} items). */
-  public OutputPolicy withMcp(Map<String, McpTarget> targets) {
+  /** The same policy where these function names are tools that Parley runs (their calls become those tools' items). */
+  public OutputPolicy withServerTools(Map<String, ServerTool> targets) {
     Set<String> all = new HashSet<>(callable);
     all.addAll(targets.keySet());
     return new OutputPolicy(all, maxToolCalls, Map.copyOf(targets));
@@ -34,12 +34,12 @@ public record OutputPolicy(Set<String> callable, Integer maxToolCalls, Map<Strin
 
   /** The policy for a later round of the same turn, after {@code made} tool calls. */
   public OutputPolicy after(int made) {
-    return made == 0 || maxToolCalls == null ? this : new OutputPolicy(callable, Math.max(0, maxToolCalls - made), mcp);
+    return made == 0 || maxToolCalls == null ? this : new OutputPolicy(callable, Math.max(0, maxToolCalls - made), serverTools);
   }
 
-  /** The MCP tool a function name stands for, or {@code null} for a client function. */
-  public McpTarget mcpTarget(String name) {
-    return mcp.get(name);
+  /** The tool Parley runs that a function name stands for, or {@code null} for a client function. */
+  public ServerTool serverTool(String name) {
+    return serverTools.get(name);
   }
 
   /** Fails the response when the model calls a tool it may not call. */

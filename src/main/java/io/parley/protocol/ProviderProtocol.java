@@ -15,12 +15,22 @@ public interface ProviderProtocol {
    * @param passMcp with {@code responses}: {@code mcp} tools go to the provider, which runs them
    */
   static ProviderProtocol of(String kind, boolean passMcp) {
-    return kind.equals("responses") ? new ResponsesApiProtocol(passMcp) : new ChatCompletionsProtocol();
+    return of(kind, passMcp, java.util.Set.of());
+  }
+
+  /** @param runsHosted the hosted tools Parley runs on an operator backend ({@link HostedToolSpec#kind}) */
+  static ProviderProtocol of(String kind, boolean passMcp, java.util.Set<String> runsHosted) {
+    return kind.equals("responses") ? new ResponsesApiProtocol(passMcp, runsHosted) : new ChatCompletionsProtocol(runsHosted);
   }
 
   /** Parses a create request for this provider: which tools it takes itself, and which Parley runs. */
   default CreateRequest parse(io.vertx.core.json.JsonObject body) {
-    return RequestParser.parse(body, hostedTools(), passesMcp());
+    return RequestParser.parse(body, hostedTools(), passesMcp(), runsHosted());
+  }
+
+  /** The hosted tools ({@link HostedToolSpec#kind}) Parley runs itself on an operator backend. */
+  default java.util.Set<String> runsHosted() {
+    return java.util.Set.of();
   }
 
   /** Whether {@code mcp} tools are passed to the provider to run, instead of being run by Parley. */

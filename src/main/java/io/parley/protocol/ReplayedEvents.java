@@ -18,10 +18,16 @@ public final class ReplayedEvents {
   }
 
   public static List<JsonObject> of(JsonObject finished) {
+    return of(finished, OutputView.DEFAULT);
+  }
+
+  /** @param view what of the output the client sees (the {@code include} of its request) */
+  public static List<JsonObject> of(JsonObject stored, OutputView view) {
+    JsonObject finished = view.response(stored);
     JsonObject opening = finished.copy().put("status", "in_progress").put("output", new JsonArray())
         .put("usage", null).put("completed_at", null).put("incomplete_details", null).put("error", null);
     opening.remove("output_text");
-    ResponseEvents events = new ResponseEvents(opening);
+    ResponseEvents events = new ResponseEvents(opening, view);
     List<JsonObject> out = new ArrayList<>(events.start());
     JsonArray output = finished.getJsonArray("output", new JsonArray());
     for (int i = 0; i < output.size(); i++) {
@@ -62,11 +68,7 @@ public final class ReplayedEvents {
         out.add(it.about("response.function_call_arguments.done").put("name", item.getString("name"))
             .put("arguments", item.getString("arguments", "")));
       }
-      case "mcp_call" -> {
-        out.add(it.whole("response.output_item.added", inProgress(item).put("output", null).put("error", null)));
-        out.add(it.about("response.mcp_call.in_progress"));
-        out.add(it.about("failed".equals(item.getString("status")) ? "response.mcp_call.failed" : "response.mcp_call.completed"));
-      }
+      case "mcp_call", "web_search_call", "code_interpreter_call" -> serverCall(it, out);
       case "mcp_list_tools" -> {
         out.add(it.whole("response.output_item.added", item.copy().put("tools", new JsonArray())));
         out.add(it.about("response.mcp_list_tools.in_progress"));
@@ -76,6 +78,28 @@ public final class ReplayedEvents {
       default -> out.add(it.whole("response.output_item.added", inProgress(item)));
     }
     out.add(it.whole("response.output_item.done", item.copy()));
+  }
+
+  /** A call Parley ran (or, for hosted calls, a Responses-API provider ran): the events its kind gives, in a live stream's order. */
+  private static void serverCall(Item it, List<JsonObject> out) {
+    JsonObject item = it.item();
+    ServerCalls.Kind kind = ServerCalls.kind(item.getValue("type"));
+    out.add(it.whole("response.output_item.added", kind.announced(item)));
+    kind.announcedEvents().forEach(type -> out.add(it.about(type)));
+    for (JsonObject event : kind.argumentEvents(item)) {
+      JsonObject numbered = it.about(event.getString("type"));
+      event.forEach(field -> {
+        if (!field.getKey().equals("type")) {
+          numbered.put(field.getKey(), field.getValue());
+        }
+      });
+      out.add(numbered);
+    }
+    out.add(it.about(kind.runningEvent()));
+    String ended = kind.endedEvent(item);
+    if (ended != null) {
+      out.add(it.about(ended));
+    }
   }
 
   private static void message(Item it, List<JsonObject> out) {
@@ -93,6 +117,11 @@ public final class ReplayedEvents {
       if (type.equals("output_text")) {
         JsonArray logprobs = part.getJsonArray("logprobs", new JsonArray());
         out.add(it.part("response.output_text.delta", j).put("delta", part.getString("text", "")).put("logprobs", logprobs));
+        JsonArray annotations = part.getJsonArray("annotations", new JsonArray());
+        for (int a = 0; a < annotations.size(); a++) {
+          out.add(it.part("response.output_text.annotation.added", j).put("annotation_index", a)
+              .put("annotation", annotations.getValue(a)));
+        }
         out.add(it.part("response.output_text.done", j).put("text", part.getString("text", "")).put("logprobs", logprobs));
       } else if (type.equals("refusal")) {
         out.add(it.part("response.refusal.delta", j).put("delta", part.getString("refusal", "")));

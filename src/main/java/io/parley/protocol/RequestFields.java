@@ -24,7 +24,7 @@ final class RequestFields {
 
   /** {@code include} values a Chat Completions provider's turn can honour (the rest need tools Parley does not run). */
   static final Set<String> INCLUDABLE = Set.of("message.output_text.logprobs", "message.input_image.image_url",
-      "web_search_call.action.sources", "code_interpreter_call.outputs");
+      "web_search_call.action.sources", "web_search_call.results", "code_interpreter_call.outputs");
 
   private static final Set<String> SERVICE_TIERS = Set.of("auto", "default");
   private static final Set<String> REASONING_KEYS = Set.of("effort", "summary");

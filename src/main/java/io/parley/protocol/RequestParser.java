@@ -50,6 +50,11 @@ public final class RequestParser {
 
   /** @param passMcp whether {@code mcp} tools go to the provider as they are (it runs them), not run by Parley */
   public static CreateRequest parse(JsonObject body, boolean hostedTools, boolean passMcp) {
+    return parse(body, hostedTools, passMcp, Set.of());
+  }
+
+  /** @param runsHosted the hosted tools Parley runs on a backend ({@link HostedToolSpec#kind}) */
+  public static CreateRequest parse(JsonObject body, boolean hostedTools, boolean passMcp, Set<String> runsHosted) {
     RequestFields.check(body, hostedTools);
     String model = requiredString(body, "model");
     Object input = body.getValue("input");
@@ -70,7 +75,7 @@ public final class RequestParser {
     optionalBoolean(body, "parallel_tool_calls", true);
     textFormat(body);
     List<McpToolSpec> mcp = passMcp ? List.of() : Tools.mcpServers(body.getValue("tools"));
-    JsonArray tools = Tools.normalize(body.getValue("tools"), hostedTools, passMcp);
+    JsonArray tools = Tools.normalize(body.getValue("tools"), hostedTools, passMcp, runsHosted);
     if (body.getValue("tools") != null) {
       body.put("tools", tools);
     }

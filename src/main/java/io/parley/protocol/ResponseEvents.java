@@ -12,10 +12,13 @@ import java.util.List;
 final class ResponseEvents {
 
   private final JsonObject response;
+  private final OutputView view;
   private long sequence;
 
-  ResponseEvents(JsonObject response) {
+  /** @param view what of the output the client sees, in the events that carry the response */
+  ResponseEvents(JsonObject response, OutputView view) {
     this.response = response;
+    this.view = view;
   }
 
   JsonObject event(String type) {
@@ -35,10 +38,10 @@ final class ResponseEvents {
 
   JsonObject terminal() {
     String type = "incomplete".equals(response.getString("status")) ? "response.incomplete" : "response.completed";
-    return event(type).put("response", response);
+    return event(type).put("response", view.response(response));
   }
 
   JsonObject failed(ApiError error) {
-    return event("response.failed").put("response", ResponseObject.fail(response, error));
+    return event("response.failed").put("response", view.response(ResponseObject.fail(response, error)));
   }
 }

@@ -69,8 +69,12 @@ public final class ResponseObject {
     return echoed;
   }
 
-  /** Fills in the outcome: status, output, usage, and the convenience {@code output_text}. */
+  /**
+   * Fills in the outcome: status, output, usage, and the convenience {@code output_text}; answers that cite a
+   * search Parley ran get their {@code url_citation} annotations.
+   */
   public static JsonObject finish(JsonObject response, ModelOutput result, long completedAt) {
+    Citations.annotate(result.output());
     String reason = switch (String.valueOf(result.finishReason())) {
       case "length" -> "max_output_tokens";
       case "content_filter" -> "content_filter";

@@ -7,9 +7,26 @@ import io.vertx.core.json.JsonObject;
 final class ResponsesApiProtocol implements ProviderProtocol {
 
   private final boolean passMcp;
+  private final java.util.Set<String> runsHosted;
+  /** The item types of the hosted calls Parley runs, told to the provider as the function calls they were. */
+  private final java.util.Set<String> ranHere;
 
-  ResponsesApiProtocol(boolean passMcp) {
+  ResponsesApiProtocol(boolean passMcp, java.util.Set<String> runsHosted) {
     this.passMcp = passMcp;
+    this.runsHosted = java.util.Set.copyOf(runsHosted);
+    java.util.Set<String> types = new java.util.HashSet<>();
+    if (runsHosted.contains(HostedToolSpec.WEB_SEARCH)) {
+      types.add("web_search_call");
+    }
+    if (runsHosted.contains(HostedToolSpec.CODE_INTERPRETER)) {
+      types.add("code_interpreter_call");
+    }
+    this.ranHere = java.util.Set.copyOf(types);
+  }
+
+  @Override
+  public java.util.Set<String> runsHosted() {
+    return runsHosted;
   }
 
   @Override
@@ -24,28 +41,28 @@ final class ResponsesApiProtocol implements ProviderProtocol {
 
   @Override
   public Buffer body(ModelRequest request, boolean stream) {
-    return ResponsesProtocol.request(request, stream).toBuffer();
+    return ResponsesProtocol.request(request, stream, ranHere).toBuffer();
   }
 
   @Override
   public ModelOutput output(JsonObject answer, ModelRequest request) {
     ModelOutput output = ResponsesProtocol.output(answer);
-    if (request.policy().mcp().isEmpty()) {
+    if (request.policy().serverTools().isEmpty()) {
       return output;
     }
-    // Calls to the functions that stand for MCP tools become Parley's MCP items.
+    // Calls to the functions that stand for tools Parley runs become the items of those tools.
     io.vertx.core.json.JsonArray items = new io.vertx.core.json.JsonArray();
     for (Object o : output.output()) {
       JsonObject item = (JsonObject) o;
-      McpTarget target = "function_call".equals(item.getString("type")) ? request.policy().mcpTarget(item.getString("name")) : null;
-      items.add(target != null ? McpCalls.pending(target, item.getString("arguments", "")) : item);
+      ServerTool tool = "function_call".equals(item.getString("type")) ? request.policy().serverTool(item.getString("name")) : null;
+      items.add(tool != null ? tool.item(item.getString("arguments", "")) : item);
     }
     return new ModelOutput(items, output.usage(), output.finishReason());
   }
 
   @Override
   public StreamTranslation translation(JsonObject response, ModelRequest request) {
-    return new ResponsesEventRelay(response);
+    return new ResponsesEventRelay(response, OutputView.of(request.request()));
   }
 
   @Override

@@ -20,8 +20,13 @@ public final class ResponsesEventRelay implements StreamTranslation {
   private final ResponseEvents events;
 
   public ResponsesEventRelay(JsonObject response) {
+    this(response, OutputView.DEFAULT);
+  }
+
+  /** @param view what of the output the client sees in the terminal event (the provider's own events are as it sent them) */
+  public ResponsesEventRelay(JsonObject response, OutputView view) {
     this.response = response;
-    this.events = new ResponseEvents(response);
+    this.events = new ResponseEvents(response, view);
   }
 
   @Override

@@ -20,12 +20,20 @@ public final class ResponsesProtocol {
   }
 
   public static JsonObject request(ModelRequest model, boolean stream) {
+    return request(model, stream, java.util.Set.of());
+  }
+
+  /**
+   * @param ranHere the item types of hosted tool calls that Parley runs (with a backend), which the provider is
+   *                shown as the function calls they were; other hosted calls are the provider's own, sent back as they are
+   */
+  public static JsonObject request(ModelRequest model, boolean stream, java.util.Set<String> ranHere) {
     CreateRequest request = model.request();
     JsonArray input = new JsonArray();
     for (JsonArray items : model.history()) {
-      addItems(input, items);
+      addItems(input, items, ranHere);
     }
-    addItems(input, request.input());
+    addItems(input, request.input(), ranHere);
     JsonObject body = new JsonObject().put("model", request.model()).put("input", input).put("store", false);
     if (request.instructions() != null) {
       body.put("instructions", request.instructions());
@@ -47,9 +55,19 @@ public final class ResponsesProtocol {
    * Items go as stored, without Parley's item ids (the provider stores nothing, so it cannot resolve them);
    * reasoning items only when they carry {@code encrypted_content}, the one form a stateless provider takes back.
    */
-  private static void addItems(JsonArray input, JsonArray items) {
+  private static void addItems(JsonArray input, JsonArray items, java.util.Set<String> ranHere) {
     for (Object o : items) {
       JsonObject item = ((JsonObject) o).copy();
+      ServerCalls.AsFunction call = "mcp_call".equals(item.getValue("type")) || ranHere.contains(item.getValue("type"))
+          ? ServerCalls.asFunction(item) : null;
+      if (call != null) {
+        // A tool Parley ran: the provider sees the function call it made and what it returned.
+        input.add(new JsonObject().put("type", "function_call").put("call_id", call.callId())
+            .put("name", call.name()).put("arguments", call.arguments()));
+        input.add(new JsonObject().put("type", "function_call_output").put("call_id", call.callId())
+            .put("output", call.output()));
+        continue;
+      }
       if ("reasoning".equals(item.getString("type"))) {
         if (item.getValue("encrypted_content") instanceof String) {
           input.add(item);
@@ -58,14 +76,7 @@ public final class ResponsesProtocol {
       }
       switch (item.getString("type", "")) {
         case "mcp_list_tools", "mcp_approval_request", "mcp_approval_response" -> {
-          // Parley's own tool bookkeeping: the provider sees the calls it led to, below.
-        }
-        case "mcp_call" -> {
-          String name = McpNames.function(item.getString("server_label"), item.getString("name"));
-          input.add(new JsonObject().put("type", "function_call").put("call_id", item.getString("id"))
-              .put("name", name).put("arguments", item.getString("arguments")));
-          input.add(new JsonObject().put("type", "function_call_output").put("call_id", item.getString("id"))
-              .put("output", McpCalls.resultText(item)));
+          // Parley's own tool bookkeeping: the provider sees the calls it led to, as above.
         }
         default -> {
           item.remove("id");

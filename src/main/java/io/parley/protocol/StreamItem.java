@@ -66,6 +66,7 @@ abstract class StreamItem {
   static final class Message extends StreamItem {
     private final StringBuilder text = new StringBuilder();
     private final JsonArray logprobs = new JsonArray();
+    private JsonArray annotations = new JsonArray();
     private StringBuilder refusal;
 
     Message(int outputIndex, Function<String, JsonObject> events) {
@@ -93,9 +94,22 @@ abstract class StreamItem {
       out.add(partEvent("response.refusal.delta", 1).put("delta", delta));
     }
 
+    String text() {
+      return text.toString();
+    }
+
+    /** The citations found in the text once it is complete; announced as the message closes. */
+    void cite(JsonArray found) {
+      annotations = found;
+    }
+
     @Override
     JsonObject close(List<JsonObject> out, String status) {
-      JsonObject textPart = OutputItems.outputText(text.toString(), logprobs);
+      JsonObject textPart = OutputItems.outputText(text.toString(), logprobs).put("annotations", annotations);
+      for (int i = 0; i < annotations.size(); i++) {
+        out.add(partEvent("response.output_text.annotation.added", 0).put("annotation_index", i)
+            .put("annotation", annotations.getJsonObject(i).copy()));
+      }
       out.add(partEvent("response.output_text.done", 0).put("text", text.toString()).put("logprobs", logprobs));
       out.add(partEvent("response.content_part.done", 0).put("part", textPart.copy()));
       JsonArray content = new JsonArray().add(textPart);
@@ -158,65 +172,54 @@ abstract class StreamItem {
   }
 
   /**
-   * A call to an MCP tool that Parley runs: announced as an {@code mcp_call} in progress with its argument
-   * deltas; it closes still in progress (no {@code output_item.done} yet), since it is done only once run.
+   * A call to a tool Parley runs ({@link ServerTool}), announced as the item it stands for ({@code mcp_call},
+   * {@code web_search_call}, ...) with the events its tool gives for the streamed arguments. A call Parley has
+   * yet to run closes in progress, with no {@code output_item.done} (it is done once run); one that waits for
+   * the client (an approval request) closes done.
    */
-  static final class McpCall extends ToolCall {
-    private final McpTarget target;
+  static final class ServerCall extends ToolCall {
+    private final ServerTool tool;
+    private final ServerTool.StreamedArguments streamed;
 
-    McpCall(int providerIndex, McpTarget target, int outputIndex, Function<String, JsonObject> events) {
-      super(Ids.newItemId("mcp"), providerIndex, outputIndex, events);
-      this.target = target;
-    }
-
-    private JsonObject item(String arguments) {
-      return McpCalls.call(id, target.label(), target.tool(), arguments, null, null, null).put("status", "in_progress");
+    ServerCall(int providerIndex, ServerTool tool, int outputIndex, Function<String, JsonObject> events) {
+      super(Ids.newItemId(tool.idPrefix()), providerIndex, outputIndex, events);
+      this.tool = tool;
+      this.streamed = tool.streamedArguments();
     }
 
     @Override
     void open(List<JsonObject> out) {
-      out.add(itemEvent("response.output_item.added", item("")));
+      out.add(itemEvent("response.output_item.added", tool.announced(id)));
+      for (String type : tool.announcedEvents()) {
+        out.add(events.apply(type).put("item_id", id).put("output_index", outputIndex));
+      }
     }
 
     @Override
     void arguments(String delta, List<JsonObject> out) {
       arguments.append(delta);
-      out.add(events.apply("response.mcp_call_arguments.delta").put("item_id", id)
-          .put("output_index", outputIndex).put("delta", delta));
+      streamed.delta(delta).forEach(event -> out.add(numbered(event)));
     }
 
     @Override
     JsonObject close(List<JsonObject> out, String status) {
-      out.add(events.apply("response.mcp_call_arguments.done").put("item_id", id)
-          .put("output_index", outputIndex).put("arguments", arguments.toString()));
-      return item(arguments.toString());
-    }
-  }
-
-  /** A call to an MCP tool that needs the client's approval: an {@code mcp_approval_request}, done once its arguments are. */
-  static final class ApprovalRequest extends ToolCall {
-    private final McpTarget target;
-
-    ApprovalRequest(int providerIndex, McpTarget target, int outputIndex, Function<String, JsonObject> events) {
-      super(Ids.newItemId("mcpr"), providerIndex, outputIndex, events);
-      this.target = target;
-    }
-
-    @Override
-    void open(List<JsonObject> out) {
-      out.add(itemEvent("response.output_item.added", McpCalls.approvalRequest(id, target.label(), target.tool(), "")));
-    }
-
-    @Override
-    void arguments(String delta, List<JsonObject> out) {
-      arguments.append(delta);
-    }
-
-    @Override
-    JsonObject close(List<JsonObject> out, String status) {
-      JsonObject item = McpCalls.approvalRequest(id, target.label(), target.tool(), arguments.toString());
-      out.add(itemEvent("response.output_item.done", item.copy()));
+      String all = arguments.toString();
+      streamed.done(all).forEach(event -> out.add(numbered(event)));
+      JsonObject item = tool.item(id, all);
+      if (!ServerCalls.isPending(item)) {
+        out.add(itemEvent("response.output_item.done", item.copy()));
+      }
       return item;
+    }
+
+    private JsonObject numbered(JsonObject event) {
+      JsonObject numbered = events.apply(event.getString("type")).put("item_id", id).put("output_index", outputIndex);
+      event.forEach(field -> {
+        if (!field.getKey().equals("type")) {
+          numbered.put(field.getKey(), field.getValue());
+        }
+      });
+      return numbered;
     }
   }
 }

@@ -6,6 +6,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -22,6 +23,7 @@ public final class StreamTranslator implements StreamTranslation {
   private final Set<Integer> droppedCalls = new HashSet<>();
   private StreamItem open;
   private final ResponseEvents events;
+  private final OutputView view;
   private int calls;
   private boolean cut;
   private String finishReason;
@@ -30,9 +32,15 @@ public final class StreamTranslator implements StreamTranslation {
 
   /** @param response the in-progress response object from {@link ResponseObject#inProgress} */
   public StreamTranslator(JsonObject response, OutputPolicy policy) {
+    this(response, policy, OutputView.DEFAULT);
+  }
+
+  /** @param view what of the output the client sees (the {@code include} of the request) */
+  public StreamTranslator(JsonObject response, OutputPolicy policy, OutputView view) {
     this.response = response;
     this.policy = policy;
-    this.events = new ResponseEvents(response);
+    this.view = view;
+    this.events = new ResponseEvents(response, view);
   }
 
   @Override
@@ -103,10 +111,9 @@ public final class StreamTranslator implements StreamTranslation {
         return;
       }
       calls++;
-      McpTarget target = policy.mcpTarget(name);
-      if (target != null) {
-        call = openItem(target.approval() ? new StreamItem.ApprovalRequest(index, target, nextIndex(), this::event)
-            : new StreamItem.McpCall(index, target, nextIndex(), this::event), out);
+      ServerTool tool = policy.serverTool(name);
+      if (tool != null) {
+        call = openItem(new StreamItem.ServerCall(index, tool, nextIndex(), this::event), out);
       } else {
         String callId = fragment.getValue("id") instanceof String id && !id.isEmpty() ? id : Ids.newItemId("call");
         call = openItem(new StreamItem.Call(index, callId, name, nextIndex(), this::event), out);
@@ -130,6 +137,12 @@ public final class StreamTranslator implements StreamTranslation {
   }
 
   private void closeOpen(List<JsonObject> out) {
+    if (open instanceof StreamItem.Message message) {
+      Map<Integer, WebSearchCalls.Result> sources = Citations.sources(output);
+      if (!sources.isEmpty()) {
+        message.cite(Citations.find(message.text(), sources));
+      }
+    }
     if (open != null) {
       output.add(open.close(out, ChatCompletionMapper.status(finishReason)));
       open = null;
@@ -179,7 +192,7 @@ public final class StreamTranslator implements StreamTranslation {
     List<JsonObject> out = new ArrayList<>(2 + progress.size());
     int index = output.size();
     output.add(item);
-    out.add(events.event("response.output_item.added").put("output_index", index).put("item", item.copy()));
+    out.add(events.event("response.output_item.added").put("output_index", index).put("item", shown(item)));
     for (String type : progress) {
       out.add(events.event(type).put("item_id", item.getString("id")).put("output_index", index));
     }
@@ -199,8 +212,14 @@ public final class StreamTranslator implements StreamTranslation {
     if (progressType != null) {
       out.add(events.event(progressType).put("item_id", item.getString("id")).put("output_index", index));
     }
-    out.add(events.event("response.output_item.done").put("output_index", index).put("item", item.copy()));
+    out.add(events.event("response.output_item.done").put("output_index", index).put("item", shown(item)));
     return out;
+  }
+
+  /** A copy of the item as the client sees it. */
+  private JsonObject shown(JsonObject item) {
+    JsonObject shown = view.item(item);
+    return shown == item ? item.copy() : shown;
   }
 
   private int indexOf(JsonObject item) {

@@ -19,8 +19,14 @@ public final class Tools {
   private Tools() {
   }
 
-  /** Validates {@code tools} and returns them normalized for echoing ({@code description}, {@code parameters}, {@code strict} present). */
-  static JsonArray normalize(Object value, boolean hostedTools, boolean passMcp) {
+  /**
+   * Validates {@code tools} and returns them normalized for echoing ({@code description}, {@code parameters},
+   * {@code strict} present).
+   *
+   * @param hostedTools whether the provider takes hosted tools itself
+   * @param runsHosted  the hosted tools Parley runs on a backend ({@link HostedToolSpec#kind}), whatever the provider
+   */
+  static JsonArray normalize(Object value, boolean hostedTools, boolean passMcp, Set<String> runsHosted) {
     if (value == null) {
       return new JsonArray();
     }
@@ -28,6 +34,7 @@ public final class Tools {
       throw ApiError.invalidType("tools", "an array", value);
     }
     JsonArray tools = new JsonArray();
+    Set<String> hostedSeen = new HashSet<>();
     for (int i = 0; i < list.size(); i++) {
       String param = "tools[" + i + "]";
       if (!(list.getValue(i) instanceof JsonObject tool)) {
@@ -39,9 +46,21 @@ public final class Tools {
         tools.add(McpToolSpec.parse(tool, param).echo(tool));
         continue;
       }
+      String hosted = HostedToolSpec.kind(type);
+      if (hosted != null && runsHosted.contains(hosted)) {
+        if (!hostedSeen.add(hosted)) {
+          throw ApiError.invalidValue(param + ".type", "Invalid '" + param + ".type': the request has two "
+              + hosted + " tools; give it once.");
+        }
+        tools.add(HostedToolSpec.parse(tool, param));
+        continue;
+      }
       if (!type.equals("function") && hostedTools) {
         tools.add(tool);
         continue;
+      }
+      if (hosted != null) {
+        throw HostedToolSpec.noBackend(hosted, type, param);
       }
       if (!type.equals("function")) {
         throw ApiError.invalidValue(param + ".type", "Invalid value for '" + param + ".type': tool type '" + type

@@ -3,22 +3,14 @@ package io.parley.turn;
 import io.parley.mcp.McpClient;
 import io.parley.mcp.McpException;
 import io.parley.mcp.McpResult;
-import io.parley.protocol.McpCalls;
 import io.parley.upstream.Cancellation;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
-import java.util.ArrayDeque;
-import java.util.List;
-import java.util.Queue;
-import java.util.function.Consumer;
-
 /**
- * Runs the MCP calls of one round: at most {@code parallelCalls} at once, each with its timeout and the
- * turn's cancel handle. A call never fails the turn: what went wrong goes into its {@code mcp_call} item's
- * {@code error} (shaped as OpenAI types it), and the model is told.
+ * Runs one MCP call, with its timeout and the turn's cancel handle. A call never fails the turn: what went wrong
+ * goes into its {@code mcp_call} item's {@code error} (shaped as OpenAI types it), and the model is told.
  */
 final class McpCalling {
 
@@ -30,45 +22,8 @@ final class McpCalling {
     this.settings = settings;
   }
 
-  McpSettings settings() {
-    return settings;
-  }
-
-  /**
-   * @param started  told as each call starts
-   * @param finished told each finished item (same id as its pending one), in the order they finish
-   */
-  Future<Void> run(McpToolset tools, List<JsonObject> pending, Cancellation cancel, Consumer<JsonObject> started,
-      Consumer<JsonObject> finished) {
-    Queue<JsonObject> queue = new ArrayDeque<>(pending);
-    Promise<Void> all = Promise.promise();
-    int[] running = {0};
-    Runnable[] next = new Runnable[1];
-    next[0] = () -> {
-      while (running[0] < settings.parallelCalls() && !queue.isEmpty()) {
-        JsonObject call = queue.poll();
-        running[0]++;
-        started.accept(call);
-        call(tools, call, cancel).onComplete(ar -> {
-          running[0]--;
-          finished.accept(ar.result());
-          if (queue.isEmpty() && running[0] == 0) {
-            all.tryComplete();
-          } else {
-            next[0].run();
-          }
-        });
-      }
-    };
-    if (queue.isEmpty()) {
-      return Future.succeededFuture();
-    }
-    next[0].run();
-    return all.future();
-  }
-
   /** One call; always succeeds, with the finished item. */
-  private Future<JsonObject> call(McpToolset tools, JsonObject pending, Cancellation cancel) {
+  Future<JsonObject> call(McpToolset tools, JsonObject pending, Cancellation cancel) {
     String label = pending.getString("server_label");
     String name = pending.getString("name");
     String arguments = pending.getString("arguments", "");
@@ -115,10 +70,5 @@ final class McpCalling {
     }
     String message = err instanceof McpException mcp ? mcp.getMessage() : "The MCP call failed.";
     return new JsonObject().put("type", "mcp_protocol_error").put("code", -32603).put("message", message);
-  }
-
-  /** Whether an output item is a call still to run. */
-  static boolean pending(JsonObject item) {
-    return McpCalls.isPending(item);
   }
 }

@@ -28,10 +28,12 @@ final class McpListing {
 
   private final McpClient client;
   private final McpServers registry;
+  private final McpCalling calling;
 
-  McpListing(McpClient client, McpServers registry) {
+  McpListing(McpClient client, McpServers registry, McpCalling calling) {
     this.client = client;
     this.registry = registry;
+    this.calling = calling;
   }
 
   Future<McpToolset> toolset(Turn turn) {
@@ -69,7 +71,7 @@ final class McpListing {
           listings.add(one.listing());
         }
       }
-      return new McpToolset(List.copyOf(servers), List.copyOf(listings), List.of());
+      return new McpToolset(List.copyOf(servers), List.copyOf(listings), List.of(), calling);
     });
   }
 

@@ -1,6 +1,6 @@
 package io.parley.turn;
 
-import io.parley.protocol.McpCalls;
+import io.parley.protocol.ServerCalls;
 import io.parley.protocol.ModelRequest;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -9,27 +9,27 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The rounds of one turn whose tools Parley runs: after each provider call, the MCP calls it made are run
+ * The rounds of one turn whose tools Parley runs: after each provider call, the calls it made to them are run
  * and the model is called again with the turn's input and its output so far, until it answers without
  * such calls, calls a client function or needs an approval (the client's move), or the turn's budget of
  * {@code max_tool_calls}, rounds or time runs out (then the response is {@code incomplete}).
  */
 final class ToolLoop {
 
-  private final McpToolset tools;
+  private final TurnTools tools;
   private final ModelRequest first;
   private final McpSettings settings;
   private final long deadlineNanos;
   private int rounds = 1;
 
-  ToolLoop(McpToolset tools, ModelRequest first, McpSettings settings) {
+  ToolLoop(TurnTools tools, ModelRequest first, McpSettings settings) {
     this.tools = tools;
     this.first = first;
     this.settings = settings;
     this.deadlineNanos = System.nanoTime() + settings.turnTimeout().toNanos();
   }
 
-  McpToolset tools() {
+  TurnTools tools() {
     return tools;
   }
 
@@ -39,13 +39,13 @@ final class ToolLoop {
 
   /** The items the turn's output starts with: the listings made now, then the calls carried from approvals. */
   List<JsonObject> opening() {
-    List<JsonObject> items = new ArrayList<>(tools.listings());
-    items.addAll(tools.carried());
+    List<JsonObject> items = new ArrayList<>(tools.mcp().listings());
+    items.addAll(tools.mcp().carried());
     return items;
   }
 
   static List<JsonObject> pending(List<JsonObject> items) {
-    return items.stream().filter(McpCalls::isPending).toList();
+    return items.stream().filter(ServerCalls::isPending).toList();
   }
 
   /** Whether the client moves next: the round called one of its functions, or asked for an approval. */
@@ -57,7 +57,7 @@ final class ToolLoop {
   /** Tool calls the model made in a round (each counts against {@code max_tool_calls}). */
   static int calls(List<JsonObject> roundItems) {
     return (int) roundItems.stream().map(item -> item.getString("type"))
-        .filter(type -> "function_call".equals(type) || "mcp_call".equals(type) || "mcp_approval_request".equals(type))
+        .filter(type -> "function_call".equals(type) || "mcp_approval_request".equals(type) || ServerCalls.isCall(type))
         .count();
   }
 

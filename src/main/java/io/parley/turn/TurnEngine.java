@@ -3,6 +3,7 @@ package io.parley.turn;
 import io.parley.background.RunLog;
 import io.parley.cache.Chain;
 import io.parley.cache.ContextCache;
+import io.parley.hosted.HostedBackends;
 import io.parley.mcp.McpClient;
 import io.parley.metrics.Metrics;
 import io.parley.protocol.ApiError;
@@ -21,6 +22,7 @@ import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.function.BiConsumer;
 
@@ -39,7 +41,8 @@ public final class TurnEngine {
 
   /** What a run uses, owned by the engine. {@code inFlight} is this event loop's running turns. */
   record Parts(Vertx vertx, Upstream upstream, ProviderProtocol protocol, TurnCommit commit, StreamSlots slots,
-      RunLog runs, Duration lease, Metrics metrics, Set<TurnRun> inFlight, McpListing mcp, McpCalling calls) {
+      RunLog runs, Duration lease, Metrics metrics, Set<TurnRun> inFlight, McpListing mcp, HostedTools hosted,
+      ToolCalling calls) {
   }
 
   private final Parts parts;
@@ -55,12 +58,13 @@ public final class TurnEngine {
    * @param cache      the context cache, shared by every event loop; only the engine reads and fills it
    * @param tokenMeter told each finished response's total tokens, per tenant (for token rate limits)
    * @param storeRetryBudget how long a finished turn's write is retried while the store is unavailable
+   * @param hosted     the backends of hosted tools ({@code web_search}, {@code code_interpreter}), shared by every event loop
    */
   public TurnEngine(Vertx vertx, ResponseStore store, RecentResponses recent, ConversationStore conversations, RunLog runs,
       ContextCache cache,
       ContextWindows windows, Upstream upstream, ProviderProtocol protocol, StreamSlots slots, Metrics metrics,
       BiConsumer<String, Long> tokenMeter, Duration lease, McpClient mcpClient, McpSettings mcp, Duration storeRetryBudget,
-      CompactionSeal seal, Prompts prompts) {
+      CompactionSeal seal, Prompts prompts, HostedBackends hosted) {
     this.prompts = prompts;
     this.store = store;
     this.references = new ItemReferences(store, seal);
@@ -69,7 +73,8 @@ public final class TurnEngine {
     this.fit = new ContextFit(windows, vertx, history);
     TurnCommit commit = new TurnCommit(store, recent, conversations, windows, vertx, history, tokenMeter, storeRetryBudget);
     this.parts = new Parts(vertx, upstream, protocol, commit, slots, runs, lease, metrics, new LinkedHashSet<>(),
-        new McpListing(mcpClient, mcp.servers()), new McpCalling(mcpClient, mcp));
+        new McpListing(mcpClient, mcp.servers(), new McpCalling(mcpClient, mcp)), new HostedTools(hosted),
+        new ToolCalling(mcp));
   }
 
   public ProviderProtocol protocol() {
@@ -106,21 +111,39 @@ public final class TurnEngine {
         .compose(this::withTools);
   }
 
-  /** The tool history is checked first (a 400 comes before any MCP server is asked anything). */
+  /**
+   * The tools Parley runs in the turn: its hosted tools on their backends, and its MCP servers' tools (listed
+   * now, or found in the chain). The tool history is checked first (a 400 comes before any MCP server is asked
+   * anything).
+   */
   private Future<Prepared> withTools(Turn turn) {
     Prepared plain = checked(turn);
-    if (turn.request().mcp().isEmpty()) {
+    List<ServerSideTools> hosted;
+    try {
+      hosted = parts.hosted().forTurn(turn);
+    } catch (ApiError e) {
+      return Future.failedFuture(e);
+    }
+    if (turn.request().mcp().isEmpty() && hosted.isEmpty()) {
       return Future.succeededFuture(plain);
     }
     if ((turn.request().stream() || turn.request().background()) && !parts.protocol().streamsToolRounds()) {
-      return Future.failedFuture(ApiError.invalidValue("tools", "MCP tools cannot be streamed with this provider's"
-          + " protocol (Responses API upstream): send the request without 'stream' and 'background'."));
+      return Future.failedFuture(ApiError.invalidValue("tools", "Tools that Parley runs (MCP tools, hosted tools on"
+          + " a backend) cannot be streamed with this provider's protocol (Responses API upstream): send the request"
+          + " without 'stream' and 'background'."));
+    }
+    if (turn.request().mcp().isEmpty()) {
+      return Future.succeededFuture(withTools(turn, plain, new TurnTools(McpToolset.NONE, hosted)));
     }
     // The chain's turns hold its listings and approval requests; a chain held only as its prefix (and not in
     // the store, as a WebSocket's store:false one) lists its servers again.
     return history.withTurns(turn).otherwise(turn).compose(loaded -> parts.mcp().toolset(loaded)
-        .map(tools -> tools.carrying(McpApprovals.carried(loaded, tools)))
-        .map(tools -> new Prepared(loaded, plain.model().withTools(tools.functions(), tools.targets()), tools)));
+        .map(mcp -> mcp.carrying(McpApprovals.carried(loaded, mcp)))
+        .map(mcp -> withTools(loaded, plain, new TurnTools(mcp, hosted))));
+  }
+
+  private static Prepared withTools(Turn turn, Prepared plain, TurnTools tools) {
+    return new Prepared(turn, plain.model().withTools(tools.replaced(), tools.functions(), tools.targets()), tools);
   }
 
   /** As {@link #prepare}, with the history's items loaded even when the cache holds the chain (compaction reads them). */
@@ -160,7 +183,7 @@ public final class TurnEngine {
   }
 
   private static Prepared checked(Turn turn) {
-    return new Prepared(turn, turn.modelRequest(), McpToolset.NONE);
+    return new Prepared(turn, turn.modelRequest(), TurnTools.NONE);
   }
 
   /** Starts the turn: what it takes is taken now (a 429 for a stream over the tenant's cap fails {@link TurnRun#opened()}). */

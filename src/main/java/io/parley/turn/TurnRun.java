@@ -4,7 +4,9 @@ import io.parley.cache.Chain;
 import io.parley.protocol.ApiError;
 import io.parley.protocol.ModelOutput;
 import io.parley.protocol.ModelRequest;
+import io.parley.protocol.OutputView;
 import io.parley.protocol.ResponseObject;
+import io.parley.protocol.ServerCalls;
 import io.parley.protocol.StreamTranslation;
 import io.parley.protocol.Usage;
 import io.vertx.core.json.JsonArray;
@@ -262,7 +264,7 @@ public final class TurnRun {
         settle(Ending.FAILED, null, ar.cause());
         return;
       }
-      events.push(List.of(ResponseObject.terminalEvent(response, 0)));
+      events.push(List.of(ResponseObject.terminalEvent(OutputView.of(turn.request()).response(response), 0)));
       settle(Ending.FINISHED, ar.result(), null);
     });
   }
@@ -281,8 +283,8 @@ public final class TurnRun {
       JsonObject item = (JsonObject) o;
       boolean listing = "mcp_list_tools".equals(item.getString("type"));
       events.push(translation.added(listing ? item.copy().put("tools", new JsonArray()) : inProgress(item),
-          List.of(listing ? "response.mcp_list_tools.in_progress" : "response.mcp_call.in_progress")));
-      events.push(translation.done(item, listing ? "response.mcp_list_tools.completed" : callEnd(item)));
+          List.of(listing ? "response.mcp_list_tools.in_progress" : ServerCalls.runningEvent(item))));
+      events.push(translation.done(item, listing ? "response.mcp_list_tools.completed" : ServerCalls.endedEvent(item)));
     }
     attach(stream.value());
   }
@@ -332,8 +334,8 @@ public final class TurnRun {
       List<JsonObject> items = ToolLoop.list(translation.output(), roundStart);
       List<JsonObject> pending = ToolLoop.pending(items);
       if (!pending.isEmpty()) {
-        runCalls(pending, item -> events.push(translation.progress(item, "response.mcp_call.in_progress")),
-            finished -> events.push(translation.done(finished, callEnd(finished)))).onSuccess(v -> {
+        runCalls(pending, item -> events.push(translation.progress(item, ServerCalls.runningEvent(item))),
+            finished -> events.push(translation.done(finished, ServerCalls.endedEvent(finished)))).onSuccess(v -> {
               if (ToolLoop.clientsMove(items) || translation.cut()) {
                 finishStream();
               } else if (!loop.withinBudget()) {
@@ -376,7 +378,7 @@ public final class TurnRun {
     });
   }
 
-  /** Runs MCP calls with the turn's cancel handle; a cancelled or failed turn stops here. */
+  /** Runs the calls to tools Parley runs, with the turn's cancel handle; a cancelled or failed turn stops here. */
   private Future<Void> runCalls(List<JsonObject> pending, java.util.function.Consumer<JsonObject> started,
       java.util.function.Consumer<JsonObject> finished) {
     if (pending.isEmpty()) {
@@ -391,10 +393,6 @@ public final class TurnRun {
 
   private static JsonObject inProgress(JsonObject item) {
     return item.copy().put("output", null).put("error", null).put("status", "in_progress");
-  }
-
-  private static String callEnd(JsonObject item) {
-    return "failed".equals(item.getString("status")) ? "response.mcp_call.failed" : "response.mcp_call.completed";
   }
 
   private static void replace(JsonArray items, JsonObject item) {

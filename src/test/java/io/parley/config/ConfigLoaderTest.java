@@ -173,4 +173,35 @@ class ConfigLoaderTest {
         "{\"vault\":{\"url\":\"https://vault.example/mcp\",\"headers\":{\"Authorization\":\"env:UNSET_X\"}}}")))
         .hasMessageContaining("UNSET_X");
   }
+
+  @Test
+  void hostedToolBackendsAreASearxngUrlOrAToolOfARegisteredMcpServer() {
+    String servers = "{\"sandbox\":{\"url\":\"http://sandbox:9000/mcp\",\"headers\":{\"Authorization\":\"env:TOKEN\"}}}";
+    ParleyConfig config = ConfigLoader.fromMap(Map.of("PARLEY_WEB_SEARCH_BACKEND", "searxng:http://searxng:8080/",
+        "PARLEY_CODE_INTERPRETER_BACKEND", "mcp:sandbox/run_python", "PARLEY_MCP_SERVERS", servers,
+        "TOKEN", "Bearer s3cret", "PARLEY_WEB_SEARCH_RESULTS", "high=20"));
+    assertThat(config.hosted().webSearch()).isEqualTo(new HostedToolsConfig.Searxng("http://searxng:8080"));
+    assertThat(config.hosted().codeInterpreter().tool()).isEqualTo("run_python");
+    assertThat(config.hosted().codeInterpreter().server().url()).isEqualTo("http://sandbox:9000/mcp");
+    assertThat(config.hosted().codeInterpreter().toString()).doesNotContain("s3cret");
+    assertThat(config.hosted().webSearchResults()).isEqualTo(new HostedToolsConfig.ResultCounts(3, 5, 20));
+
+    ParleyConfig byMcp = ConfigLoader.fromMap(Map.of("PARLEY_WEB_SEARCH_BACKEND", "mcp:sandbox/search",
+        "PARLEY_MCP_SERVERS", servers, "TOKEN", "t"));
+    assertThat(byMcp.hosted().webSearch()).isInstanceOf(HostedToolsConfig.McpTool.class);
+    assertThat(ConfigLoader.fromMap(Map.of()).hosted()).isEqualTo(HostedToolsConfig.NONE);
+
+    assertThatThrownBy(() -> ConfigLoader.fromMap(Map.of("PARLEY_CODE_INTERPRETER_BACKEND", "mcp:nowhere/run")))
+        .hasMessageContaining("PARLEY_CODE_INTERPRETER_BACKEND").hasMessageContaining("mcp_servers");
+    assertThatThrownBy(() -> ConfigLoader.fromMap(Map.of("PARLEY_CODE_INTERPRETER_BACKEND", "searxng:http://s")))
+        .hasMessageContaining("PARLEY_CODE_INTERPRETER_BACKEND");
+    assertThatThrownBy(() -> ConfigLoader.fromMap(Map.of("PARLEY_WEB_SEARCH_BACKEND", "google")))
+        .hasMessageContaining("PARLEY_WEB_SEARCH_BACKEND");
+    assertThatThrownBy(() -> ConfigLoader.fromMap(Map.of("PARLEY_WEB_SEARCH_BACKEND", "searxng:ftp://s")))
+        .hasMessageContaining("PARLEY_WEB_SEARCH_BACKEND");
+    assertThatThrownBy(() -> ConfigLoader.fromMap(Map.of("PARLEY_WEB_SEARCH_RESULTS", "huge=3")))
+        .hasMessageContaining("PARLEY_WEB_SEARCH_RESULTS");
+    assertThatThrownBy(() -> ConfigLoader.fromMap(Map.of("PARLEY_WEB_SEARCH_RESULTS", "low=0")))
+        .hasMessageContaining("PARLEY_WEB_SEARCH_RESULTS");
+  }
 }

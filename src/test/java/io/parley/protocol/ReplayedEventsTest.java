@@ -42,10 +42,10 @@ class ReplayedEventsTest {
 
   @Test
   void anIncompleteResponseEndsWithResponseIncompleteAndOtherItemsAreAnnouncedThenDone() {
-    JsonObject hosted = new JsonObject().put("type", "web_search_call").put("id", "ws_1").put("status", "completed");
+    JsonObject approval = McpCalls.approvalRequest("mcpr_1", "vault", "lookup", "{}");
     JsonObject response = new JsonObject().put("id", "resp_1").put("object", "response").put("status", "incomplete")
         .put("incomplete_details", new JsonObject().put("reason", "max_output_tokens"))
-        .put("output", new JsonArray().add(hosted)).put("output_text", "");
+        .put("output", new JsonArray().add(approval)).put("output_text", "");
 
     List<JsonObject> events = ReplayedEvents.of(response);
 
@@ -53,8 +53,28 @@ class ReplayedEventsTest {
         "response.in_progress", "response.output_item.added", "response.output_item.done", "response.incomplete");
     assertThat(events.get(0).getJsonObject("response").getString("status")).isEqualTo("in_progress");
     assertThat(events.get(0).getJsonObject("response").containsKey("output_text")).isFalse();
+    assertThat(events.get(3).getJsonObject("item")).isEqualTo(approval);
+  }
+
+  @Test
+  void aHostedCallIsReplayedWithItsOwnEventsAndOnlyWhatIncludeAsksFor() {
+    JsonObject pending = WebSearchCalls.TOOL.item("{\"query\":\"q\"}");
+    JsonObject search = WebSearchCalls.completed(pending,
+        List.of(new WebSearchCalls.Result(1, "https://a.example/", "A", "about a")));
+    JsonObject response = new JsonObject().put("id", "resp_1").put("object", "response").put("status", "completed")
+        .put("output", new JsonArray().add(search)).put("output_text", "");
+
+    List<JsonObject> events = ReplayedEvents.of(response, OutputView.DEFAULT);
+
+    assertThat(events).extracting(e -> e.getString("type")).containsExactly("response.created",
+        "response.in_progress", "response.output_item.added", "response.web_search_call.in_progress",
+        "response.web_search_call.searching", "response.web_search_call.completed", "response.output_item.done",
+        "response.completed");
     assertThat(events.get(2).getJsonObject("item").getString("status")).isEqualTo("in_progress");
-    assertThat(events.get(3).getJsonObject("item")).isEqualTo(hosted);
+    assertThat(events.get(6).getJsonObject("item").containsKey("results")).isFalse();
+    assertThat(events.get(7).encode()).doesNotContain("about a").doesNotContain("sources");
+    assertThat(ReplayedEvents.of(response, OutputView.of(List.of("web_search_call.action.sources"))).get(6)
+        .getJsonObject("item").getJsonObject("action").getJsonArray("sources")).hasSize(1);
   }
 
   /** A live message keeps its text part open while a refusal part streams; a replay closes each part in turn. */

@@ -53,7 +53,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A real MCP server for tests: the official MCP Java SDK's server on its servlet transports (Streamable HTTP, or
  * the legacy HTTP+SSE one) in an embedded Tomcat on a random loopback port. Tools: {@code lookup_secret {key}},
  * {@code add {a,b}}, {@code fail} (a tool error), {@code slow {ms}} (sleeps on the server, stops early when the
- * client's {@code notifications/cancelled} arrives) and {@code big {bytes}} (a large text). A filter in front of
+ * client's {@code notifications/cancelled} arrives), {@code big {bytes}} (a large text), {@code test_sandbox_run
+ * {code}} (a stand-in for a code sandbox, see {@link TestSandbox}) and {@code test_search {query}} (fixed results
+ * as JSON text, a stand-in for a search tool). A filter in front of
  * the SDK counts the JSON-RPC methods it receives, records every request's headers, and can require a bearer
  * token (401 otherwise).
  */
@@ -142,7 +144,15 @@ public final class McpTestServer implements AutoCloseable {
             args -> CallToolResult.builder().addTextContent("the tool failed on purpose").isError(true).build()),
         tool("slow", "Sleeps for ms milliseconds", Map.of("ms", "number"), this::slow),
         tool("big", "Answers a text of the given size", Map.of("bytes", "number"),
-            args -> text("x".repeat(((Number) args.get("bytes")).intValue())))));
+            args -> text("x".repeat(((Number) args.get("bytes")).intValue()))),
+        tool("test_sandbox_run", "A test stand-in for a code sandbox, not an interpreter: prints the value of each"
+            + " print(<integer arithmetic>) line", Map.of("code", "string"), args -> TestSandbox.run(String.valueOf(args.get("code")))),
+        tool("test_search", "A test stand-in for a search tool: two fixed results for any query, as JSON",
+            Map.of("query", "string"), args -> text(new io.vertx.core.json.JsonArray()
+                .add(new JsonObject().put("url", "https://docs.example/one").put("title", "One: " + args.get("query"))
+                    .put("snippet", "The first result."))
+                .add(new JsonObject().put("link", "https://docs.example/two").put("title", "Two")
+                    .put("description", "The second result.")).encode()))));
     for (int i = 0; i < extraTools; i++) {
       String name = "tool_" + i;
       tools.add(tool(name, "Extra tool " + i, Map.of(), args -> text(name)));

@@ -25,12 +25,12 @@ import java.util.regex.Pattern;
 
 /**
  * The Open Responses OpenAPI document ({@code src/test/resources/spec}, Apache-2.0) as JSON Schema 2020-12
- * validators. Each schema is loaded by its location inside the whole document, so the document's
- * {@code #/components/schemas/...} references resolve.
+ * validators; {@link #openAi()} does the same for OpenAI's own description of the Responses API, for what Open
+ * Responses does not describe (hosted tool calls and their events). Each schema is loaded by its location inside
+ * the whole document, so the document's {@code #/components/schemas/...} references resolve.
  */
 public final class OpenResponsesSchemas {
 
-  private static final String DOCUMENT = "classpath:spec/openresponses-openapi.json";
   private static final int SNIPPET = 400;
   /** A combinator branch in an evaluation path; group 1 is its index. */
   private static final Pattern BRANCH = Pattern.compile("\\.(?:oneOf|anyOf)(\\[\\d+\\])");
@@ -50,15 +50,28 @@ public final class OpenResponsesSchemas {
   private final Map<String, JsonSchema> schemas = new ConcurrentHashMap<>();
   private final Map<String, String> eventSchemas = new HashMap<>();
   private final ObjectMapper mapper = new ObjectMapper();
+  private final String document;
+  private final Map<String, String> renamed;
 
   public OpenResponsesSchemas() {
-    try (InputStream in = OpenResponsesSchemas.class.getResourceAsStream("/spec/openresponses-openapi.json")) {
+    this("spec/openresponses-openapi.json", "StreamingEvent", OPENAI_NAMES);
+  }
+
+  /** OpenAI's OpenAPI description of the Responses API (its stream events are the {@code Response*Event} schemas). */
+  public static OpenResponsesSchemas openAi() {
+    return new OpenResponsesSchemas("spec/openai-responses-openapi.json", "Event", Map.of());
+  }
+
+  private OpenResponsesSchemas(String resource, String eventSuffix, Map<String, String> renamed) {
+    this.document = "classpath:" + resource;
+    this.renamed = renamed;
+    try (InputStream in = OpenResponsesSchemas.class.getResourceAsStream("/" + resource)) {
       if (in == null) {
-        throw new IllegalStateException("spec/openresponses-openapi.json is not on the test classpath");
+        throw new IllegalStateException(resource + " is not on the test classpath");
       }
       mapper.readTree(in).path("components").path("schemas").properties().forEach(entry -> {
         JsonNode type = entry.getValue().path("properties").path("type").path("enum").path(0);
-        if (entry.getKey().endsWith("StreamingEvent") && type.isTextual()) {
+        if (entry.getKey().endsWith(eventSuffix) && type.isTextual()) {
           eventSchemas.put(type.asText(), entry.getKey());
         }
       });
@@ -69,7 +82,7 @@ public final class OpenResponsesSchemas {
 
   /** The schema name for a stream event type, following {@link #OPENAI_NAMES}; {@code null} if there is none. */
   public String eventSchema(String type) {
-    return eventSchemas.get(OPENAI_NAMES.getOrDefault(type, type));
+    return eventSchemas.get(renamed.getOrDefault(type, type));
   }
 
   /**
@@ -78,8 +91,8 @@ public final class OpenResponsesSchemas {
    */
   public List<String> eventViolations(JsonObject event, String where) {
     String type = event.getString("type");
-    String renamed = OPENAI_NAMES.get(type);
-    return violations(eventSchema(type), renamed == null ? event : event.copy().put("type", renamed), where);
+    String name = renamed.get(type);
+    return violations(eventSchema(type), name == null ? event : event.copy().put("type", name), where);
   }
 
   /**
@@ -90,7 +103,7 @@ public final class OpenResponsesSchemas {
    */
   public List<String> violations(String schemaName, JsonObject json, String where) {
     JsonSchema schema = schemas.computeIfAbsent(schemaName,
-        name -> factory.getSchema(SchemaLocation.of(DOCUMENT + "#/components/schemas/" + name)));
+        name -> factory.getSchema(SchemaLocation.of(document + "#/components/schemas/" + name)));
     JsonNode instance;
     try {
       instance = mapper.readTree(json.encode());
