@@ -36,7 +36,8 @@ public final class ConfigLoader {
       "upstream_max_load_factor", "upstream_health_interval", "mock_replicas",
       "context_windows", "default_context_window", "context_cache_bytes", "mcp_allow_private_networks", "mcp_servers",
       "mcp_allowed_urls", "mcp_call_timeout", "mcp_max_rounds", "mcp_turn_timeout", "mcp_parallel_calls",
-      "mcp_passthrough", "redis_timeout", "store_retry_budget", "upstream_retry_budget");
+      "mcp_passthrough", "redis_timeout", "store_retry_budget", "upstream_retry_budget",
+      "files_dir", "files_max_bytes", "files_ttl", "file_inputs");
   private static final String DEFAULT_PATH = "conf/parley.json";
 
   private final JsonObject file;
@@ -115,7 +116,39 @@ public final class ConfigLoader {
         mcp(),
         new Resilience(duration("redis_timeout", Resilience.DEFAULT.redisTimeout()),
             duration("store_retry_budget", Resilience.DEFAULT.storeRetryBudget(), true),
-            duration("upstream_retry_budget", Resilience.DEFAULT.upstreamRetryBudget(), true)));
+            duration("upstream_retry_budget", Resilience.DEFAULT.upstreamRetryBudget(), true)),
+        files());
+  }
+
+  private FilesConfig files() {
+    String dir = string("files_dir", null);
+    return new FilesConfig(dir == null || dir.isBlank() ? null : dir,
+        longValue("files_max_bytes", 100L * 1024 * 1024, 1, Long.MAX_VALUE), duration("files_ttl", Duration.ofDays(30)),
+        fileInputModes());
+  }
+
+  /** {@code native}, {@code text}, or a comma-separated list of {@code model=native|text} with an optional bare default. */
+  private FileInputModes fileInputModes() {
+    String listed = string("file_inputs", "native");
+    boolean textByDefault = false;
+    Map<String, Boolean> byModel = new java.util.HashMap<>();
+    for (String entry : listed.split(",")) {
+      String e = entry.trim();
+      if (e.isEmpty()) {
+        continue;
+      }
+      int eq = e.lastIndexOf('=');
+      String mode = (eq < 0 ? e : e.substring(eq + 1)).trim().toLowerCase(Locale.ROOT);
+      if (!mode.equals("native") && !mode.equals("text") || eq == 0) {
+        throw invalid("file_inputs", "expected 'native', 'text' or model=native|text entries separated by commas (got '" + e + "')");
+      }
+      if (eq < 0) {
+        textByDefault = mode.equals("text");
+      } else {
+        byModel.put(e.substring(0, eq).trim(), mode.equals("text"));
+      }
+    }
+    return new FileInputModes(textByDefault, byModel);
   }
 
   private McpConfig mcp() {
