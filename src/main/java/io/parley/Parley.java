@@ -5,6 +5,9 @@ import io.parley.background.MemoryRunLog;
 import io.parley.background.RedisRunLog;
 import io.parley.cache.ChainCache;
 import io.parley.config.ParleyConfig;
+import io.parley.files.DiskFileStore;
+import io.parley.files.FileStore;
+import io.parley.files.RedisFileStore;
 import io.parley.http.GatewayVerticle;
 import io.parley.turn.StreamSlots;
 import io.parley.http.Lifecycle;
@@ -31,6 +34,8 @@ import io.vertx.redis.client.Redis;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -43,6 +48,9 @@ public final class Parley {
 
   private static final Logger LOG = LoggerFactory.getLogger(Parley.class);
   private static final long SWEEP_INTERVAL_MS = 60_000;
+  private static final long FILE_SWEEP_INTERVAL_MS = 3_600_000;
+  /** The longest a file may be asked to live ({@code expires_after}), whatever {@code files_ttl} is. */
+  private static final Duration LONGEST_EXPIRY = Duration.ofDays(30);
 
   private final Vertx vertx;
   private final ParleyConfig config;
@@ -53,6 +61,7 @@ public final class Parley {
   private final Redis redis;
   private Backends backends;
   private long sweepTimer = -1;
+  private long fileSweepTimer = -1;
   private McpClient mcp;
   private Future<Void> shutdown;
 
@@ -124,17 +133,31 @@ public final class Parley {
    * opened on that loop, and completes every call on its caller's context), or in one set of maps.
    */
   private Backends backends(ParleyConfig resolved) {
+    FileStore files = files(resolved);
     if (redis != null) {
       boolean cluster = resolved.redisType().equals("cluster");
       return new Backends(new MeteredResponseStore(new RedisResponseStore(redis, cluster, resolved.stateTtl()), "redis", metrics),
           new RedisConversationStore(redis, resolved.stateTtl()), new RedisRateLimiter(redis),
-          new RedisRunLog(redis, resolved.stateTtl()));
+          new RedisRunLog(redis, resolved.stateTtl()), files);
     }
     MemoryResponseStore responses = new MemoryResponseStore(resolved.stateTtl(), resolved.memoryMaxEntries(),
         resolved.memoryMaxBytes());
     sweepTimer = vertx.setPeriodic(SWEEP_INTERVAL_MS, id -> responses.sweep());
     return new Backends(new MeteredResponseStore(responses, "memory", metrics),
-        new MemoryConversationStore(resolved.stateTtl()), new MemoryRateLimiter(), new MemoryRunLog());
+        new MemoryConversationStore(resolved.stateTtl()), new MemoryRateLimiter(), new MemoryRunLog(), files);
+  }
+
+  /** In {@code files_dir} when it is set or there is no Redis (then swept hourly), else in Redis. */
+  private FileStore files(ParleyConfig resolved) {
+    if (resolved.files().onDisk(redis != null)) {
+      DiskFileStore disk = new DiskFileStore(vertx, Path.of(resolved.files().diskDir()));
+      fileSweepTimer = vertx.setPeriodic(FILE_SWEEP_INTERVAL_MS, id -> disk.sweep()
+          .onFailure(err -> LOG.warn("sweeping {} failed: {}", resolved.files().diskDir(), err.toString())));
+      return disk;
+    }
+    Duration longest = resolved.files().ttl().compareTo(LONGEST_EXPIRY) > 0 ? resolved.files().ttl() : LONGEST_EXPIRY;
+    return new RedisFileStore(vertx, redis, resolved.redisType().equals("cluster"), longest,
+        Path.of(System.getProperty("java.io.tmpdir"), "parley-staging").toString());
   }
 
   public int port() {
@@ -181,6 +204,9 @@ public final class Parley {
   public Future<Void> close() {
     if (sweepTimer >= 0) {
       vertx.cancelTimer(sweepTimer);
+    }
+    if (fileSweepTimer >= 0) {
+      vertx.cancelTimer(fileSweepTimer);
     }
     return (backends == null ? Future.<Void>succeededFuture() : backends.close())
         .eventually(() -> redis == null ? Future.succeededFuture() : redis.close())

@@ -1,18 +1,21 @@
 package io.parley.backend;
 
 import io.parley.background.RunLog;
+import io.parley.files.FileStore;
 import io.parley.limit.RateLimiter;
 import io.parley.state.ConversationStore;
 import io.parley.state.ResponseStore;
 import io.vertx.core.Future;
 
 /** The stateful parts the gateway uses: one set per process, shared by every event loop, closed together. */
-public record Backends(ResponseStore responses, ConversationStore conversations, RateLimiter limiter, RunLog runs) {
+public record Backends(ResponseStore responses, ConversationStore conversations, RateLimiter limiter, RunLog runs,
+    FileStore files) {
 
   public Future<Void> close() {
     return responses.close()
         .eventually(conversations::close)
         .eventually(limiter::close)
-        .eventually(runs::close);
+        .eventually(runs::close)
+        .eventually(files::close);
   }
 }

@@ -43,9 +43,9 @@ public final class DiskFileStore implements FileStore {
     this.root = root;
   }
 
-  /** Where uploads and downloads are written before they are stored: on the same volume, so storing is a rename. */
-  public Path stagingDir() {
-    return root.resolve(".staging");
+  @Override
+  public String stagingDir() {
+    return root.resolve(".staging").toString();
   }
 
   @Override

@@ -12,6 +12,12 @@ import io.vertx.core.streams.WriteStream;
 public interface FileStore {
 
   /**
+   * A local directory where content waits (an upload as it arrives, a download from a URL) before {@link #create}
+   * takes it: on the store's own volume when the store is a directory, so that taking it is a rename.
+   */
+  String stagingDir();
+
+  /**
    * Stores a new file whose content is the local file at {@code contentPath}, which this call consumes (moves or
    * deletes). The file is readable only once all of it is stored.
    */

@@ -38,16 +38,24 @@ public final class RedisFileStore implements FileStore {
   private final boolean cluster;
   /** Index entries older than this belong to files that have expired, whatever their TTL: trimmed on upload. */
   private final Duration longestLife;
+  private final String stagingDir;
 
   /**
    * @param cluster     whether {@code redis} is a Redis Cluster client, which refuses a batch across hash slots
    * @param longestLife the longest a file may live
+   * @param stagingDir  a local directory for content on its way in
    */
-  public RedisFileStore(Vertx vertx, Redis redis, boolean cluster, Duration longestLife) {
+  public RedisFileStore(Vertx vertx, Redis redis, boolean cluster, Duration longestLife, String stagingDir) {
     this.vertx = vertx;
+    this.stagingDir = stagingDir;
     this.redis = redis;
     this.cluster = cluster;
     this.longestLife = longestLife;
+  }
+
+  @Override
+  public String stagingDir() {
+    return stagingDir;
   }
 
   @Override

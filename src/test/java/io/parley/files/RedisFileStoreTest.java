@@ -21,7 +21,7 @@ class RedisFileStoreTest extends FileStoreContract {
   @Override
   protected FileStore createStore(Vertx vertx) {
     client = Redis.createClient(vertx, RedisConnections.standalone(RedisSupport.url()));
-    return new RedisFileStore(vertx, client, false, Duration.ofDays(30));
+    return new RedisFileStore(vertx, client, false, Duration.ofDays(30), System.getProperty("java.io.tmpdir"));
   }
 
   @AfterEach

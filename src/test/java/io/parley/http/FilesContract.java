@@ -1,0 +1,204 @@
+package io.parley.http;
+
+import io.parley.testing.FileUploads;
+import io.parley.testing.Gateway;
+import io.parley.testing.Gateway.Reply;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import static io.parley.testing.FileUploads.upload;
+import static io.parley.testing.FileUploads.uploaded;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The Files API, and files as turn inputs, per store backend: two gateways ({@code gateway} and {@code replica})
+ * share the backend as two replicas would.
+ */
+abstract class FilesContract extends ResponsesApiHarness {
+
+  static final String ACME = "sk-acme-files";
+  static final String GLOBEX = "sk-globex-files";
+
+  Gateway replica;
+
+  /** {@code PARLEY_*} settings of the file store (and the state store) under test. */
+  abstract Map<String, String> backend();
+
+  /** Whether the two gateways share responses too (Redis), so a chain can continue on either. */
+  abstract boolean sharedState();
+
+  @Override
+  Map<String, String> storeSettings() {
+    Map<String, String> settings = new HashMap<>(backend());
+    settings.put("PARLEY_API_KEYS", "acme=" + ACME + ",globex=" + GLOBEX);
+    settings.put("PARLEY_FILE_INPUTS", "native,reader=text");
+    return settings;
+  }
+
+  @BeforeAll
+  void startReplica() {
+    replica = startGateway(Map.of());
+  }
+
+  @AfterAll
+  void stopReplica() {
+    replica.close();
+  }
+
+  Reply get(Gateway on, String path) {
+    return FileUploads.send(on, ACME, HttpRequest.newBuilder(on.uri(path)).GET());
+  }
+
+  Reply delete(Gateway on, String path) {
+    return FileUploads.send(on, ACME, HttpRequest.newBuilder(on.uri(path)).DELETE());
+  }
+
+  @Test
+  void aFileIsUploadedRetrievedDownloadedListedAndDeletedOnEitherReplica() {
+    byte[] pdf = ("%PDF-1.4\n" + "x".repeat(700_000) + "\n%%EOF").getBytes(StandardCharsets.ISO_8859_1);
+    long before = System.currentTimeMillis() / 1000;
+    JsonObject file = uploaded(gateway, ACME, "report.pdf", pdf, "user_data");
+    assertThat(file.getString("id")).matches("file-[0-9a-f]{32}");
+    assertThat(file.getString("object")).isEqualTo("file");
+    assertThat(file.getLong("bytes")).isEqualTo(pdf.length);
+    assertThat(file.getLong("created_at")).isBetween(before, before + 5);
+    assertThat(file.getLong("expires_at")).isEqualTo(file.getLong("created_at") + 30L * 24 * 3600);
+    assertThat(file.getString("filename")).isEqualTo("report.pdf");
+    assertThat(file.getString("purpose")).isEqualTo("user_data");
+    assertThat(file.getString("status")).isEqualTo("processed");
+    String id = file.getString("id");
+
+    Reply retrieved = get(replica, "/v1/files/" + id);
+    assertThat(retrieved.status()).isEqualTo(200);
+    assertThat(retrieved.json()).isEqualTo(file);
+    FileUploads.Download content = FileUploads.download(replica, ACME, id);
+    assertThat(content.status()).isEqualTo(200);
+    assertThat(content.contentType()).isEqualTo("application/pdf");
+    assertThat(content.disposition()).isEqualTo("attachment; filename*=UTF-8''report.pdf");
+    assertThat(content.body()).isEqualTo(pdf);
+    assertThat(get(replica, "/v1/files").json().getJsonArray("data").getJsonObject(0)).isEqualTo(file);
+
+    Reply deleted = delete(replica, "/v1/files/" + id);
+    assertThat(deleted.json()).isEqualTo(new JsonObject().put("id", id).put("object", "file").put("deleted", true));
+    assertError(get(gateway, "/v1/files/" + id), 404, null, "not_found");
+    assertError(get(gateway, "/v1/files/" + id + "/content"), 404, null, "not_found");
+    assertError(delete(gateway, "/v1/files/" + id), 404, null, "not_found");
+  }
+
+  @Test
+  void listsPageInEitherOrderAndFilterByPurpose() {
+    String key = "sk-lister";
+    // A tenant of its own, so other tests' files are not in its lists.
+    try (Gateway lister = startGateway(Map.of("PARLEY_API_KEYS", "lister=" + key))) {
+      List<String> ids = new ArrayList<>();
+      for (int i = 0; i < 5; i++) {
+        ids.add(uploaded(lister, key, "f" + i + ".txt", ("file " + i).getBytes(), i < 2 ? "assistants" : "user_data")
+            .getString("id"));
+      }
+      JsonObject all = FileUploads.send(lister, key, HttpRequest.newBuilder(lister.uri("/v1/files")).GET()).json();
+      assertThat(all.getString("object")).isEqualTo("list");
+      assertThat(ids(all)).containsExactly(ids.get(4), ids.get(3), ids.get(2), ids.get(1), ids.get(0));
+      assertThat(all.getString("first_id")).isEqualTo(ids.get(4));
+      assertThat(all.getString("last_id")).isEqualTo(ids.get(0));
+      assertThat(all.getBoolean("has_more")).isFalse();
+
+      JsonObject page = list(lister, key, "?order=asc&limit=2");
+      assertThat(ids(page)).containsExactly(ids.get(0), ids.get(1));
+      assertThat(page.getBoolean("has_more")).isTrue();
+      JsonObject next = list(lister, key, "?order=asc&limit=2&after=" + page.getString("last_id"));
+      assertThat(ids(next)).containsExactly(ids.get(2), ids.get(3));
+      assertThat(ids(list(lister, key, "?limit=10&after=" + ids.get(2)))).containsExactly(ids.get(1), ids.get(0));
+      assertThat(ids(list(lister, key, "?purpose=assistants"))).containsExactly(ids.get(1), ids.get(0));
+      assertThat(ids(list(lister, key, "?purpose=user_data&order=asc&limit=1"))).containsExactly(ids.get(2));
+      assertThat(ids(list(lister, key, "?purpose=vision"))).isEmpty();
+    }
+  }
+
+  @Test
+  void anotherTenantsFileIsIndistinguishableFromAMissingOne() {
+    String id = uploaded(gateway, ACME, "secret.txt", "secret".getBytes(), "user_data").getString("id");
+    String missing = "file-" + "0".repeat(32);
+    for (String path : List.of("/v1/files/", "/v1/files/%s/content")) {
+      Reply foreign = FileUploads.send(gateway, GLOBEX, HttpRequest.newBuilder(gateway.uri(path.contains("%s")
+          ? path.formatted(id) : path + id)).GET());
+      Reply unknown = FileUploads.send(gateway, GLOBEX, HttpRequest.newBuilder(gateway.uri(path.contains("%s")
+          ? path.formatted(missing) : path + missing)).GET());
+      assertError(foreign, 404, null, "not_found");
+      assertThat(foreign.body().replace(id, "X")).isEqualTo(unknown.body().replace(missing, "X"));
+    }
+    assertThat(ids(list(gateway, GLOBEX, ""))).doesNotContain(id);
+    assertError(FileUploads.send(gateway, GLOBEX, HttpRequest.newBuilder(gateway.uri("/v1/files/" + id)).DELETE()),
+        404, null, "not_found");
+    assertThat(get(gateway, "/v1/files/" + id).status()).isEqualTo(200);
+    assertError(FileUploads.upload(gateway, null, "x.txt", "x".getBytes(), "user_data"), 401, null, "missing_api_key");
+  }
+
+  @Test
+  void aFileOverTheLimitIs413() {
+    try (Gateway small = startGateway(Map.of("PARLEY_FILES_MAX_BYTES", "4096"))) {
+      byte[] big = new byte[5000];
+      new Random(1).nextBytes(big);
+      Reply tooBig = upload(small, ACME, "big.bin", big, "user_data");
+      assertError(tooBig, 413, "file", "file_too_large");
+      assertThat(tooBig.error().getString("message")).contains("4096");
+      // Far over: refused by its Content-Length before it is read.
+      assertError(upload(small, ACME, "huge.bin", new byte[200_000], "user_data"), 413, "file", "file_too_large");
+      assertThat(upload(small, ACME, "ok.bin", new byte[4096], "user_data").status()).isEqualTo(200);
+    }
+  }
+
+  @Test
+  void malformedUploadsAndListsAre400s() {
+    byte[] x = "x".getBytes();
+    assertError(upload(gateway, ACME, "x.txt", x, (String) null), 400, "purpose", "missing_required_parameter");
+    assertError(upload(gateway, ACME, "x.txt", x, "fun"), 400, "purpose", "invalid_value");
+    assertError(upload(gateway, ACME, null, x, "user_data"), 400, "file", "missing_required_parameter");
+    assertError(upload(gateway, ACME, "x.txt", x, Map.of("purpose", "user_data", "expires_after[anchor]", "last_active_at",
+        "expires_after[seconds]", "3600")), 400, "expires_after[anchor]", "invalid_value");
+    assertError(upload(gateway, ACME, "x.txt", x, Map.of("purpose", "user_data", "expires_after[anchor]", "created_at",
+        "expires_after[seconds]", "60")), 400, "expires_after[seconds]", "invalid_value");
+    assertError(upload(gateway, ACME, "x.txt", x, Map.of("purpose", "user_data", "expires_after[anchor]", "created_at")),
+        400, "expires_after[seconds]", "missing_required_parameter");
+    Reply json = FileUploads.send(gateway, ACME, HttpRequest.newBuilder(gateway.uri("/v1/files"))
+        .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"purpose\":\"user_data\"}")));
+    assertError(json, 400, null, "invalid_request");
+    assertError(get(gateway, "/v1/files?limit=0"), 400, "limit", "invalid_value");
+    assertError(get(gateway, "/v1/files?limit=10001"), 400, "limit", "invalid_value");
+    assertError(get(gateway, "/v1/files?limit=ten"), 400, "limit", "invalid_type");
+    assertError(get(gateway, "/v1/files?order=up"), 400, "order", "invalid_value");
+    assertError(get(gateway, "/v1/files?purpose=fun"), 400, "purpose", "invalid_value");
+  }
+
+  @Test
+  void expiresAfterSetsWhenTheFileExpires() {
+    JsonObject file = upload(gateway, ACME, "x.txt", "x".getBytes(), Map.of("purpose", "batch",
+        "expires_after[anchor]", "created_at", "expires_after[seconds]", "7200")).json();
+    assertThat(file.getLong("expires_at")).isEqualTo(file.getLong("created_at") + 7200);
+    assertThat(file.getString("purpose")).isEqualTo("batch");
+  }
+
+  static JsonObject list(Gateway on, String key, String query) {
+    Reply reply = FileUploads.send(on, key, HttpRequest.newBuilder(on.uri("/v1/files" + query)).GET());
+    assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+    return reply.json();
+  }
+
+  static List<String> ids(JsonObject list) {
+    List<String> ids = new ArrayList<>();
+    for (Object o : list.getJsonArray("data", new JsonArray())) {
+      ids.add(((JsonObject) o).getString("id"));
+    }
+    return ids;
+  }
+}
