@@ -22,9 +22,15 @@ final class HistoryLoader {
   private final ConversationStore conversations;
   private final ContextCache cache;
   private final boolean prefixOnly;
+  private final FileInputs files;
 
-  /** @param prefixOnly whether provider calls are built from a chain's serialized prefix alone (then that is all the cache keeps) */
-  HistoryLoader(ResponseStore store, ConversationStore conversations, ContextCache cache, boolean prefixOnly) {
+  /**
+   * @param prefixOnly whether provider calls are built from a chain's serialized prefix alone (then that is all the cache keeps)
+   * @param files      puts the files that history read from the store names in place: a chain held in the cache holds them
+   */
+  HistoryLoader(ResponseStore store, ConversationStore conversations, ContextCache cache, boolean prefixOnly,
+      FileInputs files) {
+    this.files = files;
     this.store = store;
     this.conversations = conversations;
     this.cache = cache;
@@ -35,6 +41,7 @@ final class HistoryLoader {
   Future<Turn> load(String tenant, String providerKey, CreateRequest request, boolean cached) {
     return request.conversationId() != null
         ? conversationItems(tenant, request.conversationId())
+            .compose(items -> files.items(tenant, request.model(), items))
             .map(items -> Turn.start(tenant, providerKey, request, Chain.EMPTY, items))
         : chain(tenant, request, cached).map(chain -> Turn.start(tenant, providerKey, request, chain));
   }
@@ -74,9 +81,11 @@ final class HistoryLoader {
     Chain held = cached ? cache.get(tenant, previous) : null;
     Future<Chain> chain = held != null
         // Held in memory: one round trip checks nothing was deleted or expired (and renews the TTLs).
-        ? store.touchChain(tenant, held.ids()).map(held)
+        ? store.touchChain(tenant, held.ids())
+            .compose(v -> files.stillThere(tenant, held.files())).map(held)
             .onFailure(err -> cache.invalidate(tenant, previous))
-        : store.loadChain(tenant, previous).map(Chain::loaded)
+        : store.loadChain(tenant, previous)
+            .compose(turns -> files.chain(tenant, request.model(), turns))
             .onSuccess(loaded -> cache.put(tenant, loaded.forCache(prefixOnly)));
     return chain.recover(err -> Future.failedFuture(
         err instanceof MissingTurnException missing ? chainBroken(previous, missing.missingId()) : err));

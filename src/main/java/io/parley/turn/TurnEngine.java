@@ -3,6 +3,7 @@ package io.parley.turn;
 import io.parley.background.RunLog;
 import io.parley.cache.Chain;
 import io.parley.cache.ContextCache;
+import io.parley.files.FileStore;
 import io.parley.mcp.McpClient;
 import io.parley.metrics.Metrics;
 import io.parley.protocol.ApiError;
@@ -42,6 +43,7 @@ public final class TurnEngine {
 
   private final Parts parts;
   private final ItemReferences references;
+  private final FileInputs files;
   private final HistoryLoader history;
   private final ContextFit fit;
   private final ResponseStore store;
@@ -50,13 +52,16 @@ public final class TurnEngine {
    * @param cache      the context cache, shared by every event loop; only the engine reads and fills it
    * @param tokenMeter told each finished response's total tokens, per tenant (for token rate limits)
    * @param storeRetryBudget how long a finished turn's write is retried while the store is unavailable
+   * @param fileStore  where the files that inputs name ({@code file_id}) are read from
    */
   public TurnEngine(Vertx vertx, ResponseStore store, ConversationStore conversations, RunLog runs, ContextCache cache,
       ContextWindows windows, Upstream upstream, ProviderProtocol protocol, StreamSlots slots, Metrics metrics,
-      BiConsumer<String, Long> tokenMeter, Duration lease, McpClient mcpClient, McpSettings mcp, Duration storeRetryBudget) {
+      BiConsumer<String, Long> tokenMeter, Duration lease, McpClient mcpClient, McpSettings mcp, Duration storeRetryBudget,
+      FileStore fileStore) {
     this.store = store;
     this.references = new ItemReferences(store);
-    this.history = new HistoryLoader(store, conversations, cache, protocol.buildsFromChatPrefix());
+    this.files = new FileInputs(vertx, fileStore);
+    this.history = new HistoryLoader(store, conversations, cache, protocol.buildsFromChatPrefix(), files);
     this.fit = new ContextFit(windows, vertx, history);
     TurnCommit commit = new TurnCommit(store, conversations, windows, vertx, history, tokenMeter, storeRetryBudget);
     this.parts = new Parts(vertx, upstream, protocol, commit, slots, runs, lease, metrics, new LinkedHashSet<>(),
@@ -79,6 +84,7 @@ public final class TurnEngine {
     return storeReady(request)
         .compose(v -> references.resolve(tenant, request.input()))
         .compose(v -> history.load(tenant, providerKey, request, true))
+        .compose(files::attach)
         .compose(fit::fit)
         .compose(this::withTools);
   }
@@ -104,6 +110,7 @@ public final class TurnEngine {
   public Future<Prepared> prepareWithItems(String tenant, String providerKey, CreateRequest request) {
     return references.resolve(tenant, request.input())
         .compose(v -> history.load(tenant, providerKey, request, false))
+        .compose(files::attach)
         .compose(fit::fit)
         .map(TurnEngine::checked);
   }
@@ -112,6 +119,7 @@ public final class TurnEngine {
   public Future<Prepared> prepareUnfitted(String tenant, String providerKey, CreateRequest request) {
     return references.resolve(tenant, request.input())
         .compose(v -> history.load(tenant, providerKey, request, false))
+        .compose(files::attach)
         .map(TurnEngine::checked);
   }
 
@@ -122,7 +130,8 @@ public final class TurnEngine {
   public Future<Prepared> prepareOn(String tenant, String providerKey, CreateRequest request, Chain held) {
     return storeReady(request)
         .compose(v -> references.resolve(tenant, request.input()))
-        .compose(v -> withTools(Turn.start(tenant, providerKey, request, held)));
+        .compose(v -> files.attach(Turn.start(tenant, providerKey, request, held)))
+        .compose(this::withTools);
   }
 
   /**

@@ -188,6 +188,127 @@ abstract class FilesContract extends ResponsesApiHarness {
     assertThat(file.getString("purpose")).isEqualTo("batch");
   }
 
+  static final byte[] PNG = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13, 'I', 'H', 'D', 'R'};
+
+  JsonObject turn(Gateway on, JsonArray content, String previous) {
+    JsonObject body = new JsonObject().put("model", "m").put("input", new JsonArray()
+        .add(new JsonObject().put("role", "user").put("content", content)));
+    if (previous != null) {
+      body.put("previous_response_id", previous);
+    }
+    Reply reply = on.as(ACME).post("/v1/responses", body);
+    assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+    return reply.json();
+  }
+
+  static JsonArray text(String text) {
+    return new JsonArray().add(new JsonObject().put("type", "input_text").put("text", text));
+  }
+
+  static JsonObject fileRef(String id) {
+    return new JsonObject().put("type", "input_file").put("file_id", id);
+  }
+
+  static JsonObject imageRef(String id) {
+    return new JsonObject().put("type", "input_image").put("file_id", id).put("detail", "low");
+  }
+
+  /** The provider's last request, as bytes. */
+  String lastRaw() {
+    return provider.requests().get(provider.requests().size() - 1).raw().toString();
+  }
+
+  @Test
+  void aFileIdIsSentAsTheFileOnEveryTurnOnEitherReplicaAndStoredAsTheId() {
+    byte[] pdf = "%PDF-1.4\nsome document\n%%EOF".getBytes(StandardCharsets.ISO_8859_1);
+    String pdfId = uploaded(gateway, ACME, "report.pdf", pdf, "user_data").getString("id");
+    String pngId = uploaded(replica, ACME, "chart.png", PNG, "vision").getString("id");
+    JsonArray content = text("what is in these?").add(fileRef(pdfId)).add(imageRef(pngId));
+    JsonObject first = turn(gateway, content, null);
+
+    String pdfUrl = "data:application/pdf;base64," + java.util.Base64.getEncoder().encodeToString(pdf);
+    String pngUrl = "data:image/png;base64," + java.util.Base64.getEncoder().encodeToString(PNG);
+    JsonArray sent = new JsonArray()
+        .add(new JsonObject().put("type", "text").put("text", "what is in these?"))
+        .add(new JsonObject().put("type", "file").put("file", new JsonObject().put("filename", "report.pdf")
+            .put("file_data", pdfUrl)))
+        .add(new JsonObject().put("type", "image_url").put("image_url", new JsonObject().put("url", pngUrl).put("detail", "low")));
+    assertThat(provider.lastMessages().getJsonObject(0).getJsonArray("content")).isEqualTo(sent);
+    String firstRaw = lastRaw();
+    String firstMessage = firstRaw.substring(firstRaw.indexOf("[{"), firstRaw.indexOf("}]}") + 3);
+
+    // Turn 2 on the other replica (which holds nothing of the chain), 3 back on the first (its memory holds turn 1
+    // only), 4 on the first again (its memory holds the chain): the file goes every time, byte for byte as at first.
+    Gateway[] order = sharedState() ? new Gateway[] {replica, gateway, gateway} : new Gateway[] {gateway, gateway, gateway};
+    String previous = first.getString("id");
+    for (Gateway on : order) {
+      previous = turn(on, text("and now?"), previous).getString("id");
+      assertThat(provider.lastMessages().getJsonObject(0).getJsonArray("content")).isEqualTo(sent);
+      assertThat(lastRaw()).contains(firstMessage);
+    }
+
+    // What is stored is the reference, not the bytes.
+    JsonObject stored = get(sharedState() ? replica : gateway, "/v1/responses/" + first.getString("id") + "/input_items").json();
+    JsonArray storedContent = stored.getJsonArray("data").getJsonObject(0).getJsonArray("content");
+    assertThat(storedContent.getJsonObject(1)).isEqualTo(fileRef(pdfId));
+    assertThat(storedContent.getJsonObject(2)).isEqualTo(imageRef(pngId));
+    assertThat(stored.encode()).doesNotContain("base64");
+  }
+
+  @Test
+  void aConversationsItemsSendTheirFilesOnEveryTurn() {
+    byte[] pdf = "%PDF-1.4\nconversation document".getBytes(StandardCharsets.ISO_8859_1);
+    String pdfId = uploaded(gateway, ACME, "c.pdf", pdf, "user_data").getString("id");
+    Reply conversation = gateway.as(ACME).post("/v1/conversations", new JsonObject().put("items", new JsonArray()
+        .add(new JsonObject().put("type", "message").put("role", "user").put("content", text("keep this").add(fileRef(pdfId))))));
+    assertThat(conversation.status()).as(conversation.body()).isEqualTo(200);
+    String id = conversation.json().getString("id");
+    String dataUrl = "data:application/pdf;base64," + java.util.Base64.getEncoder().encodeToString(pdf);
+    for (String question : List.of("first?", "second?")) {
+      Reply reply = gateway.as(ACME).post("/v1/responses", new JsonObject().put("model", "m").put("input", question)
+          .put("conversation", id));
+      assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+      assertThat(provider.lastMessages().getJsonObject(0).getJsonArray("content").getJsonObject(1))
+          .isEqualTo(new JsonObject().put("type", "file").put("file", new JsonObject().put("filename", "c.pdf")
+              .put("file_data", dataUrl)));
+    }
+    assertThat(get(gateway, "/v1/conversations/" + id + "/items?order=asc").json().getJsonArray("data").getJsonObject(0)
+        .getJsonArray("content").getJsonObject(1)).isEqualTo(fileRef(pdfId));
+    delete(gateway, "/v1/files/" + pdfId);
+    assertError(gateway.as(ACME).post("/v1/responses", new JsonObject().put("model", "m").put("input", "third?")
+        .put("conversation", id)), 400, "conversation", "invalid_value");
+  }
+
+  @Test
+  void anUnknownDeletedOrForeignFileIs400NamingThePart() {
+    String unknown = "file-" + "0".repeat(32);
+    Reply missing = gateway.as(ACME).post("/v1/responses", new JsonObject().put("model", "m").put("input", new JsonArray()
+        .add(new JsonObject().put("role", "user").put("content", text("read").add(fileRef(unknown))))));
+    assertError(missing, 400, "input[0].content[1].file_id", "invalid_value");
+    assertThat(missing.error().getString("message")).contains(unknown);
+    assertThat(provider.requests()).isEmpty();
+
+    String pdfId = uploaded(gateway, ACME, "a.pdf", "%PDF-1.4 x".getBytes(), "user_data").getString("id");
+    assertError(gateway.as(GLOBEX).post("/v1/responses", new JsonObject().put("model", "m").put("input", new JsonArray()
+        .add(new JsonObject().put("role", "user").put("content", text("read").add(fileRef(pdfId)))))),
+        400, "input[0].content[1].file_id", "invalid_value");
+    assertError(gateway.as(ACME).post("/v1/responses", new JsonObject().put("model", "m").put("input", new JsonArray()
+        .add(new JsonObject().put("role", "user").put("content", text("look").add(imageRef(pdfId)))))),
+        400, "input[0].content[1].file_id", "invalid_value");
+
+    JsonObject first = turn(gateway, text("read").add(fileRef(pdfId)), null);
+    assertThat(delete(gateway, "/v1/files/" + pdfId).status()).isEqualTo(200);
+    assertError(gateway.as(ACME).post("/v1/responses", new JsonObject().put("model", "m").put("input", new JsonArray()
+        .add(new JsonObject().put("role", "user").put("content", text("again").add(fileRef(pdfId)))))),
+        400, "input[0].content[1].file_id", "invalid_value");
+    // Continuing the chain that sent it fails the same way from memory (this gateway) and from the store.
+    JsonObject next = new JsonObject().put("model", "m").put("input", "more").put("previous_response_id", first.getString("id"));
+    assertError(gateway.as(ACME).post("/v1/responses", next), 400, "previous_response_id", "invalid_value");
+    if (sharedState()) {
+      assertError(replica.as(ACME).post("/v1/responses", next), 400, "previous_response_id", "invalid_value");
+    }
+  }
+
   static JsonObject list(Gateway on, String key, String query) {
     Reply reply = FileUploads.send(on, key, HttpRequest.newBuilder(on.uri("/v1/files" + query)).GET());
     assertThat(reply.status()).as(reply.body()).isEqualTo(200);
