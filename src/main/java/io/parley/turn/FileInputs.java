@@ -1,6 +1,8 @@
 package io.parley.turn;
 
 import io.parley.cache.Chain;
+import io.parley.config.FileInputModes;
+import io.parley.files.DocumentText;
 import io.parley.files.FileGoneException;
 import io.parley.files.FileStore;
 import io.parley.files.StoredFile;
@@ -25,8 +27,8 @@ import java.util.Map;
 
 /**
  * Puts the stored files that a turn's items name ({@code file_id}) in their place for the provider call, for the
- * turn's tenant: the bytes of each as a data URL, or, for a model that reads documents as text, their extracted
- * text. Each distinct file is read once per turn; a turn's history is resolved when it is read from the store (a
+ * turn's tenant: the bytes of each as a data URL, or, for a model that reads documents as text
+ * ({@code file_inputs=text}), their extracted text (images stay images). Each distinct file is read once per turn; a turn's history is resolved when it is read from the store (a
  * chain held in memory holds its files already). An unknown file is a 400 naming the part that names it.
  */
 final class FileInputs {
@@ -36,10 +38,15 @@ final class FileInputs {
 
   private final Vertx vertx;
   private final FileStore store;
+  private final FileInputModes modes;
+  private final DocumentText text;
 
-  FileInputs(Vertx vertx, FileStore store) {
+  /** @param modes which models are sent documents as their text */
+  FileInputs(Vertx vertx, FileStore store, FileInputModes modes) {
     this.vertx = vertx;
     this.store = store;
+    this.modes = modes;
+    this.text = new DocumentText(vertx, store);
   }
 
   /** The turn sending its input with the files it names in place (its own input, which is stored, keeps their ids). */
@@ -126,6 +133,10 @@ final class FileInputs {
         return Future.failedFuture(ApiError.invalidValue(reference.param(), "File '" + file.id() + "' ("
             + file.contentType() + ") is not an image: send it as an input_file part."));
       }
+    }
+    if (!image && modes.text(model)) {
+      return text.of(tenant, file, named.get(0).param() != null ? named.get(0).param() : "input")
+          .map(extracted -> new Content(file.filename(), file.contentType(), null, extracted));
     }
     return store.read(tenant, file).compose(bytes -> dataUrl(file, bytes))
         .map(url -> new Content(file.filename(), file.contentType(), url, null));

@@ -3,6 +3,7 @@ package io.parley.turn;
 import io.parley.background.RunLog;
 import io.parley.cache.Chain;
 import io.parley.cache.ContextCache;
+import io.parley.config.FileInputModes;
 import io.parley.files.FileStore;
 import io.parley.mcp.McpClient;
 import io.parley.metrics.Metrics;
@@ -53,14 +54,15 @@ public final class TurnEngine {
    * @param tokenMeter told each finished response's total tokens, per tenant (for token rate limits)
    * @param storeRetryBudget how long a finished turn's write is retried while the store is unavailable
    * @param fileStore  where the files that inputs name ({@code file_id}) are read from
+   * @param fileModes  which models are sent documents as their extracted text
    */
   public TurnEngine(Vertx vertx, ResponseStore store, ConversationStore conversations, RunLog runs, ContextCache cache,
       ContextWindows windows, Upstream upstream, ProviderProtocol protocol, StreamSlots slots, Metrics metrics,
       BiConsumer<String, Long> tokenMeter, Duration lease, McpClient mcpClient, McpSettings mcp, Duration storeRetryBudget,
-      FileStore fileStore) {
+      FileStore fileStore, FileInputModes fileModes) {
     this.store = store;
     this.references = new ItemReferences(store);
-    this.files = new FileInputs(vertx, fileStore);
+    this.files = new FileInputs(vertx, fileStore, fileModes);
     this.history = new HistoryLoader(store, conversations, cache, protocol.buildsFromChatPrefix(), files);
     this.fit = new ContextFit(windows, vertx, history);
     TurnCommit commit = new TurnCommit(store, conversations, windows, vertx, history, tokenMeter, storeRetryBudget);

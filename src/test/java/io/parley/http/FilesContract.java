@@ -255,6 +255,62 @@ abstract class FilesContract extends ResponsesApiHarness {
     assertThat(stored.encode()).doesNotContain("base64");
   }
 
+  JsonObject readerTurn(Gateway on, String model, JsonArray content, String previous) {
+    JsonObject body = new JsonObject().put("model", model).put("input", new JsonArray()
+        .add(new JsonObject().put("role", "user").put("content", content)));
+    if (previous != null) {
+      body.put("previous_response_id", previous);
+    }
+    Reply reply = on.as(ACME).post("/v1/responses", body);
+    assertThat(reply.status()).as(reply.body()).isEqualTo(200);
+    return reply.json();
+  }
+
+  @Test
+  void aModelThatReadsTextIsSentTheTextOfARealPdfAndDocxOnEveryTurn() throws Exception {
+    String pdfId = uploaded(gateway, ACME, "q3.pdf", io.parley.testing.Documents.pdf("Quarterly revenue rose 12%"),
+        "user_data").getString("id");
+    String docxId = uploaded(gateway, ACME, "notes.docx", io.parley.testing.Documents.docx("Meeting notes", "Ship on Friday"),
+        "user_data").getString("id");
+    String pngId = uploaded(gateway, ACME, "chart.png", PNG, "vision").getString("id");
+    JsonArray content = text("summarize").add(fileRef(pdfId)).add(fileRef(docxId)).add(imageRef(pngId));
+    JsonObject first = readerTurn(gateway, "reader-1", content, null);
+
+    JsonArray sent = provider.lastMessages().getJsonObject(0).getJsonArray("content");
+    assertThat(sent.getJsonObject(1).getString("type")).isEqualTo("text");
+    assertThat(sent.getJsonObject(1).getString("text")).startsWith("[file: q3.pdf]\n").contains("Quarterly revenue rose 12%");
+    assertThat(sent.getJsonObject(2)).isEqualTo(new JsonObject().put("type", "text")
+        .put("text", "[file: notes.docx]\nMeeting notes\nShip on Friday"));
+    assertThat(sent.getJsonObject(3).getString("type")).as("images stay images").isEqualTo("image_url");
+    String firstRaw = lastRaw();
+    String firstMessage = firstRaw.substring(firstRaw.indexOf("[{"), firstRaw.indexOf("}]}") + 3);
+
+    readerTurn(sharedState() ? replica : gateway, "reader-1", text("more"), first.getString("id"));
+    assertThat(provider.lastMessages().getJsonObject(0).getJsonArray("content")).isEqualTo(sent);
+    assertThat(lastRaw()).contains(firstMessage);
+
+    // The same file goes to a model that reads files as the file itself.
+    turn(gateway, text("and you?").add(fileRef(docxId)), null);
+    assertThat(provider.lastMessages().getJsonObject(0).getJsonArray("content").getJsonObject(1).getString("type"))
+        .isEqualTo("file");
+
+    String blobId = uploaded(gateway, ACME, "blob.bin", new byte[] {0, 1, 2, 3, (byte) 0xfe}, "user_data").getString("id");
+    assertError(gateway.as(ACME).post("/v1/responses", new JsonObject().put("model", "reader-1").put("input", new JsonArray()
+        .add(new JsonObject().put("role", "user").put("content", text("read").add(fileRef(blobId)))))),
+        400, "input[0].content[1].file_id", "invalid_value");
+  }
+
+  @Test
+  void aDocumentsTextLongerThanTheContextWindowIsA400() {
+    try (Gateway small = startGateway(Map.of("PARLEY_CONTEXT_WINDOWS", "reader-small=200"))) {
+      String id = uploaded(small, ACME, "long.md", "word ".repeat(2000).getBytes(), "user_data").getString("id");
+      Reply tooLong = small.as(ACME).post("/v1/responses", new JsonObject().put("model", "reader-small")
+          .put("input", new JsonArray().add(new JsonObject().put("role", "user").put("content", text("read").add(fileRef(id))))));
+      assertError(tooLong, 400, "input", "context_length_exceeded");
+      assertThat(provider.requests()).isEmpty();
+    }
+  }
+
   @Test
   void aConversationsItemsSendTheirFilesOnEveryTurn() {
     byte[] pdf = "%PDF-1.4\nconversation document".getBytes(StandardCharsets.ISO_8859_1);
