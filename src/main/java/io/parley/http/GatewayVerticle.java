@@ -85,7 +85,7 @@ public final class GatewayVerticle extends VerticleBase {
     engine = new TurnEngine(vertx, backends.responses(), backends.conversations(), backends.runs(), cache,
         config.contextWindows(), upstream, ProviderProtocol.of(config.upstreamKind(), config.mcp().passthrough()), slots, metrics,
         limits::recordTokens, config.backgroundLease(), mcp, McpSettings.of(config.mcp()),
-        config.resilience().storeRetryBudget(), backends.files(), config.files().inputModes());
+        config.resilience().storeRetryBudget(), backends.files(), config.files(), config.mcp().allowPrivateNetworks());
     BackgroundApi background = new BackgroundApi(backends.responses(), backends.runs());
     ResponsesApi responses = new ResponsesApi(backends.responses(), engine, background);
     RequestObserver observer = new RequestObserver(metrics);

@@ -40,7 +40,44 @@ public final class FileParts {
   public record Reference(String fileId, String param, boolean image) {
   }
 
+  /**
+   * A part naming a file or image by an http(s) URL that no stored file stands for yet.
+   *
+   * @param part  the part itself, which is given the {@code file_id} of the file stored from the URL
+   * @param param where the URL is ({@code input[0].content[1].file_url})
+   */
+  public record UrlReference(JsonObject part, String url, String param) {
+  }
+
   private FileParts() {
+  }
+
+  /** The parts of {@code items} that name an http(s) URL and no file yet. */
+  public static List<UrlReference> urls(JsonArray items, String param) {
+    List<UrlReference> found = new ArrayList<>();
+    for (int i = 0; i < items.size(); i++) {
+      JsonObject item = items.getJsonObject(i);
+      for (String key : List.of("content", "output")) {
+        if (item.getValue(key) instanceof JsonArray parts) {
+          for (int j = 0; j < parts.size(); j++) {
+            if (parts.getValue(j) instanceof JsonObject part && part.getValue("file_id") == null) {
+              String at = param + "[" + i + "]." + key + "[" + j + "]";
+              String type = part.getString("type");
+              if ("input_file".equals(type) && part.getValue("file_data") == null && isHttp(part.getValue("file_url"))) {
+                found.add(new UrlReference(part, part.getString("file_url"), at + ".file_url"));
+              } else if ("input_image".equals(type) && isHttp(part.getValue("image_url"))) {
+                found.add(new UrlReference(part, part.getString("image_url"), at + ".image_url"));
+              }
+            }
+          }
+        }
+      }
+    }
+    return found;
+  }
+
+  private static boolean isHttp(Object url) {
+    return url instanceof String s && (s.regionMatches(true, 0, "http://", 0, 7) || s.regionMatches(true, 0, "https://", 0, 8));
   }
 
   /** The file parts of {@code items}, in order; {@code param} is the items' own name ({@code input}). */

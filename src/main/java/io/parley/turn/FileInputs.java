@@ -6,6 +6,7 @@ import io.parley.files.DocumentText;
 import io.parley.files.FileGoneException;
 import io.parley.files.FileStore;
 import io.parley.files.StoredFile;
+import io.parley.files.UrlFetcher;
 import io.parley.protocol.ApiError;
 import io.parley.protocol.FileParts;
 import io.parley.protocol.FileParts.Content;
@@ -16,6 +17,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -40,17 +42,57 @@ final class FileInputs {
   private final FileStore store;
   private final FileInputModes modes;
   private final DocumentText text;
+  private final UrlFetcher fetcher;
+  private final Duration ttl;
 
-  /** @param modes which models are sent documents as their text */
-  FileInputs(Vertx vertx, FileStore store, FileInputModes modes) {
+  /**
+   * @param modes   which models are sent documents as their text
+   * @param fetcher downloads what parts name by URL
+   * @param ttl     how long a file downloaded from a URL is kept
+   */
+  FileInputs(Vertx vertx, FileStore store, FileInputModes modes, UrlFetcher fetcher, Duration ttl) {
     this.vertx = vertx;
     this.store = store;
     this.modes = modes;
+    this.fetcher = fetcher;
+    this.ttl = ttl;
     this.text = new DocumentText(vertx, store);
   }
 
-  /** The turn sending its input with the files it names in place (its own input, which is stored, keeps their ids). */
+  /**
+   * The turn sending its input with the files it names in place (its own input, which is stored, keeps their ids).
+   * A file or image named by an http(s) URL is downloaded first, stored as a file, and its part given that file's
+   * id: the URL is fetched once, and later turns send the stored file.
+   */
   Future<Turn> attach(Turn turn) {
+    return fetchUrls(turn.tenant(), turn.request().input()).compose(v -> resolve(turn));
+  }
+
+  private Future<Void> fetchUrls(String tenant, JsonArray input) {
+    List<FileParts.UrlReference> urls = FileParts.urls(input, "input");
+    if (urls.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    Map<String, Future<String>> fetched = new HashMap<>();
+    List<Future<?>> named = new ArrayList<>(urls.size());
+    for (FileParts.UrlReference url : urls) {
+      Future<String> id = fetched.computeIfAbsent(url.url(), u -> fetchAndStore(tenant, u));
+      named.add(id.recover(err -> Future.failedFuture(err instanceof UrlFetcher.FetchException why
+              ? ApiError.invalidValue(url.param(), "Could not fetch '" + url.param() + "': " + why.getMessage() + ".")
+              : err))
+          .onSuccess(fileId -> url.part().put("file_id", fileId)));
+    }
+    return Future.all(named).mapEmpty();
+  }
+
+  private Future<String> fetchAndStore(String tenant, String url) {
+    return fetcher.fetch(url).compose(fetched -> {
+      StoredFile file = StoredFile.create(fetched.filename(), "user_data", fetched.contentType(), fetched.bytes(), ttl);
+      return store.create(tenant, file, fetched.path()).map(file.id());
+    });
+  }
+
+  private Future<Turn> resolve(Turn turn) {
     JsonArray input = turn.request().input();
     List<Reference> references = FileParts.references(input, "input");
     if (references.isEmpty()) {

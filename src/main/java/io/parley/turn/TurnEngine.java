@@ -3,8 +3,9 @@ package io.parley.turn;
 import io.parley.background.RunLog;
 import io.parley.cache.Chain;
 import io.parley.cache.ContextCache;
-import io.parley.config.FileInputModes;
+import io.parley.config.FilesConfig;
 import io.parley.files.FileStore;
+import io.parley.files.UrlFetcher;
 import io.parley.mcp.McpClient;
 import io.parley.metrics.Metrics;
 import io.parley.protocol.ApiError;
@@ -54,15 +55,18 @@ public final class TurnEngine {
    * @param tokenMeter told each finished response's total tokens, per tenant (for token rate limits)
    * @param storeRetryBudget how long a finished turn's write is retried while the store is unavailable
    * @param fileStore  where the files that inputs name ({@code file_id}) are read from
-   * @param fileModes  which models are sent documents as their extracted text
+   * @param filesConfig the Files settings: which models are sent documents as text, the size limit and TTL of
+   *                   files downloaded from URLs
+   * @param fetchPrivateNetworks whether file and image URLs may resolve to private addresses (as MCP URLs)
    */
   public TurnEngine(Vertx vertx, ResponseStore store, ConversationStore conversations, RunLog runs, ContextCache cache,
       ContextWindows windows, Upstream upstream, ProviderProtocol protocol, StreamSlots slots, Metrics metrics,
       BiConsumer<String, Long> tokenMeter, Duration lease, McpClient mcpClient, McpSettings mcp, Duration storeRetryBudget,
-      FileStore fileStore, FileInputModes fileModes) {
+      FileStore fileStore, FilesConfig filesConfig, boolean fetchPrivateNetworks) {
     this.store = store;
     this.references = new ItemReferences(store);
-    this.files = new FileInputs(vertx, fileStore, fileModes);
+    this.files = new FileInputs(vertx, fileStore, filesConfig.inputModes(),
+        new UrlFetcher(vertx, fetchPrivateNetworks, filesConfig.maxBytes(), fileStore.stagingDir()), filesConfig.ttl());
     this.history = new HistoryLoader(store, conversations, cache, protocol.buildsFromChatPrefix(), files);
     this.fit = new ContextFit(windows, vertx, history);
     TurnCommit commit = new TurnCommit(store, conversations, windows, vertx, history, tokenMeter, storeRetryBudget);

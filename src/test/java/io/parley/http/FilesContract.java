@@ -43,6 +43,8 @@ abstract class FilesContract extends ResponsesApiHarness {
     Map<String, String> settings = new HashMap<>(backend());
     settings.put("PARLEY_API_KEYS", "acme=" + ACME + ",globex=" + GLOBEX);
     settings.put("PARLEY_FILE_INPUTS", "native,reader=text");
+    // The URL tests serve files from this machine.
+    settings.put("PARLEY_MCP_ALLOW_PRIVATE_NETWORKS", "true");
     return settings;
   }
 
@@ -308,6 +310,67 @@ abstract class FilesContract extends ResponsesApiHarness {
           .put("input", new JsonArray().add(new JsonObject().put("role", "user").put("content", text("read").add(fileRef(id))))));
       assertError(tooLong, 400, "input", "context_length_exceeded");
       assertThat(provider.requests()).isEmpty();
+    }
+  }
+
+  @Test
+  void filesAndImagesNamedByUrlAreFetchedOnceStoredAndSentOnEveryTurn() {
+    byte[] pdf = "%PDF-1.4\nfetched document".getBytes(StandardCharsets.ISO_8859_1);
+    java.util.concurrent.atomic.AtomicInteger hits = new java.util.concurrent.atomic.AtomicInteger();
+    io.vertx.core.http.HttpServer files = providerVertx.createHttpServer().requestHandler(request -> {
+      hits.incrementAndGet();
+      switch (request.path()) {
+        case "/docs/report.pdf" -> request.response().putHeader("content-type", "application/pdf").end(io.vertx.core.buffer.Buffer.buffer(pdf));
+        case "/moved" -> request.response().setStatusCode(302).putHeader("location", "/img/chart.png").end();
+        case "/img/chart.png" -> request.response().putHeader("content-type", "image/png").end(io.vertx.core.buffer.Buffer.buffer(PNG));
+        case "/big" -> request.response().end(io.vertx.core.buffer.Buffer.buffer(new byte[6000]));
+        default -> request.response().setStatusCode(404).end();
+      }
+    });
+    files.listen(0, "127.0.0.1").await();
+    String base = "http://127.0.0.1:" + files.actualPort();
+    try {
+      JsonArray content = text("look").add(new JsonObject().put("type", "input_file").put("file_url", base + "/docs/report.pdf"))
+          .add(new JsonObject().put("type", "input_image").put("image_url", base + "/moved").put("detail", "high"));
+      JsonObject first = turn(gateway, content, null);
+      JsonArray sent = provider.lastMessages().getJsonObject(0).getJsonArray("content");
+      assertThat(sent.getJsonObject(1)).isEqualTo(new JsonObject().put("type", "file").put("file", new JsonObject()
+          .put("filename", "report.pdf").put("file_data", "data:application/pdf;base64," + java.util.Base64.getEncoder().encodeToString(pdf))));
+      assertThat(sent.getJsonObject(2)).isEqualTo(new JsonObject().put("type", "image_url").put("image_url", new JsonObject()
+          .put("url", "data:image/png;base64," + java.util.Base64.getEncoder().encodeToString(PNG)).put("detail", "high")));
+      assertThat(hits.get()).isEqualTo(3);
+
+      turn(sharedState() ? replica : gateway, text("again"), first.getString("id"));
+      assertThat(provider.lastMessages().getJsonObject(0).getJsonArray("content")).isEqualTo(sent);
+      assertThat(hits.get()).as("fetched once").isEqualTo(3);
+      JsonArray stored = get(gateway, "/v1/responses/" + first.getString("id") + "/input_items").json()
+          .getJsonArray("data").getJsonObject(0).getJsonArray("content");
+      assertThat(stored.getJsonObject(1).getString("file_url")).isEqualTo(base + "/docs/report.pdf");
+      assertThat(stored.getJsonObject(1).getString("file_id")).matches("file-[0-9a-f]{32}");
+      assertThat(stored.getJsonObject(2).getString("file_id")).matches("file-[0-9a-f]{32}");
+      assertThat(stored.encode()).doesNotContain("base64");
+
+      assertError(gateway.as(ACME).post("/v1/responses", new JsonObject().put("model", "m").put("input", new JsonArray()
+          .add(new JsonObject().put("role", "user").put("content", text("x").add(new JsonObject().put("type", "input_file")
+              .put("file_url", base + "/missing.pdf")))))), 400, "input[0].content[1].file_url", "invalid_value");
+      try (Gateway strict = startGateway(Map.of("PARLEY_MCP_ALLOW_PRIVATE_NETWORKS", "false", "PARLEY_FILES_MAX_BYTES", "5000"))) {
+        int before = hits.get();
+        Reply refused = strict.as(ACME).post("/v1/responses", new JsonObject().put("model", "m").put("input", new JsonArray()
+            .add(new JsonObject().put("role", "user").put("content", text("x").add(new JsonObject().put("type", "input_image")
+                .put("image_url", base + "/img/chart.png?token=s3cret"))))));
+        assertError(refused, 400, "input[0].content[1].image_url", "invalid_value");
+        assertThat(refused.error().getString("message")).contains("private").doesNotContain("s3cret");
+        assertThat(hits.get()).isEqualTo(before);
+      }
+      try (Gateway small = startGateway(Map.of("PARLEY_FILES_MAX_BYTES", "5000"))) {
+        Reply big = small.as(ACME).post("/v1/responses", new JsonObject().put("model", "m").put("input", new JsonArray()
+            .add(new JsonObject().put("role", "user").put("content", text("x").add(new JsonObject().put("type", "input_file")
+                .put("file_url", base + "/big"))))));
+        assertError(big, 400, "input[0].content[1].file_url", "invalid_value");
+        assertThat(big.error().getString("message")).contains("5000");
+      }
+    } finally {
+      files.close().await();
     }
   }
 
