@@ -120,8 +120,21 @@ final class FileInputs {
         resolved.add(input == turn.input() ? turn
             : new StoredResponse(turn.id(), turn.parentId(), turn.ancestors(), input, turn.response(), turn.tokens()));
       }
-      return Chain.loaded(resolved, ids);
+      return Chain.loaded(resolved, ids, modes.text(model));
     });
+  }
+
+  /** Whether {@code model} is sent documents as their text. */
+  boolean asText(String model) {
+    return modes.text(model);
+  }
+
+  /**
+   * Whether a chain held in memory can be continued by {@code model} as it is: it names no file, or holds its
+   * documents the way this model is sent them (else it is read again, its files put in place for this model).
+   */
+  boolean fits(Chain held, String model) {
+    return held.files().isEmpty() || held.filesAsText() == modes.text(model);
   }
 
   /**

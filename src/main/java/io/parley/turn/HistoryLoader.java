@@ -78,7 +78,9 @@ final class HistoryLoader {
     if (!Ids.isResponseId(previous)) {
       return Future.failedFuture(ApiError.previousResponseNotFound(previous));
     }
-    Chain held = cached ? cache.get(tenant, previous) : null;
+    Chain inCache = cached ? cache.get(tenant, previous) : null;
+    // A chain holding its documents as another model is sent them is read again, its files put in place for this one.
+    Chain held = inCache != null && files.fits(inCache, request.model()) ? inCache : null;
     Future<Chain> chain = held != null
         // Held in memory: one round trip checks nothing was deleted or expired (and renews the TTLs).
         ? store.touchChain(tenant, held.ids())

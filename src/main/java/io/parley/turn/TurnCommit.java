@@ -30,9 +30,11 @@ final class TurnCommit {
   private final HistoryLoader history;
   private final BiConsumer<String, Long> tokenMeter;
   private final Duration retryBudget;
+  private final FileInputs files;
 
   TurnCommit(ResponseStore store, ConversationStore conversations, ContextWindows windows, Vertx vertx,
-      HistoryLoader history, BiConsumer<String, Long> tokenMeter, Duration retryBudget) {
+      HistoryLoader history, BiConsumer<String, Long> tokenMeter, Duration retryBudget, FileInputs files) {
+    this.files = files;
     this.retryBudget = retryBudget;
     this.store = store;
     this.conversations = conversations;
@@ -81,7 +83,8 @@ final class TurnCommit {
     Chain chain = turn.chain();
     if (!chain.hasPrefix()) {
       StoredResponse stored = turn.toStored(response, null);
-      return Future.succeededFuture(new Extended(stored, chain.then(turn.asSent(stored), null, turn.files())));
+      return Future.succeededFuture(new Extended(stored, chain.then(turn.asSent(stored), null, turn.files(),
+          files.asText(turn.request().model()))));
     }
     String model = turn.request().model();
     // The messages as they were sent, files and all: the next turn's prefix is then byte for byte this one's.
@@ -93,9 +96,10 @@ final class TurnCommit {
         false);
   }
 
-  private static Extended extended(Turn turn, JsonObject response, ChatPrefix prefix) {
+  private Extended extended(Turn turn, JsonObject response, ChatPrefix prefix) {
     StoredResponse stored = turn.toStored(response, prefix.encoding() == null ? null
         : new StoredResponse.Tokens(prefix.encoding(), prefix.historyTokens()));
-    return new Extended(stored, turn.chain().then(turn.asSent(stored), prefix, turn.files()));
+    return new Extended(stored, turn.chain().then(turn.asSent(stored), prefix, turn.files(),
+        files.asText(turn.request().model())));
   }
 }

@@ -69,7 +69,7 @@ public final class TurnEngine {
         new UrlFetcher(vertx, fetchPrivateNetworks, filesConfig.maxBytes(), fileStore.stagingDir()), filesConfig.ttl());
     this.history = new HistoryLoader(store, conversations, cache, protocol.buildsFromChatPrefix(), files);
     this.fit = new ContextFit(windows, vertx, history);
-    TurnCommit commit = new TurnCommit(store, conversations, windows, vertx, history, tokenMeter, storeRetryBudget);
+    TurnCommit commit = new TurnCommit(store, conversations, windows, vertx, history, tokenMeter, storeRetryBudget, files);
     this.parts = new Parts(vertx, upstream, protocol, commit, slots, runs, lease, metrics, new LinkedHashSet<>(),
         new McpListing(mcpClient, mcp.servers()), new McpCalling(mcpClient, mcp));
   }
