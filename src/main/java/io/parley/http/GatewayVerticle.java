@@ -177,6 +177,9 @@ public final class GatewayVerticle extends VerticleBase {
     router.get("/v1/files/:id").handler(ctx -> run(ctx, files::retrieve));
     router.delete("/v1/files/:id").handler(ctx -> run(ctx, files::delete));
     router.get("/v1/files/:id/content").handler(ctx -> run(ctx, files::content));
+    router.route("/v1/uploads*").handler(ctx -> ctx.fail(ApiError.badRequest("unsupported_endpoint", null,
+        "The Uploads API (files sent in parts) is not supported by this gateway: upload files of up to " + max
+            + " bytes in one request with POST /v1/files.")));
   }
 
   /** Labels the request with its route template (never the raw path, which holds ids) for metrics and logs. */

@@ -180,6 +180,8 @@ abstract class FilesContract extends ResponsesApiHarness {
     assertError(get(gateway, "/v1/files?limit=ten"), 400, "limit", "invalid_type");
     assertError(get(gateway, "/v1/files?order=up"), 400, "order", "invalid_value");
     assertError(get(gateway, "/v1/files?purpose=fun"), 400, "purpose", "invalid_value");
+    assertError(FileUploads.send(gateway, ACME, HttpRequest.newBuilder(gateway.uri("/v1/uploads"))
+        .POST(HttpRequest.BodyPublishers.ofString("{}"))), 400, null, "unsupported_endpoint");
   }
 
   @Test
