@@ -7,6 +7,9 @@ import io.parley.background.RedisRunLog;
 import io.parley.cache.ChainCache;
 import io.parley.config.ParleyConfig;
 import io.parley.hosted.HostedBackends;
+import io.parley.files.DiskFileStore;
+import io.parley.files.FileStore;
+import io.parley.files.RedisFileStore;
 import io.parley.http.GatewayVerticle;
 import io.parley.idempotency.MemoryIdempotencyKeys;
 import io.parley.idempotency.RedisIdempotencyKeys;
@@ -41,6 +44,8 @@ import io.vertx.redis.client.Request;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -55,6 +60,9 @@ public final class Parley {
 
   private static final Logger LOG = LoggerFactory.getLogger(Parley.class);
   private static final long SWEEP_INTERVAL_MS = 60_000;
+  private static final long FILE_SWEEP_INTERVAL_MS = 3_600_000;
+  /** The longest a file may be asked to live ({@code expires_after}), whatever {@code files_ttl} is. */
+  private static final Duration LONGEST_EXPIRY = Duration.ofDays(30);
 
   private final Vertx vertx;
   private final ParleyConfig config;
@@ -65,6 +73,7 @@ public final class Parley {
   private final Redis redis;
   private Backends backends;
   private long sweepTimer = -1;
+  private long fileSweepTimer = -1;
   private McpClient mcp;
   private AdminConsole console;
   private HostedBackends hosted = HostedBackends.NONE;
@@ -173,12 +182,13 @@ public final class Parley {
   private Backends backends(ParleyConfig resolved) {
     // Without a console nobody reads the index, so no turn pays for writing it.
     int recentMax = resolved.admin().enabled() ? resolved.admin().recentResponsesMax() : 0;
+    FileStore files = files(resolved);
     if (redis != null) {
       boolean cluster = resolved.redisType().equals("cluster");
       return new Backends(new MeteredResponseStore(new RedisResponseStore(redis, cluster, resolved.stateTtl()), "redis", metrics),
           new RedisConversationStore(redis, resolved.stateTtl()), new RedisRateLimiter(redis),
           new RedisRunLog(redis, resolved.stateTtl()), new RedisIdempotencyKeys(redis, resolved.idempotencyTtl()),
-          recentMax == 0 ? RecentResponses.NONE : new RedisRecentResponses(redis, recentMax, resolved.stateTtl()));
+          recentMax == 0 ? RecentResponses.NONE : new RedisRecentResponses(redis, recentMax, resolved.stateTtl()), files);
     }
     MemoryResponseStore responses = new MemoryResponseStore(resolved.stateTtl(), resolved.memoryMaxEntries(),
         resolved.memoryMaxBytes());
@@ -187,11 +197,23 @@ public final class Parley {
         new MemoryConversationStore(resolved.stateTtl()), new MemoryRateLimiter(), new MemoryRunLog(),
         // Answers are kept whole only for store:false responses; a quarter of the turns' byte budget bounds them.
         new MemoryIdempotencyKeys(resolved.idempotencyTtl(), resolved.memoryMaxEntries(), resolved.memoryMaxBytes() / 4),
-        recentMax == 0 ? RecentResponses.NONE : new MemoryRecentResponses(recentMax, resolved.stateTtl()));
+        recentMax == 0 ? RecentResponses.NONE : new MemoryRecentResponses(recentMax, resolved.stateTtl()), files);
   }
 
   public Metrics metrics() {
     return metrics;
+  }
+  /** In {@code files_dir} when it is set or there is no Redis (then swept hourly), else in Redis. */
+  private FileStore files(ParleyConfig resolved) {
+    if (resolved.files().onDisk(redis != null)) {
+      DiskFileStore disk = new DiskFileStore(vertx, Path.of(resolved.files().diskDir()));
+      fileSweepTimer = vertx.setPeriodic(FILE_SWEEP_INTERVAL_MS, id -> disk.sweep()
+          .onFailure(err -> LOG.warn("sweeping {} failed: {}", resolved.files().diskDir(), err.toString())));
+      return disk;
+    }
+    Duration longest = resolved.files().ttl().compareTo(LONGEST_EXPIRY) > 0 ? resolved.files().ttl() : LONGEST_EXPIRY;
+    return new RedisFileStore(vertx, redis, resolved.redisType().equals("cluster"), longest,
+        Path.of(System.getProperty("java.io.tmpdir"), "parley-staging").toString());
   }
 
   public int port() {
@@ -241,6 +263,9 @@ public final class Parley {
     }
     if (console != null) {
       console.close();
+    }
+    if (fileSweepTimer >= 0) {
+      vertx.cancelTimer(fileSweepTimer);
     }
     return (backends == null ? Future.<Void>succeededFuture() : backends.close())
         .eventually(hosted::close)

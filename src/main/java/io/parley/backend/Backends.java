@@ -2,6 +2,7 @@ package io.parley.backend;
 
 import io.parley.background.RunLog;
 import io.parley.idempotency.IdempotencyKeys;
+import io.parley.files.FileStore;
 import io.parley.limit.RateLimiter;
 import io.parley.state.ConversationStore;
 import io.parley.state.RecentResponses;
@@ -14,13 +15,14 @@ import io.vertx.core.Future;
  * @param recent the recent-responses index the operator console lists (nothing to close: it lives on the stores' client)
  */
 public record Backends(ResponseStore responses, ConversationStore conversations, RateLimiter limiter, RunLog runs,
-    IdempotencyKeys idempotency, RecentResponses recent) {
+    IdempotencyKeys idempotency, RecentResponses recent, FileStore files) {
 
   public Future<Void> close() {
     return responses.close()
         .eventually(conversations::close)
         .eventually(limiter::close)
         .eventually(runs::close)
-        .eventually(idempotency::close);
+        .eventually(idempotency::close)
+        .eventually(files::close);
   }
 }

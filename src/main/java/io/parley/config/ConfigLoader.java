@@ -40,7 +40,8 @@ public final class ConfigLoader {
       "mcp_passthrough", "redis_timeout", "store_retry_budget", "upstream_retry_budget",
       "compaction_keys", "prompts_dir", "transport",
       "idempotency_ttl", "idempotency_wait", "admin_key", "recent_responses_max",
-      "web_search_backend", "web_search_results", "web_search_timeout", "code_interpreter_backend");
+      "web_search_backend", "web_search_results", "web_search_timeout", "code_interpreter_backend",
+      "files_dir", "files_max_bytes", "files_ttl", "file_inputs");
   private static final String DEFAULT_PATH = "conf/parley.json";
 
   private final JsonObject file;
@@ -128,7 +129,8 @@ public final class ConfigLoader {
         duration("idempotency_ttl", Duration.ofHours(24)),
         duration("idempotency_wait", Duration.ofMinutes(10)),
         admin(),
-        hosted());
+        hosted(),
+        files());
   }
 
   /** The admin key is hashed as soon as it is read, like client keys; a short one is refused. */
@@ -226,6 +228,37 @@ public final class ConfigLoader {
       }
     }
     return new HostedToolsConfig.ResultCounts(counts.get("low"), counts.get("medium"), counts.get("high"));
+  }
+
+  private FilesConfig files() {
+    String dir = string("files_dir", null);
+    return new FilesConfig(dir == null || dir.isBlank() ? null : dir,
+        longValue("files_max_bytes", 100L * 1024 * 1024, 1, Long.MAX_VALUE), duration("files_ttl", Duration.ofDays(30)),
+        fileInputModes());
+  }
+
+  /** {@code native}, {@code text}, or a comma-separated list of {@code model=native|text} with an optional bare default. */
+  private FileInputModes fileInputModes() {
+    String listed = string("file_inputs", "native");
+    boolean textByDefault = false;
+    Map<String, Boolean> byModel = new java.util.HashMap<>();
+    for (String entry : listed.split(",")) {
+      String e = entry.trim();
+      if (e.isEmpty()) {
+        continue;
+      }
+      int eq = e.lastIndexOf('=');
+      String mode = (eq < 0 ? e : e.substring(eq + 1)).trim().toLowerCase(Locale.ROOT);
+      if (!mode.equals("native") && !mode.equals("text") || eq == 0) {
+        throw invalid("file_inputs", "expected 'native', 'text' or model=native|text entries separated by commas (got '" + e + "')");
+      }
+      if (eq < 0) {
+        textByDefault = mode.equals("text");
+      } else {
+        byModel.put(e.substring(0, eq).trim(), mode.equals("text"));
+      }
+    }
+    return new FileInputModes(textByDefault, byModel);
   }
 
   private McpConfig mcp() {

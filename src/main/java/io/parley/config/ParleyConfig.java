@@ -60,7 +60,8 @@ public record ParleyConfig(
     Duration idempotencyTtl,
     Duration idempotencyWait,
     AdminConfig admin,
-    HostedToolsConfig hosted) {
+    HostedToolsConfig hosted,
+    FilesConfig files) {
 
   public ParleyConfig {
     upstreamUrls = List.copyOf(upstreamUrls);
@@ -80,7 +81,7 @@ public record ParleyConfig(
         upstreamIdleTimeout, upstreamMaxConnections, redisUrl, redisType, redisMasterName, stateTtl, memoryMaxEntries,
         memoryMaxBytes, maxBodyBytes, apiKeys, defaultLimits, shutdownDelay, shutdownGrace, backgroundLease, websocketMaxAge,
         maxStreamsPerTenant, mockReplicas, contextWindows, contextCacheBytes, mcp, resilience, compactionKeys, prompts, transport,
-        idempotencyTtl, idempotencyWait, admin, hosted);
+        idempotencyTtl, idempotencyWait, admin, hosted, files);
   }
 
   /** The API key is a secret: never let a log line of the config print it. */

@@ -45,6 +45,7 @@ public final class GatewayVerticle extends VerticleBase {
   private static final List<String> ROUTES = List.of("/v1/responses", "/v1/responses/input_tokens",
       "/v1/responses/compact", "/v1/responses/:id", "/v1/responses/:id/input_items", "/v1/responses/:id/cancel", "/v1/conversations",
       "/v1/conversations/:id", "/v1/conversations/:id/items", "/v1/conversations/:id/items/:itemId",
+      "/v1/files", "/v1/files/:id", "/v1/files/:id/content",
       "/healthz", "/readyz", "/metrics", "/admin/v1/responses", "/admin/v1/responses/:id/chain",
       "/admin/v1/responses/:id/cancel", "/admin/v1/conversations", "/admin/v1/conversations/:id", "/admin/v1/stats",
       "/console", "/console/*");
@@ -102,13 +103,14 @@ public final class GatewayVerticle extends VerticleBase {
     engine = new TurnEngine(vertx, backends.responses(), backends.recent(), backends.conversations(), backends.runs(), cache,
         config.contextWindows(), upstream, ProviderProtocol.of(config.upstreamKind(), config.mcp().passthrough(),
         hosted.kinds()), slots, metrics, limits::recordTokens, config.backgroundLease(), mcp, McpSettings.of(config.mcp()),
-        config.resilience().storeRetryBudget(), seal, config.prompts(), hosted);
+        config.resilience().storeRetryBudget(), seal, config.prompts(), hosted, backends.files(), config.files(),
+        config.mcp().allowPrivateNetworks());
     BackgroundApi background = new BackgroundApi(backends.responses(), backends.runs());
     ResponsesApi responses = new ResponsesApi(backends.responses(), backends.recent(), engine, background);
     RequestObserver observer = new RequestObserver(metrics);
     IdempotentCreate idempotent = new IdempotentCreate(new KeyClaims(vertx, backends.idempotency(), config.idempotencyWait()));
     Router router = router(responses, background, new ConversationsApi(backends.conversations()),
-        new InputTokensApi(engine), new CompactionApi(engine), limits,
+        new InputTokensApi(engine), new CompactionApi(engine), new FilesApi(backends.files(), config.files()), limits,
         new Probes(backends.responses(), lifecycle, metrics), observer, idempotent);
     server = vertx.createHttpServer(options)
         .requestHandler(request -> {
@@ -132,7 +134,7 @@ public final class GatewayVerticle extends VerticleBase {
   }
 
   private Router router(ResponsesApi api, BackgroundApi background, ConversationsApi conversations, InputTokensApi tokens,
-      CompactionApi compaction, RateLimitHandler limits, Probes probes, RequestObserver observer,
+      CompactionApi compaction, FilesApi files, RateLimitHandler limits, Probes probes, RequestObserver observer,
       IdempotentCreate idempotent) {
     Router router = Router.router(vertx);
     router.route().handler(observer::handle);
@@ -161,6 +163,7 @@ public final class GatewayVerticle extends VerticleBase {
     router.post("/v1/conversations/:id/items").handler(body).handler(ctx -> run(ctx, conversations::addItems));
     router.get("/v1/conversations/:id/items/:itemId").handler(ctx -> run(ctx, conversations::getItem));
     router.delete("/v1/conversations/:id/items/:itemId").handler(ctx -> run(ctx, conversations::deleteItem));
+    filesRoutes(router, files);
     router.get("/healthz").handler(ctx -> run(ctx, probes::healthz));
     router.get("/readyz").handler(ctx -> run(ctx, probes::readyz));
     router.get("/metrics").handler(ctx -> run(ctx, probes::metrics));
@@ -189,6 +192,37 @@ public final class GatewayVerticle extends VerticleBase {
     router.get("/admin/v1/stats").handler(ctx -> run(ctx, admin::stats));
     router.get("/console").handler(console.page());
     router.get("/console/*").handler(console.page());
+  }
+
+  /**
+   * Uploads stream to the file store's staging directory as they arrive (the body handler keeps form fields in
+   * memory, never a file's bytes), up to {@code files_max_bytes}; anything but multipart is refused before a byte of
+   * it is read.
+   */
+  private void filesRoutes(Router router, FilesApi files) {
+    long max = config.files().maxBytes();
+    BodyHandler uploads = BodyHandler.create(backends.files().stagingDir())
+        // The form's other fields and its part headers come on top of the file.
+        .setBodyLimit(max + 64 * 1024)
+        .setHandleFileUploads(true)
+        .setDeleteUploadedFilesOnEnd(true);
+    // Its own route: Vert.x Web runs a route's body handler before its other handlers.
+    router.post("/v1/files").handler(files::requireMultipart);
+    router.post("/v1/files").handler(uploads).handler(ctx -> run(ctx, files::upload));
+    router.post("/v1/files").failureHandler(ctx -> {
+      if (ctx.failure() == null && ctx.statusCode() == 413) {
+        ErrorMapper.send(ctx.response(), FilesApi.tooLarge(max));
+      } else {
+        ctx.next();
+      }
+    });
+    router.get("/v1/files").handler(ctx -> run(ctx, files::list));
+    router.get("/v1/files/:id").handler(ctx -> run(ctx, files::retrieve));
+    router.delete("/v1/files/:id").handler(ctx -> run(ctx, files::delete));
+    router.get("/v1/files/:id/content").handler(ctx -> run(ctx, files::content));
+    router.route("/v1/uploads*").handler(ctx -> ctx.fail(ApiError.badRequest("unsupported_endpoint", null,
+        "The Uploads API (files sent in parts) is not supported by this gateway: upload files of up to " + max
+            + " bytes in one request with POST /v1/files.")));
   }
 
   /** Labels the request with its route template (never the raw path, which holds ids) for metrics and logs. */

@@ -27,29 +27,44 @@ final class ContentParts {
       }
       case "input_image" -> {
         String url = InputItems.optionalString(part, "image_url", param);
-        if (url == null) {
+        String fileId = InputItems.optionalString(part, "file_id", param);
+        if (url == null && fileId == null) {
           throw ApiError.missing(param + ".image_url");
         }
-        if (!(url.startsWith("https://") || url.startsWith("http://") || url.startsWith("data:"))) {
+        if (url != null && !(url.startsWith("https://") || url.startsWith("http://") || url.startsWith("data:"))) {
           throw ApiError.invalidValue(param + ".image_url",
               "Invalid 'image_url': expected an http(s) URL or a base64 data: URL.");
         }
         String detail = InputItems.optionalString(part, "detail", param);
-        return new JsonObject().put("type", "input_image").put("image_url", url)
-            .put("detail", detail != null ? detail : "auto");
+        JsonObject image = new JsonObject().put("type", "input_image");
+        if (url != null) {
+          image.put("image_url", url);
+        }
+        if (fileId != null) {
+          image.put("file_id", fileId);
+        }
+        return image.put("detail", detail != null ? detail : "auto");
       }
       case "input_file" -> {
         String data = InputItems.optionalString(part, "file_data", param);
         String url = InputItems.optionalString(part, "file_url", param);
-        if (data == null && url == null) {
-          throw ApiError.missing(param + ".file_data");
+        String fileId = InputItems.optionalString(part, "file_id", param);
+        if (data == null && url == null && fileId == null) {
+          throw ApiError.badRequest("missing_required_parameter", param + ".file_id", "Missing required parameter: one of '"
+              + param + ".file_id', '" + param + ".file_data' or '" + param + ".file_url'.");
         }
         JsonObject file = new JsonObject().put("type", "input_file");
         String filename = InputItems.optionalString(part, "filename", param);
         if (filename != null) {
           file.put("filename", filename);
         }
-        return data != null ? file.put("file_data", data) : file.put("file_url", url);
+        if (fileId != null) {
+          file.put("file_id", fileId);
+        }
+        if (data != null) {
+          return file.put("file_data", data);
+        }
+        return url != null ? file.put("file_url", url) : file;
       }
       default -> throw ApiError.invalidValue(param + ".type",
           "Invalid value for '" + param + ".type': content part type '" + type + "' is not supported by this gateway.");
@@ -70,6 +85,18 @@ final class ContentParts {
 
   private static JsonObject toChat(JsonObject part) {
     return switch (part.getString("type")) {
+      // A file part still naming a stored file was not resolved (see FileParts): Chat Completions' own form.
+      case "input_image", "input_file" -> part.getString("file_id") != null ? unresolved(part) : media(part);
+      default -> new JsonObject().put("type", "text").put("text", text(part));
+    };
+  }
+
+  private static JsonObject unresolved(JsonObject part) {
+    return new JsonObject().put("type", "file").put("file", new JsonObject().put("file_id", part.getString("file_id")));
+  }
+
+  private static JsonObject media(JsonObject part) {
+    return switch (part.getString("type")) {
       case "input_image" -> new JsonObject().put("type", "image_url").put("image_url",
           new JsonObject().put("url", part.getString("image_url")).put("detail", part.getString("detail")));
       case "input_file" -> {
@@ -84,7 +111,7 @@ final class ContentParts {
         }
         yield new JsonObject().put("type", "file").put("file", file);
       }
-      default -> new JsonObject().put("type", "text").put("text", text(part));
+      default -> throw new IllegalArgumentException(part.getString("type"));
     };
   }
 

@@ -38,13 +38,13 @@ final class ContextFit {
       return history.withTurns(turn).compose(loaded -> fitItems(loaded, window));
     }
     return vertx.executeBlocking(() -> prefix.serializedTokens(TokenCounter.messages(turn.request().model()))
-            + TokenCounter.countChatRequest(ChatRequestBuilder.uncounted(turn.request(), prefix)), false)
+            + TokenCounter.countChatRequest(ChatRequestBuilder.uncounted(turn.sentRequest(), prefix)), false)
         .compose(tokens -> tokens <= Truncation.budget(turn.request(), window) ? Future.succeededFuture(turn)
             : history.withTurns(turn).compose(loaded -> fitItems(loaded, window)));
   }
 
   private Future<Turn> fitItems(Turn turn, int window) {
-    return vertx.executeBlocking(() -> Truncation.fit(turn.request(), turn.history(), window,
+    return vertx.executeBlocking(() -> Truncation.fit(turn.sentRequest(), turn.history(), window,
             TokenCounter::countChatRequest), false)
         .map(fitted -> turn.fitted(fitted.history(), fitted.dropped()));
   }

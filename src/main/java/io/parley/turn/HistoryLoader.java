@@ -22,9 +22,15 @@ final class HistoryLoader {
   private final ConversationStore conversations;
   private final ContextCache cache;
   private final boolean prefixOnly;
+  private final FileInputs files;
 
-  /** @param prefixOnly whether provider calls are built from a chain's serialized prefix alone (then that is all the cache keeps) */
-  HistoryLoader(ResponseStore store, ConversationStore conversations, ContextCache cache, boolean prefixOnly) {
+  /**
+   * @param prefixOnly whether provider calls are built from a chain's serialized prefix alone (then that is all the cache keeps)
+   * @param files      puts the files that history read from the store names in place: a chain held in the cache holds them
+   */
+  HistoryLoader(ResponseStore store, ConversationStore conversations, ContextCache cache, boolean prefixOnly,
+      FileInputs files) {
+    this.files = files;
     this.store = store;
     this.conversations = conversations;
     this.cache = cache;
@@ -35,30 +41,36 @@ final class HistoryLoader {
   Future<Turn> load(String tenant, String providerKey, CreateRequest request, boolean cached) {
     if (request.conversationId() != null) {
       return conversationItems(tenant, request.conversationId())
+          .compose(items -> files.items(tenant, request.model(), items))
           .map(items -> Turn.start(tenant, providerKey, request, Chain.EMPTY, items));
     }
-    Chain held = cached && !request.background() ? held(tenant, request.previousResponseId()) : null;
+    Chain held = cached && !request.background() ? held(tenant, request) : null;
     return held != null ? Future.succeededFuture(checkedLater(tenant, providerKey, request, held))
         : chain(tenant, request, cached && request.background())
             .map(chain -> Turn.start(tenant, providerKey, request, chain));
   }
 
-  private Chain held(String tenant, String previous) {
-    return previous == null || !Ids.isResponseId(previous) ? null : cache.get(tenant, previous);
+  /** The chain held in memory, if it holds its documents as this turn's model is sent them. */
+  private Chain held(String tenant, CreateRequest request) {
+    String previous = request.previousResponseId();
+    Chain inCache = previous == null || !Ids.isResponseId(previous) ? null : cache.get(tenant, previous);
+    return inCache != null && files.fits(inCache, request.model()) ? inCache : null;
   }
 
   /**
    * A chain held in memory is used at once, and the one round trip that checks nothing of it was deleted or
-   * expired (and renews the TTLs) runs while the provider is called: the run opens only once it passed, and
-   * a failed check cancels the provider call and answers its 400. A background turn, stored as queued
-   * before its call, checks first.
+   * expired (and renews the TTLs), with its files, runs while the provider is called: the run opens only once
+   * it passed, and a failed check cancels the provider call and answers its 400. A background turn, stored as
+   * queued before its call, checks first.
    */
   private Turn checkedLater(String tenant, String providerKey, CreateRequest request, Chain held) {
     String previous = request.previousResponseId();
     Future<Void> check = store.touchChain(tenant, held.ids())
+        .compose(v -> files.stillThere(tenant, held.files()))
         .onFailure(err -> cache.invalidate(tenant, previous))
         .recover(err -> Future.failedFuture(
-            err instanceof MissingTurnException missing ? chainBroken(previous, missing.missingId()) : err));
+            err instanceof MissingTurnException missing ? chainBroken(previous, missing.missingId()) : err))
+        .mapEmpty();
     return Turn.start(tenant, providerKey, request, held).checkedBy(check);
   }
 
@@ -94,12 +106,16 @@ final class HistoryLoader {
     if (!Ids.isResponseId(previous)) {
       return Future.failedFuture(ApiError.previousResponseNotFound(previous));
     }
-    Chain held = cached ? cache.get(tenant, previous) : null;
+    Chain inCache = cached ? cache.get(tenant, previous) : null;
+    // A chain holding its documents as another model is sent them is read again, its files put in place for this one.
+    Chain held = inCache != null && files.fits(inCache, request.model()) ? inCache : null;
     Future<Chain> chain = held != null
         // Held in memory: one round trip checks nothing was deleted or expired (and renews the TTLs).
-        ? store.touchChain(tenant, held.ids()).map(held)
+        ? store.touchChain(tenant, held.ids())
+            .compose(v -> files.stillThere(tenant, held.files())).map(held)
             .onFailure(err -> cache.invalidate(tenant, previous))
-        : store.loadChain(tenant, previous).map(Chain::loaded)
+        : store.loadChain(tenant, previous)
+            .compose(turns -> files.chain(tenant, request.model(), turns))
             .onSuccess(loaded -> cache.put(tenant, loaded.forCache(prefixOnly)));
     return chain.recover(err -> Future.failedFuture(
         err instanceof MissingTurnException missing ? chainBroken(previous, missing.missingId()) : err));

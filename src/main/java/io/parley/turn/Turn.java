@@ -2,6 +2,7 @@ package io.parley.turn;
 
 import io.parley.cache.Chain;
 import io.parley.protocol.CreateRequest;
+import io.parley.protocol.FileParts;
 import io.parley.protocol.Ids;
 import io.parley.protocol.ModelRequest;
 import io.parley.protocol.ResponseObject;
@@ -22,10 +23,12 @@ import java.util.List;
  * @param droppedItems  how many history items the cut dropped (0 when none)
  * @param chainCheck    whether the chain, taken from the context cache, still exists in the store: checked
  *                      while the provider is called, and the run opens only once it passed
+ * @param sentInput     this turn's input as the provider is sent it: the request's input (which is what is stored)
+ *                      with the stored files it names in place (the same array when it names none)
  */
 public record Turn(String tenant, String providerKey, CreateRequest request, Chain chain,
     JsonArray conversationItems, String id, long createdAt, List<JsonArray> fittedHistory, int droppedItems,
-    Future<Void> chainCheck) {
+    Future<Void> chainCheck, JsonArray sentInput) {
 
   /** A turn continuing a {@code previous_response_id} chain (or starting one). */
   public static Turn start(String tenant, String providerKey, CreateRequest request, Chain chain) {
@@ -36,24 +39,49 @@ public record Turn(String tenant, String providerKey, CreateRequest request, Cha
   static Turn start(String tenant, String providerKey, CreateRequest request, Chain chain,
       JsonArray conversationItems) {
     return new Turn(tenant, providerKey, request, chain, conversationItems, Ids.newResponseId(request.previousResponseId()),
-        System.currentTimeMillis() / 1000, null, 0, Future.succeededFuture());
+        System.currentTimeMillis() / 1000, null, 0, Future.succeededFuture(), request.input());
   }
 
   /** The same turn, sending only {@code history} (what fits the context window). */
   Turn fitted(List<JsonArray> history, int dropped) {
-    return new Turn(tenant, providerKey, request, chain, conversationItems, id, createdAt, history, dropped, chainCheck);
+    return new Turn(tenant, providerKey, request, chain, conversationItems, id, createdAt, history, dropped, chainCheck, sentInput);
+  }
+
+  /** The same turn sending {@code sent} as its input (its files in place). */
+  Turn withSentInput(JsonArray sent) {
+    return new Turn(tenant, providerKey, request, chain, conversationItems, id, createdAt, fittedHistory, droppedItems,
+        chainCheck, sent);
+  }
+
+  /** The ids of the stored files this turn's input names. */
+  java.util.Set<String> files() {
+    return FileParts.ids(request.input());
+  }
+
+  /** The request as the provider is sent it: with {@link #sentInput}. */
+  public CreateRequest sentRequest() {
+    return sentInput == request.input() ? request : request.withInput(sentInput);
+  }
+
+  /**
+   * {@code stored} (this turn as stored) as a chain held in memory keeps it: with its input as sent, so that a
+   * later turn continuing from memory sends its files again without reading them.
+   */
+  StoredResponse asSent(StoredResponse stored) {
+    return sentInput == request.input() ? stored
+        : new StoredResponse(stored.id(), stored.parentId(), stored.ancestors(), sentInput, stored.response(), stored.tokens());
   }
 
   /** The same turn with its chain's turns loaded (when it was continued from the cache's prefix alone). */
   Turn withChain(Chain loaded) {
     return new Turn(tenant, providerKey, request, loaded, conversationItems, id, createdAt, fittedHistory, droppedItems,
-        chainCheck);
+        chainCheck, sentInput);
   }
 
   /** The same turn, whose cached chain is being checked against the store by {@code check}. */
   Turn checkedBy(Future<Void> check) {
     return new Turn(tenant, providerKey, request, chain, conversationItems, id, createdAt, fittedHistory, droppedItems,
-        check);
+        check, sentInput);
   }
 
   /** The response object as the turn starts, {@code in_progress}: a new object on each call. */
@@ -72,11 +100,11 @@ public record Turn(String tenant, String providerKey, CreateRequest request, Cha
    */
   public ModelRequest modelRequest() {
     if (fittedHistory != null || !conversationItems.isEmpty()) {
-      return ModelRequest.of(request, fittedHistory != null ? fittedHistory : history(), providerKey, chainKey());
+      return ModelRequest.of(sentRequest(), fittedHistory != null ? fittedHistory : history(), providerKey, chainKey());
     }
     List<JsonArray> items = chain.hasTurns() ? Chain.items(chain.turns()) : null;
     ToolHistory calls = chain.hasPrefix() || items == null ? chain.prefix().calls() : calls(items);
-    return ModelRequest.of(request, items, chain::prefix, calls, providerKey, chainKey());
+    return ModelRequest.of(sentRequest(), items, chain::prefix, calls, providerKey, chainKey());
   }
 
   private static ToolHistory calls(List<JsonArray> items) {

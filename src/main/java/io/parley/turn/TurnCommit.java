@@ -40,9 +40,11 @@ final class TurnCommit {
   private final HistoryLoader history;
   private final BiConsumer<String, Long> tokenMeter;
   private final Duration retryBudget;
+  private final FileInputs files;
 
   TurnCommit(ResponseStore store, RecentResponses recent, ConversationStore conversations, ContextWindows windows,
-      Vertx vertx, HistoryLoader history, BiConsumer<String, Long> tokenMeter, Duration retryBudget) {
+      Vertx vertx, HistoryLoader history, BiConsumer<String, Long> tokenMeter, Duration retryBudget, FileInputs files) {
+    this.files = files;
     this.retryBudget = retryBudget;
     this.store = store;
     this.recent = recent;
@@ -110,10 +112,12 @@ final class TurnCommit {
     Chain chain = turn.chain();
     if (!chain.hasPrefix()) {
       StoredResponse stored = turn.toStored(response, null);
-      return Future.succeededFuture(new Extended(stored, chain.then(stored, null)));
+      return Future.succeededFuture(new Extended(stored, chain.then(turn.asSent(stored), null, turn.files(),
+          files.asText(turn.request().model()))));
     }
     String model = turn.request().model();
-    List<JsonArray> items = List.of(turn.request().input(), response.getJsonArray("output", new JsonArray()));
+    // The messages as they were sent, files and all: the next turn's prefix is then byte for byte this one's.
+    List<JsonArray> items = List.of(turn.sentInput(), response.getJsonArray("output", new JsonArray()));
     if (windows.windowFor(model) <= 0) {
       return Future.succeededFuture(extended(turn, response, chain.prefix().extend(items, null)));
     }
@@ -121,9 +125,10 @@ final class TurnCommit {
         false);
   }
 
-  private static Extended extended(Turn turn, JsonObject response, ChatPrefix prefix) {
+  private Extended extended(Turn turn, JsonObject response, ChatPrefix prefix) {
     StoredResponse stored = turn.toStored(response, prefix.encoding() == null ? null
         : new StoredResponse.Tokens(prefix.encoding(), prefix.historyTokens()));
-    return new Extended(stored, turn.chain().then(stored, prefix));
+    return new Extended(stored, turn.chain().then(turn.asSent(stored), prefix, turn.files(),
+        files.asText(turn.request().model())));
   }
 }

@@ -4,6 +4,9 @@ import io.parley.background.RunLog;
 import io.parley.cache.Chain;
 import io.parley.cache.ContextCache;
 import io.parley.hosted.HostedBackends;
+import io.parley.config.FilesConfig;
+import io.parley.files.FileStore;
+import io.parley.files.UrlFetcher;
 import io.parley.mcp.McpClient;
 import io.parley.metrics.Metrics;
 import io.parley.protocol.ApiError;
@@ -47,6 +50,7 @@ public final class TurnEngine {
 
   private final Parts parts;
   private final ItemReferences references;
+  private final FileInputs files;
   private final HistoryLoader history;
   private final ContextFit fit;
   private final ResponseStore store;
@@ -59,19 +63,27 @@ public final class TurnEngine {
    * @param tokenMeter told each finished response's total tokens, per tenant (for token rate limits)
    * @param storeRetryBudget how long a finished turn's write is retried while the store is unavailable
    * @param hosted     the backends of hosted tools ({@code web_search}, {@code code_interpreter}), shared by every event loop
+   * @param fileStore  where the files that inputs name ({@code file_id}) are read from
+   * @param filesConfig the Files settings: which models are sent documents as text, the size limit and TTL of
+   *                   files downloaded from URLs
+   * @param fetchPrivateNetworks whether file and image URLs may resolve to private addresses (as MCP URLs)
    */
   public TurnEngine(Vertx vertx, ResponseStore store, RecentResponses recent, ConversationStore conversations, RunLog runs,
       ContextCache cache,
       ContextWindows windows, Upstream upstream, ProviderProtocol protocol, StreamSlots slots, Metrics metrics,
       BiConsumer<String, Long> tokenMeter, Duration lease, McpClient mcpClient, McpSettings mcp, Duration storeRetryBudget,
-      CompactionSeal seal, Prompts prompts, HostedBackends hosted) {
+      CompactionSeal seal, Prompts prompts, HostedBackends hosted, FileStore fileStore, FilesConfig filesConfig,
+      boolean fetchPrivateNetworks) {
     this.prompts = prompts;
     this.store = store;
     this.references = new ItemReferences(store, seal);
     this.seal = seal;
-    this.history = new HistoryLoader(store, conversations, cache, protocol.buildsFromChatPrefix());
+    this.files = new FileInputs(vertx, fileStore, filesConfig.inputModes(),
+        new UrlFetcher(vertx, fetchPrivateNetworks, filesConfig.maxBytes(), fileStore.stagingDir()), filesConfig.ttl());
+    this.history = new HistoryLoader(store, conversations, cache, protocol.buildsFromChatPrefix(), files);
     this.fit = new ContextFit(windows, vertx, history);
-    TurnCommit commit = new TurnCommit(store, recent, conversations, windows, vertx, history, tokenMeter, storeRetryBudget);
+    TurnCommit commit = new TurnCommit(store, recent, conversations, windows, vertx, history, tokenMeter, storeRetryBudget,
+        files);
     this.parts = new Parts(vertx, upstream, protocol, commit, slots, runs, lease, metrics, new LinkedHashSet<>(),
         new McpListing(mcpClient, mcp.servers(), new McpCalling(mcpClient, mcp)), new HostedTools(hosted),
         new ToolCalling(mcp));
@@ -107,6 +119,7 @@ public final class TurnEngine {
     return storeReady(request)
         .compose(v -> references.resolve(tenant, request.input()))
         .compose(v -> history.load(tenant, providerKey, request, true))
+        .compose(files::attach)
         .compose(fit::fit)
         .compose(this::withTools);
   }
@@ -150,6 +163,7 @@ public final class TurnEngine {
   public Future<Prepared> prepareWithItems(String tenant, String providerKey, CreateRequest request) {
     return references.resolve(tenant, request.input())
         .compose(v -> history.load(tenant, providerKey, request, false))
+        .compose(files::attach)
         .compose(fit::fit)
         .map(TurnEngine::checked);
   }
@@ -158,6 +172,7 @@ public final class TurnEngine {
   public Future<Prepared> prepareUnfitted(String tenant, String providerKey, CreateRequest request) {
     return references.resolve(tenant, request.input())
         .compose(v -> history.load(tenant, providerKey, request, false))
+        .compose(files::attach)
         .map(TurnEngine::checked);
   }
 
@@ -168,7 +183,8 @@ public final class TurnEngine {
   public Future<Prepared> prepareOn(String tenant, String providerKey, CreateRequest request, Chain held) {
     return storeReady(request)
         .compose(v -> references.resolve(tenant, request.input()))
-        .compose(v -> withTools(Turn.start(tenant, providerKey, request, held)));
+        .compose(v -> files.attach(Turn.start(tenant, providerKey, request, held)))
+        .compose(this::withTools);
   }
 
   /**

@@ -1,0 +1,180 @@
+package io.parley.protocol;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Content parts that name a stored file ({@code input_file} or {@code input_image} with a {@code file_id}): finding
+ * them in items, and putting the file itself in their place for a provider call. A stored turn keeps the id; the
+ * provider is sent the file, rebuilt from the store on each turn, byte for byte the same every time (the same
+ * data URL, or the same extracted text), so its prompt prefix stays cacheable. Pure: items are copied, never changed.
+ */
+public final class FileParts {
+
+  /** The header of a document sent as its text: {@code [file: name.pdf]} then a newline. */
+  static final String TEXT_HEADER = "[file: %s]\n";
+
+  /**
+   * A stored file as a model is sent it.
+   *
+   * @param dataUrl its bytes as a {@code data:} URL ({@code null} when it is sent as text)
+   * @param text    its extracted text ({@code null} when it is sent as itself)
+   */
+  public record Content(String filename, String contentType, String dataUrl, String text) {
+
+    public boolean image() {
+      return contentType.startsWith("image/");
+    }
+  }
+
+  /**
+   * A part naming a file.
+   *
+   * @param param where it is, as an error names it ({@code input[0].content[1].file_id})
+   * @param image whether it is an {@code input_image} part (the file must be an image)
+   */
+  public record Reference(String fileId, String param, boolean image) {
+  }
+
+  /**
+   * A part naming a file or image by an http(s) URL that no stored file stands for yet.
+   *
+   * @param part  the part itself, which is given the {@code file_id} of the file stored from the URL
+   * @param param where the URL is ({@code input[0].content[1].file_url})
+   */
+  public record UrlReference(JsonObject part, String url, String param) {
+  }
+
+  private FileParts() {
+  }
+
+  /** The parts of {@code items} that name an http(s) URL and no file yet. */
+  public static List<UrlReference> urls(JsonArray items, String param) {
+    List<UrlReference> found = new ArrayList<>();
+    for (int i = 0; i < items.size(); i++) {
+      JsonObject item = items.getJsonObject(i);
+      for (String key : List.of("content", "output")) {
+        if (item.getValue(key) instanceof JsonArray parts) {
+          for (int j = 0; j < parts.size(); j++) {
+            if (parts.getValue(j) instanceof JsonObject part && part.getValue("file_id") == null) {
+              String at = param + "[" + i + "]." + key + "[" + j + "]";
+              String type = part.getString("type");
+              if ("input_file".equals(type) && part.getValue("file_data") == null && isHttp(part.getValue("file_url"))) {
+                found.add(new UrlReference(part, part.getString("file_url"), at + ".file_url"));
+              } else if ("input_image".equals(type) && isHttp(part.getValue("image_url"))) {
+                found.add(new UrlReference(part, part.getString("image_url"), at + ".image_url"));
+              }
+            }
+          }
+        }
+      }
+    }
+    return found;
+  }
+
+  private static boolean isHttp(Object url) {
+    return url instanceof String s && (s.regionMatches(true, 0, "http://", 0, 7) || s.regionMatches(true, 0, "https://", 0, 8));
+  }
+
+  /** The file parts of {@code items}, in order; {@code param} is the items' own name ({@code input}). */
+  public static List<Reference> references(JsonArray items, String param) {
+    List<Reference> found = new ArrayList<>();
+    for (int i = 0; i < items.size(); i++) {
+      JsonObject item = items.getJsonObject(i);
+      String at = param + "[" + i + "]";
+      if (item.getValue("content") instanceof JsonArray parts) {
+        collect(parts, at + ".content", found);
+      } else if (item.getValue("output") instanceof JsonArray parts) {
+        collect(parts, at + ".output", found);
+      }
+    }
+    return found;
+  }
+
+  /** The ids of the files {@code items} name. */
+  public static java.util.Set<String> ids(JsonArray items) {
+    java.util.Set<String> ids = new java.util.LinkedHashSet<>();
+    references(items, "").forEach(reference -> ids.add(reference.fileId()));
+    return ids;
+  }
+
+  /** {@link #references} of several lists (a history), each named {@code param}. */
+  public static List<Reference> references(List<JsonArray> lists, String param) {
+    List<Reference> found = new ArrayList<>();
+    for (JsonArray items : lists) {
+      found.addAll(references(items, param));
+    }
+    return found;
+  }
+
+  private static void collect(JsonArray parts, String param, List<Reference> found) {
+    for (int j = 0; j < parts.size(); j++) {
+      if (parts.getValue(j) instanceof JsonObject part && part.getValue("file_id") instanceof String id) {
+        found.add(new Reference(id, param + "[" + j + "].file_id", "input_image".equals(part.getString("type"))));
+      }
+    }
+  }
+
+  /**
+   * {@code items} with each file part replaced by its file from {@code files} (which holds every id they name);
+   * the same array when none names a file.
+   */
+  public static JsonArray resolve(JsonArray items, Map<String, Content> files) {
+    JsonArray resolved = null;
+    for (int i = 0; i < items.size(); i++) {
+      JsonObject item = items.getJsonObject(i);
+      JsonObject replaced = resolve(item, files);
+      if (replaced != item && resolved == null) {
+        resolved = new JsonArray(new ArrayList<>(items.getList()));
+      }
+      if (resolved != null) {
+        resolved.set(i, replaced);
+      }
+    }
+    return resolved != null ? resolved : items;
+  }
+
+  private static JsonObject resolve(JsonObject item, Map<String, Content> files) {
+    for (String key : List.of("content", "output")) {
+      if (item.getValue(key) instanceof JsonArray parts) {
+        JsonArray replaced = resolveParts(parts, files);
+        return replaced == parts ? item : item.copy().put(key, replaced);
+      }
+    }
+    return item;
+  }
+
+  private static JsonArray resolveParts(JsonArray parts, Map<String, Content> files) {
+    JsonArray resolved = null;
+    for (int j = 0; j < parts.size(); j++) {
+      if (parts.getValue(j) instanceof JsonObject part && part.getValue("file_id") instanceof String id) {
+        if (resolved == null) {
+          resolved = new JsonArray(new ArrayList<>(parts.getList()));
+        }
+        Content file = files.get(id);
+        if (file == null) {
+          throw new IllegalStateException("file " + id + " was not loaded before the call was built");
+        }
+        resolved.set(j, part(part, file));
+      }
+    }
+    return resolved != null ? resolved : parts;
+  }
+
+  /** The part as the model is sent it: an image, the document's text, or the document itself. */
+  static JsonObject part(JsonObject reference, Content file) {
+    if (file.image()) {
+      String detail = reference.getString("detail");
+      return new JsonObject().put("type", "input_image").put("image_url", file.dataUrl())
+          .put("detail", detail != null ? detail : "auto");
+    }
+    if (file.text() != null) {
+      return InputItems.textPart("input_text", TEXT_HEADER.formatted(file.filename()) + file.text());
+    }
+    return new JsonObject().put("type", "input_file").put("filename", file.filename()).put("file_data", file.dataUrl());
+  }
+}
