@@ -41,7 +41,7 @@ public final class ConfigLoader {
       "compaction_keys", "prompts_dir", "transport",
       "idempotency_ttl", "idempotency_wait", "admin_key", "recent_responses_max",
       "web_search_backend", "web_search_results", "web_search_timeout", "code_interpreter_backend",
-      "files_dir", "files_max_bytes", "files_ttl", "file_inputs");
+      "files_dir", "files_max_bytes", "files_ttl", "file_inputs", "chain_check");
   private static final String DEFAULT_PATH = "conf/parley.json";
 
   private final JsonObject file;
@@ -130,7 +130,20 @@ public final class ConfigLoader {
         duration("idempotency_wait", Duration.ofMinutes(10)),
         admin(),
         hosted(),
-        files());
+        files(),
+        chainCheckConcurrent());
+  }
+
+  /**
+   * {@code concurrent}: a chain held in the context cache is checked against the store while the provider is
+   * called; {@code before}: the check comes first, as before issue 19 (kept to measure one against the other).
+   */
+  private boolean chainCheckConcurrent() {
+    String mode = string("chain_check", "concurrent").toLowerCase(Locale.ROOT);
+    if (!mode.equals("concurrent") && !mode.equals("before")) {
+      throw invalid("chain_check", "must be 'concurrent' or 'before'");
+    }
+    return mode.equals("concurrent");
   }
 
   /** The admin key is hashed as soon as it is read, like client keys; a short one is refused. */

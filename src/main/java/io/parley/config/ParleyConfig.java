@@ -23,6 +23,8 @@ import java.util.List;
  * @param idempotencyWait how long a request waits for the running request that holds its {@code Idempotency-Key}
  * @param admin       the operator console and its API (off without an admin key)
  * @param hosted      the backends Parley runs hosted tools ({@code web_search}, {@code code_interpreter}) on
+ * @param chainCheckConcurrent whether a cached chain's store check runs alongside the provider call ({@code false}:
+ *                    before it)
  */
 public record ParleyConfig(
     String host,
@@ -61,7 +63,8 @@ public record ParleyConfig(
     Duration idempotencyWait,
     AdminConfig admin,
     HostedToolsConfig hosted,
-    FilesConfig files) {
+    FilesConfig files,
+    boolean chainCheckConcurrent) {
 
   public ParleyConfig {
     upstreamUrls = List.copyOf(upstreamUrls);
@@ -81,7 +84,7 @@ public record ParleyConfig(
         upstreamIdleTimeout, upstreamMaxConnections, redisUrl, redisType, redisMasterName, stateTtl, memoryMaxEntries,
         memoryMaxBytes, maxBodyBytes, apiKeys, defaultLimits, shutdownDelay, shutdownGrace, backgroundLease, websocketMaxAge,
         maxStreamsPerTenant, mockReplicas, contextWindows, contextCacheBytes, mcp, resilience, compactionKeys, prompts, transport,
-        idempotencyTtl, idempotencyWait, admin, hosted, files);
+        idempotencyTtl, idempotencyWait, admin, hosted, files, chainCheckConcurrent);
   }
 
   /** The API key is a secret: never let a log line of the config print it. */

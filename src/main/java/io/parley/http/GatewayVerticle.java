@@ -101,7 +101,7 @@ public final class GatewayVerticle extends VerticleBase {
         .setStrictThreadMode(true);
     RateLimitHandler limits = new RateLimitHandler(config, backends.limiter(), metrics);
     engine = new TurnEngine(vertx, backends.responses(), backends.recent(), backends.conversations(), backends.runs(), cache,
-        config.contextWindows(), upstream, ProviderProtocol.of(config.upstreamKind(), config.mcp().passthrough(),
+        config.chainCheckConcurrent(), config.contextWindows(), upstream, ProviderProtocol.of(config.upstreamKind(), config.mcp().passthrough(),
         hosted.kinds()), slots, metrics, limits::recordTokens, config.backgroundLease(), mcp, McpSettings.of(config.mcp()),
         config.resilience().storeRetryBudget(), seal, config.prompts(), hosted, backends.files(), config.files(),
         config.mcp().allowPrivateNetworks());

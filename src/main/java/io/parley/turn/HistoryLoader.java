@@ -23,14 +23,18 @@ final class HistoryLoader {
   private final ContextCache cache;
   private final boolean prefixOnly;
   private final FileInputs files;
+  private final boolean checkAlongside;
 
   /**
-   * @param prefixOnly whether provider calls are built from a chain's serialized prefix alone (then that is all the cache keeps)
-   * @param files      puts the files that history read from the store names in place: a chain held in the cache holds them
+   * @param prefixOnly     whether provider calls are built from a chain's serialized prefix alone (then that is all the cache keeps)
+   * @param files          puts the files that history read from the store names in place: a chain held in the cache holds them
+   * @param checkAlongside whether a cached chain's check runs while the provider is called ({@code chain_check=concurrent});
+   *                       else every turn checks first, as background turns always do
    */
   HistoryLoader(ResponseStore store, ConversationStore conversations, ContextCache cache, boolean prefixOnly,
-      FileInputs files) {
+      FileInputs files, boolean checkAlongside) {
     this.files = files;
+    this.checkAlongside = checkAlongside;
     this.store = store;
     this.conversations = conversations;
     this.cache = cache;
@@ -44,9 +48,10 @@ final class HistoryLoader {
           .compose(items -> files.items(tenant, request.model(), items))
           .map(items -> Turn.start(tenant, providerKey, request, Chain.EMPTY, items));
     }
-    Chain held = cached && !request.background() ? held(tenant, request) : null;
+    boolean later = checkAlongside && !request.background();
+    Chain held = cached && later ? held(tenant, request) : null;
     return held != null ? Future.succeededFuture(checkedLater(tenant, providerKey, request, held))
-        : chain(tenant, request, cached && request.background())
+        : chain(tenant, request, cached && !later)
             .map(chain -> Turn.start(tenant, providerKey, request, chain));
   }
 

@@ -60,6 +60,8 @@ public final class TurnEngine {
   /**
    * @param recent     the recent-responses index every stored turn is written to (for the operator console)
    * @param cache      the context cache, shared by every event loop; only the engine reads and fills it
+   * @param chainCheckConcurrent whether a cached chain is checked against the store while the provider is called
+   *                   (else before the call)
    * @param tokenMeter told each finished response's total tokens, per tenant (for token rate limits)
    * @param storeRetryBudget how long a finished turn's write is retried while the store is unavailable
    * @param hosted     the backends of hosted tools ({@code web_search}, {@code code_interpreter}), shared by every event loop
@@ -69,7 +71,7 @@ public final class TurnEngine {
    * @param fetchPrivateNetworks whether file and image URLs may resolve to private addresses (as MCP URLs)
    */
   public TurnEngine(Vertx vertx, ResponseStore store, RecentResponses recent, ConversationStore conversations, RunLog runs,
-      ContextCache cache,
+      ContextCache cache, boolean chainCheckConcurrent,
       ContextWindows windows, Upstream upstream, ProviderProtocol protocol, StreamSlots slots, Metrics metrics,
       BiConsumer<String, Long> tokenMeter, Duration lease, McpClient mcpClient, McpSettings mcp, Duration storeRetryBudget,
       CompactionSeal seal, Prompts prompts, HostedBackends hosted, FileStore fileStore, FilesConfig filesConfig,
@@ -80,7 +82,8 @@ public final class TurnEngine {
     this.seal = seal;
     this.files = new FileInputs(vertx, fileStore, filesConfig.inputModes(),
         new UrlFetcher(vertx, fetchPrivateNetworks, filesConfig.maxBytes(), fileStore.stagingDir()), filesConfig.ttl());
-    this.history = new HistoryLoader(store, conversations, cache, protocol.buildsFromChatPrefix(), files);
+    this.history = new HistoryLoader(store, conversations, cache, protocol.buildsFromChatPrefix(), files,
+        chainCheckConcurrent);
     this.fit = new ContextFit(windows, vertx, history);
     TurnCommit commit = new TurnCommit(store, recent, conversations, windows, vertx, history, tokenMeter, storeRetryBudget,
         files);

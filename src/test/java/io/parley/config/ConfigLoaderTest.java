@@ -39,6 +39,15 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void theCachedChainIsCheckedAlongsideTheProviderCallUnlessSetToCheckBefore() {
+    assertThat(ConfigLoader.fromMap(Map.of()).chainCheckConcurrent()).isTrue();
+    assertThat(ConfigLoader.fromMap(Map.of("PARLEY_CHAIN_CHECK", "before")).chainCheckConcurrent()).isFalse();
+    assertThat(ConfigLoader.fromMap(Map.of("PARLEY_CHAIN_CHECK", "Concurrent")).chainCheckConcurrent()).isTrue();
+    assertThatThrownBy(() -> ConfigLoader.fromMap(Map.of("PARLEY_CHAIN_CHECK", "after")))
+        .hasMessageContaining("PARLEY_CHAIN_CHECK");
+  }
+
+  @Test
   void theMemoryStoreIsBoundedByBytesToo() {
     assertThat(ConfigLoader.fromMap(Map.of("PARLEY_MEMORY_MAX_BYTES", "268435456")).memoryMaxBytes()).isEqualTo(268_435_456L);
     assertThatThrownBy(() -> ConfigLoader.fromMap(Map.of("PARLEY_MEMORY_MAX_BYTES", "1000")))
