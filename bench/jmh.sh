@@ -12,5 +12,10 @@ OUT=${BENCH_OUT:-$BENCH_DIR/results/$(date +%F)}
 mkdir -p "$OUT"
 (cd "$ROOT" && mvn -q -B -ntp -Dstyle.color=never -Pbench -DskipTests -Dbuild.dir="$BUILD_DIR" package)
 NICE=(); [[ $(id -u) == 0 ]] && NICE=(nice -n -10) # less disturbed by whatever else runs
-"${NICE[@]}" java -jar "$ROOT/$BUILD_DIR/parley-jmh.jar" -wi 3 -w 1 -i 5 -r 1 -f 1 -prof gc \
+# The defaults, less those given on the command line (JMH refuses an option given twice).
+OPTS=()
+for pair in "-wi 3" "-w 1" "-i 5" "-r 1" "-f 1"; do
+  [[ " $* " == *" ${pair%% *} "* ]] || OPTS+=($pair)
+done
+"${NICE[@]}" java -jar "$ROOT/$BUILD_DIR/parley-jmh.jar" "${OPTS[@]}" -prof gc \
   -rf json -rff "$OUT/jmh.json" "$@" | tee "$OUT/jmh.txt"
