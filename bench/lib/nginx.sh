@@ -1,5 +1,5 @@
 # nginx configurations for the fake provider and the proxy_pass floor. Sourced by run.sh.
-# Both run one worker in the foreground (daemon off) so run.sh owns the master's PID.
+# Each runs in the foreground (daemon off), one worker unless told otherwise, so run.sh owns the master's PID.
 
 ECHO_MODULE=${ECHO_MODULE:-/usr/lib/nginx/modules/ngx_http_echo_module.so}
 
@@ -30,9 +30,9 @@ sse_directives() {
   printf "      echo -n 'data: [DONE]\\\\n\\\\n';\n"
 }
 
-nginx_common() { # dir name
+nginx_common() { # dir name [workers]
   cat <<CONF
-worker_processes 1;
+worker_processes ${3:-1};
 daemon off;
 master_process on;
 pid $1/$2.pid;
@@ -56,9 +56,10 @@ nginx_http_common() { # dir name
 CONF
 }
 
-# fake_conf dir port chunks gap-seconds with-echo(0|1)
+# fake_conf dir port chunks gap-seconds with-echo(0|1) [paced-chunks paced-gap-seconds]: with the last two,
+# /paced/ serves the streaming-at-scale arm's stream (an LLM's pace: e.g. 200 chunks 20 ms apart)
 fake_conf() {
-  local dir=$1 port=$2 chunks=$3 gap=$4 echo=$5
+  local dir=$1 port=$2 chunks=$3 gap=$4 echo=$5 paced_chunks=${6:-0} paced_gap=${7:-0}
   [[ $echo == 1 ]] && echo "load_module $ECHO_MODULE;"
   nginx_common "$dir" fake
   cat <<CONF
@@ -83,28 +84,40 @@ $(sse_directives "$chunks" "$gap")
 $(sse_directives 3 0 3600)
     }
 CONF
+    if [[ $paced_chunks != 0 ]]; then
+      cat <<CONF
+    location = /paced/v1/chat/completions {
+      default_type text/event-stream;
+$(sse_directives "$paced_chunks" "$paced_gap")
+    }
+CONF
+    fi
   fi
   echo "  }"
   echo "}"
 }
 
-# floor_conf dir port upstream-port: the least a reverse proxy does (keep-alive pool, streams unbuffered)
+# floor_conf dir port upstream-port [workers]: the least a reverse proxy does (keep-alive pool, streams
+# unbuffered); with more than one worker, reuseport gives each its own listening socket, so the kernel
+# spreads connections over them (as Vert.x spreads them over its event loops)
 floor_conf() {
-  local dir=$1 port=$2 upstream=$3
-  nginx_common "$dir" floor
+  local dir=$1 port=$2 upstream=$3 workers=${4:-1} name=floor
+  [[ $workers == 1 ]] || name=floor$workers
+  nginx_common "$dir" "$name" "$workers"
   cat <<CONF
 events { worker_connections 16384; }
 http {
-$(nginx_http_common "$dir" floor)
+$(nginx_http_common "$dir" "$name")
   upstream fake { server 127.0.0.1:$upstream; keepalive 1024; keepalive_requests 10000000; }
   server {
-    listen 127.0.0.1:$port backlog=4096;
+    listen 127.0.0.1:$port backlog=4096$([[ $workers == 1 ]] || echo " reuseport");
     proxy_http_version 1.1;
     proxy_set_header Connection "";
     proxy_read_timeout 3600s;
     location /json/ { proxy_pass http://fake; }
     location /sse/ { proxy_pass http://fake; proxy_buffering off; }
     location /idle/ { proxy_pass http://fake; proxy_buffering off; }
+    location /paced/ { proxy_pass http://fake; proxy_buffering off; }
   }
 }
 CONF
