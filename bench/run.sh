@@ -1,11 +1,19 @@
 #!/usr/bin/env bash
 # Parley against the physical floor, side by side in one session (issue 6). One command:
 #
-#   bench/run.sh            full run, ~22-27 min on 2 cores; results in bench/results/<date>/
-#   bench/run.sh --quick    smoke run (well under a minute, no thresholds); exits 0, saying what it
-#                           skipped, when a tool cannot be installed
+#   bench/run.sh            full run, ~35-40 min on 2 cores (~25 without the issue-19 arms, see below);
+#                           results in bench/results/<date>/
+#   bench/run.sh --quick    smoke run (a minute or two, no thresholds); exits 0, saying what it skipped,
+#                           when a tool cannot be installed
 #   BENCH_MCP_ONLY=1 bench/run.sh   only the MCP arm (issue 15: Parley's own time and CPU per MCP tool
 #                           round), ~2 min; BENCH_MCP=0 runs everything but it
+#
+# Issue 19 added streaming at scale (1,000 paced streams open at once, BENCH_SCALE), a two-core arm
+# (BENCH_TWO_CORES) and A/Bs of four levers, each B side a JVM of its own measured in the same rounds:
+# transport (BENCH_TRANSPORT_AB), JVM (BENCH_JAVA / BENCH_JAVA_B), collector (BENCH_GC / BENCH_GC_B) and
+# where the cached chain's check runs (BENCH_CHAIN_CHECK_AB). Each is skipped by setting its knob to 0 (or
+# empty); all of them off: BENCH_SCALE=0 BENCH_TWO_CORES=0 BENCH_TRANSPORT_AB=0 BENCH_CHAIN_CHECK_AB=0
+# BENCH_JAVA_B= BENCH_GC_B= bench/run.sh
 #
 # Every knob is an environment variable (BENCH_*, listed below with its default). The harness installs
 # what it lacks with apt-get (nginx-light, libnginx-mod-http-echo, wrk, redis-server, gnuplot-nox), builds
@@ -59,8 +67,34 @@ MCP_WARMUP=${BENCH_MCP_WARMUP:-$(q 120 0)}       # at most this many seconds of 
                                                  # 5 s bursts until Parley's CPU per turn stops falling
 NICE=${BENCH_NICE:--10}                          # priority of every harness process (root only), so that
                                                  # co-tenant processes on the same cores disturb less
+# Issue 19: each lever below is A/B'd in the same run, its arms interleaved with the others in every round.
+SCALE=${BENCH_SCALE:-1}                          # 0 skips streaming at scale: N streams open at once, each
+SCALE_STREAMS=${BENCH_SCALE_STREAMS:-$(q 1000 50)} # of SCALE_CHUNKS content chunks SCALE_GAP_MS apart (an
+SCALE_CHUNKS=${BENCH_SCALE_CHUNKS:-$(q 200 20)}  # LLM's pace), through Parley and through the nginx floor
+SCALE_GAP_MS=${BENCH_SCALE_GAP_MS:-20}
+SCALE_SECONDS=${BENCH_SCALE_SECONDS:-$(q 6 1)}   # measurement window, once the streams are out of phase
+SCALE_ROUNDS=${BENCH_SCALE_ROUNDS:-$(q 3 1)}     # the first this many rounds include it (~15 s per arm)
+SCALE_WARMUP=${BENCH_SCALE_WARMUP:-$(q 30 0)}    # seconds of it through each of its Parleys before the rounds
+TWO_CORES=${BENCH_TWO_CORES:-1}                  # 0 skips the two-core arm: stateless Parley with 2 event loops
+                                                 # and -XX:ActiveProcessorCount=2, and nginx with 2 workers,
+                                                 # both on CPUs 0 and 1, next to the one-core figures
+TWO_CORE_JAVA_OPTS=${BENCH_TWO_CORE_JAVA_OPTS:-} # its JVM options; empty: BENCH_JAVA_OPTS with 2 CPUs and the
+                                                 # one-core arms' collector (else 2 CPUs would also switch it)
+TRANSPORT_AB=${BENCH_TRANSPORT_AB:-1}            # 0 skips the stateless arm on PARLEY_TRANSPORT=epoll next to
+                                                 # io_uring (what auto picks where it loads)
+CHAIN_CHECK_AB=${BENCH_CHAIN_CHECK_AB:-1}        # 0 skips the Redis 10-turn arm at c=1 on PARLEY_CHAIN_CHECK=before
+                                                 # next to concurrent (the default)
+JAVA=${BENCH_JAVA:-java}                         # the JVM of every Parley (the A side of the JVM A/B)
+JAVA_B=${BENCH_JAVA_B-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java} # the JVM A/B's B side, on the stateless and
+                                                 # streaming-at-scale arms; empty skips
+JAVA_B_OPTS=${BENCH_JAVA_B_OPTS:-}               # more options for it alone, e.g. --sun-misc-unsafe-memory-access=allow
+                                                 # (Netty 4.2 leaves sun.misc.Unsafe off by default on Java 25+)
+GC_OPTS=${BENCH_GC:-}                            # collector flags for every Parley; empty: the JVM's choice
+                                                 # (SerialGC with one CPU, as in the image under its k8s limits)
+GC_B_OPTS=${BENCH_GC_B-"-XX:+UseG1GC"}           # the GC A/B's B side, on the stateless arm; empty skips
 PROXY_CPU=1                                      # the proxy under test (nginx floor or Parley)
 LOAD_CPU=0                                       # wrk, node clients, the fake provider, Redis
+BOTH_CPUS=0,1                                    # the two-core arm's proxies
 if [[ $QUICK == 1 ]]; then DEFAULT_OUT=$(mktemp -d)/results; else DEFAULT_OUT=$BENCH_DIR/results/$(date +%F); fi
 OUT=${BENCH_OUT:-$DEFAULT_OUT}
 
@@ -111,10 +145,45 @@ fi
 if [[ $MCP_ONLY == 1 ]]; then # the other arms' servers are not even started
   [[ $MCP == 1 ]] || give_up "BENCH_MCP_ONLY=1, but the MCP arm cannot run"
   HAVE_REDIS=0 HAVE_ECHO=0 HAVE_GNUPLOT=0 SWEEP_CONNS="" PROFILE=0 ROUNDS=0
+  SCALE=0 TWO_CORES=0 TRANSPORT_AB=0 CHAIN_CHECK_AB=0 JAVA_B="" GC_B_OPTS=""
   skip "every arm but the MCP arm (BENCH_MCP_ONLY=1)"
 fi
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 CLK_TCK=$(getconf CLK_TCK)
+
+# ---------- JVMs and levers ----------
+have "$JAVA" || give_up "BENCH_JAVA=$JAVA not found"
+gc_of() { # java [options...]: the collector that JVM picks with those options (UseSerialGC, UseG1GC, ...)
+  "$@" -XX:+PrintFlagsFinal -version 2>/dev/null |
+    awk '$2 ~ /^Use(Serial|Parallel|G1|Z|Shenandoah|Epsilon)GC$/ && $4 == "true" {print $2}' | head -1
+}
+java_version() { "$1" -version 2>&1 | sed -n '1s/.*version "\([^"]*\)".*/\1/p'; }
+jcmd_of() { # java: the jcmd of the same JDK (a JVM is best attached by its own release's jcmd)
+  local d; d=$(dirname "$(readlink -f "$(command -v "$1")")")
+  [[ -x $d/jcmd ]] && echo "$d/jcmd" || echo jcmd
+}
+GC_A=$(gc_of "$JAVA" $JAVA_OPTS $GC_OPTS)
+[[ -n $TWO_CORE_JAVA_OPTS ]] ||
+  TWO_CORE_JAVA_OPTS="$(echo "$JAVA_OPTS" | sed 's/-XX:ActiveProcessorCount=[0-9]*//') -XX:ActiveProcessorCount=2 $GC_OPTS${GC_A:+ -XX:+$GC_A}"
+TWO_CORE_JAVA_OPTS=$(echo $TWO_CORE_JAVA_OPTS) # one space between options
+if [[ -z $JAVA_B ]]; then
+  [[ $MCP_ONLY == 1 ]] || skip "JVM A/B (BENCH_JAVA_B empty)"
+elif ! "$JAVA_B" -version >/dev/null 2>&1; then
+  skip "JVM A/B (BENCH_JAVA_B=$JAVA_B does not run)"; JAVA_B=""
+fi
+if [[ -z $GC_B_OPTS ]]; then
+  [[ $MCP_ONLY == 1 ]] || skip "GC A/B (BENCH_GC_B empty)"
+elif [[ -z $(gc_of "$JAVA" $JAVA_OPTS $GC_B_OPTS) ]]; then
+  skip "GC A/B (the JVM does not start with BENCH_GC_B=$GC_B_OPTS)"; GC_B_OPTS=""
+fi
+if [[ $MCP_ONLY == 0 ]]; then
+  [[ $TWO_CORES == 1 ]] || skip "two-core arm (BENCH_TWO_CORES=0)"
+  [[ $TRANSPORT_AB == 1 ]] || skip "transport A/B (BENCH_TRANSPORT_AB=0)"
+  [[ $CHAIN_CHECK_AB == 1 ]] || skip "chain check A/B (BENCH_CHAIN_CHECK_AB=0)"
+  [[ $SCALE == 1 ]] || skip "streaming at scale (BENCH_SCALE=0)"
+fi
+[[ $HAVE_ECHO == 1 ]] || SCALE=0
+[[ $HAVE_REDIS == 1 ]] || CHAIN_CHECK_AB=0
 
 # ---------- the jar ----------
 if [[ -n ${BENCH_JAR:-} ]]; then
@@ -145,8 +214,12 @@ FAKE_PORT=$PORT_BASE; FLOOR_PORT=$((PORT_BASE + 1)); REDIS_PORT=$((PORT_BASE + 2
 PMEM_PORT=$((PORT_BASE + 3)); PREDIS_PORT=$((PORT_BASE + 4)); PSSE_PORT=$((PORT_BASE + 5)); PIDLE_PORT=$((PORT_BASE + 6))
 PSTATELESS_PORT=$((PORT_BASE + 7))
 source "$LIB/mcp.sh" # the MCP arm: ports PORT_BASE + 8 to 10
+FLOOR2_PORT=$((PORT_BASE + 11)); P2CORE_PORT=$((PORT_BASE + 12)); PEPOLL_PORT=$((PORT_BASE + 13))
+PJAVAB_PORT=$((PORT_BASE + 14)); PGCB_PORT=$((PORT_BASE + 15)); PREDISB_PORT=$((PORT_BASE + 16))
+PSCALE_PORT=$((PORT_BASE + 17)); PSCALEB_PORT=$((PORT_BASE + 18))
 for p in $FAKE_PORT $FLOOR_PORT $REDIS_PORT $PMEM_PORT $PREDIS_PORT $PSSE_PORT $PIDLE_PORT $PSTATELESS_PORT \
-  $PMCP_PORT $MCP_SERVER_PORT $MCP_MODEL_PORT; do
+  $PMCP_PORT $MCP_SERVER_PORT $MCP_MODEL_PORT $FLOOR2_PORT $P2CORE_PORT $PEPOLL_PORT $PJAVAB_PORT $PGCB_PORT \
+  $PREDISB_PORT $PSCALE_PORT $PSCALEB_PORT; do
   port_free "$p" || give_up "port $p is in use (set BENCH_PORT_BASE)"
 done
 if [[ $MCP == 1 ]] && ! mcp_install; then
@@ -187,41 +260,67 @@ rss_kb() { # anonymous resident memory: file-backed pages (the jar, libjvm) come
   for p in "$@"; do total=$((total + $(awk '/^RssAnon/ {print $2}' "/proc/$p/status" 2>/dev/null || echo 0))); done
   echo $total
 }
+heap_live() { # java-pid [jcmd]: bytes of live objects (the class histogram runs a full GC first), or null
+  "${2:-jcmd}" "$1" GC.class_histogram 2>/dev/null | awk '$1 == "Total" {print $3; found = 1} END {if (!found) print "null"}'
+}
 
 source "$LIB/nginx.sh"
 GAP_S=$(awk -v ms="$SSE_GAP_MS" 'BEGIN { printf "%.3f", ms / 1000 }')
-fake_conf "$TMP" "$FAKE_PORT" "$SSE_CHUNKS" "$GAP_S" "$HAVE_ECHO" >"$TMP/fake.conf"
+SCALE_GAP_S=$(awk -v ms="$SCALE_GAP_MS" 'BEGIN { printf "%.3f", ms / 1000 }')
+fake_conf "$TMP" "$FAKE_PORT" "$SSE_CHUNKS" "$GAP_S" "$HAVE_ECHO" "$([[ $SCALE == 1 ]] && echo "$SCALE_CHUNKS" || echo 0)" \
+  "$SCALE_GAP_S" >"$TMP/fake.conf"
 floor_conf "$TMP" "$FLOOR_PORT" "$FAKE_PORT" >"$TMP/floor.conf"
 start fake $LOAD_CPU nginx -c "$TMP/fake.conf" -p "$TMP"
 start floor $PROXY_CPU nginx -c "$TMP/floor.conf" -p "$TMP"
+if [[ $TWO_CORES == 1 ]]; then
+  floor_conf "$TMP" "$FLOOR2_PORT" "$FAKE_PORT" 2 >"$TMP/floor2.conf"
+  start floor2 $BOTH_CPUS nginx -c "$TMP/floor2.conf" -p "$TMP"
+fi
 wait_port "$FAKE_PORT" fake
 wait_port "$FLOOR_PORT" floor
+[[ $TWO_CORES == 1 ]] && wait_port "$FLOOR2_PORT" floor2
 if [[ $HAVE_REDIS == 1 ]]; then
   start redis $LOAD_CPU redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save '' --appendonly no --dir "$TMP"
   wait_port "$REDIS_PORT" redis
 fi
 
+declare -A JAVA_OF # Parley process name -> its java
+JVMS=()            # name:port:cpus of every Parley started
 parley() { # name port upstream [redis] [extra JVM options...]; upstream: a path on the fake provider, or a
-  # URL; EXTRA_ENV: more PARLEY_*=value settings (not itself named PARLEY_*: Parley warns of unknown ones)
-  local name=$1 port=$2 upstream=$3 redis=${4:-} jvm_extra=()
+  # URL; EXTRA_ENV: more PARLEY_*=value settings (not itself named PARLEY_*: Parley warns of unknown ones);
+  # P_JAVA, P_OPTS, P_CPU, P_LOOPS: this one's java, JVM options, CPUs and event loops (default BENCH_JAVA,
+  # BENCH_JAVA_OPTS with BENCH_GC, PROXY_CPU and 1)
+  local name=$1 port=$2 upstream=$3 redis=${4:-} jvm_extra=() java=${P_JAVA:-$JAVA}
   [[ $upstream == *://* ]] || upstream="http://127.0.0.1:$FAKE_PORT/$upstream/v1"
   shift 3; [[ $# -gt 0 ]] && shift
   jvm_extra=("$@")
   [[ $JFR == 1 ]] && jvm_extra+=("-XX:StartFlightRecording=filename=$TMP/$name.jfr,settings=profile,dumponexit=true")
   jvm_extra+=("-Xlog:gc:file=$TMP/$name-gc.log")
-  start "$name" $PROXY_CPU env PARLEY_PORT="$port" PARLEY_HOST=127.0.0.1 PARLEY_EVENT_LOOPS=1 \
+  JAVA_OF[$name]=$java
+  JVMS+=("$name:$port:${P_CPU:-$PROXY_CPU}")
+  printf '%s|%s|%s|%s|%s|%s\n' "$name" "$(java_version "$java")" "$(echo ${P_OPTS:-$JAVA_OPTS $GC_OPTS} "$@")" \
+    "${P_CPU:-$PROXY_CPU}" "${P_LOOPS:-1}" "${EXTRA_ENV:-}" >>"$TMP/jvms.txt"
+  start "$name" "$BOTH_CPUS" env PARLEY_PORT="$port" PARLEY_HOST=127.0.0.1 PARLEY_EVENT_LOOPS="${P_LOOPS:-1}" \
     PARLEY_UPSTREAM_URL="$upstream" PARLEY_UPSTREAM_MAX_CONNECTIONS=4096 \
     ${redis:+PARLEY_REDIS_URL=redis://127.0.0.1:$REDIS_PORT} ${EXTRA_ENV:-} \
-    java $JAVA_OPTS "${jvm_extra[@]}" -jar "$JAR"
+    "$java" ${P_OPTS:-$JAVA_OPTS $GC_OPTS} "${jvm_extra[@]}" -jar "$JAR"
 }
 # All JVMs start together (they overlap their start-up); pidle stays untouched until the held-stream
 # figure, so its baseline is a fresh process. Stateless has its own process: the memory arms fill their
 # store (PARLEY_MEMORY_MAX_ENTRIES at its default), and its GC would otherwise be charged to stateless.
+# Each lever's B side is a JVM of its own, the same but for that one setting.
 if [[ $MCP_ONLY == 0 ]]; then
   parley pstateless "$PSTATELESS_PORT" json
   parley pmem "$PMEM_PORT" json
+  [[ $TRANSPORT_AB == 1 ]] && EXTRA_ENV="PARLEY_TRANSPORT=epoll" parley pepoll "$PEPOLL_PORT" json
+  [[ -n $JAVA_B ]] && P_JAVA=$JAVA_B P_OPTS="$JAVA_OPTS $GC_OPTS $JAVA_B_OPTS" parley pjavab "$PJAVAB_PORT" json
+  [[ -n $GC_B_OPTS ]] && P_OPTS="$JAVA_OPTS $GC_B_OPTS" parley pgcb "$PGCB_PORT" json
+  [[ $TWO_CORES == 1 ]] && P_CPU=$BOTH_CPUS P_LOOPS=2 P_OPTS=$TWO_CORE_JAVA_OPTS parley p2core "$P2CORE_PORT" json
 fi
-[[ $HAVE_REDIS == 1 ]] && parley predis "$PREDIS_PORT" json redis
+if [[ $HAVE_REDIS == 1 ]]; then
+  parley predis "$PREDIS_PORT" json redis
+  [[ $CHAIN_CHECK_AB == 1 ]] && EXTRA_ENV="PARLEY_CHAIN_CHECK=before" parley predisb "$PREDISB_PORT" json redis
+fi
 if [[ $HAVE_ECHO == 1 ]]; then
   parley psse "$PSSE_PORT" sse
   # AlwaysPreTouch: the whole initial heap is resident from the start, so the RSS delta while streams are
@@ -229,15 +328,42 @@ if [[ $HAVE_ECHO == 1 ]]; then
   # pages that the garbage of opening 1,000 streams happened to touch.
   [[ $HELD_STREAMS -gt 0 ]] && parley pidle "$PIDLE_PORT" idle "" -XX:+AlwaysPreTouch
 fi
-[[ $MCP == 1 ]] && mcp_start
-if [[ $MCP_ONLY == 0 ]]; then
-  wait_port "$PSTATELESS_PORT" pstateless
-  wait_port "$PMEM_PORT" pmem
+if [[ $SCALE == 1 ]]; then # pre-touched too: memory per active stream is read the same way
+  parley pscale "$PSCALE_PORT" paced "" -XX:+AlwaysPreTouch
+  [[ -n $JAVA_B ]] && P_JAVA=$JAVA_B P_OPTS="$JAVA_OPTS $GC_OPTS $JAVA_B_OPTS" parley pscaleb "$PSCALEB_PORT" paced "" -XX:+AlwaysPreTouch
 fi
-[[ $HAVE_REDIS == 1 ]] && wait_port "$PREDIS_PORT" predis
-if [[ $HAVE_ECHO == 1 ]]; then
-  wait_port "$PSSE_PORT" psse
-  [[ $HELD_STREAMS -gt 0 ]] && wait_port "$PIDLE_PORT" pidle
+[[ $MCP == 1 ]] && mcp_start
+# The JVMs start on both CPUs, so that a dozen start-ups (class loading, the JIT) do not queue on one, and
+# are pinned to their own CPUs once they listen: every thread they have then, and so every thread started
+# later (a thread inherits its creator's CPUs). Each JVM's thread pools were sized by ActiveProcessorCount.
+pin_jvm() { # name cpus
+  local pid="PID_$1" try want
+  pid=${!pid}
+  for try in 1 2 3; do
+    taskset -a -p -c "$2" "$pid" >/dev/null 2>&1 || true
+    want=$(sed -n 's/^Cpus_allowed_list:[[:space:]]*//p' "/proc/$pid/status" 2>/dev/null)
+    # every thread pinned, none started meanwhile from a thread not yet pinned
+    sed -n 's/^Cpus_allowed_list:[[:space:]]*//p' /proc/"$pid"/task/*/status 2>/dev/null | grep -qvxF "$want" || return 0
+  done
+  log "could not pin every thread of $1 ($pid) to CPUs $2"
+}
+for j in "${JVMS[@]}"; do
+  IFS=: read -r name port cpus <<<"$j"
+  wait_port "$port" "$name"
+  pin_jvm "$name" "$cpus"
+done
+transport_of() { # name: the transport its start-up line names (logged just after its port opens)
+  local i t=""
+  for ((i = 0; i < 50; i++)); do
+    t=$(sed -n 's/.*Parley listening on .* (\([a-z_]*\) transport;.*/\1/p' "$TMP/$1.log" | head -1)
+    [[ -n $t ]] && break
+    sleep 0.1
+  done
+  echo "${t:-unknown}"
+}
+if [[ $TRANSPORT_AB == 1 && $(transport_of pstateless) != io_uring ]]; then
+  skip "transport A/B (io_uring does not load here: PARLEY_TRANSPORT=auto chose $(transport_of pstateless))"
+  TRANSPORT_AB=0
 fi
 if [[ $MCP == 1 ]]; then
   wait_port "$MCP_SERVER_PORT" mcpserver
@@ -247,7 +373,9 @@ fi
 
 LOADAVG_START=$(cut -d' ' -f1-3 /proc/loadavg)
 PLACEMENT="proxy under test (nginx floor / Parley, -XX:ActiveProcessorCount=1, PARLEY_EVENT_LOOPS=1) pinned to CPU $PROXY_CPU with taskset; wrk, node clients, the fake provider (nginx), the MCP arm's MCP server and model (node) and redis-server pinned to CPU $LOAD_CPU; all at nice $NICE"
+PLACEMENT_2CORE="two-core arm: nginx with 2 workers (reuseport) and Parley with PARLEY_EVENT_LOOPS=2 and $TWO_CORE_JAVA_OPTS, each pinned to CPUs $BOTH_CPUS; wrk and the fake provider stay on CPU $LOAD_CPU, so on this $(nproc)-CPU machine the load generator competes with the proxy for one of its two cores"
 log "CPU placement: $PLACEMENT"
+[[ $TWO_CORES == 1 ]] && log "CPU placement: $PLACEMENT_2CORE"
 
 # ---------- request bodies ----------
 MODEL=bench-model
@@ -273,8 +401,11 @@ if [[ $HAVE_REDIS == 1 ]]; then
 fi
 
 # ---------- arms ----------
-declare -A URL SCRIPT BODY IDS PROXY REDIS_ARM
-arm() { URL[$1]=$2; SCRIPT[$1]=$3; BODY[$1]=$4; IDS[$1]=${5:-}; PROXY[$1]=$6; REDIS_ARM[$1]=${7:-0}; ARMS+=("$1"); }
+declare -A URL SCRIPT BODY IDS PROXY REDIS_ARM KINDS
+arm() { # name url script body ids proxy [redis] [kinds: what each round measures, default "tput lat"]
+  URL[$1]=$2; SCRIPT[$1]=$3; BODY[$1]=$4; IDS[$1]=${5:-}; PROXY[$1]=$6; REDIS_ARM[$1]=${7:-0}
+  KINDS[$1]=${8:-tput lat}; ARMS+=("$1")
+}
 ARMS=()
 PM="http://127.0.0.1:$PMEM_PORT/v1/responses"; PR="http://127.0.0.1:$PREDIS_PORT/v1/responses"
 if [[ $MCP_ONLY == 0 ]]; then
@@ -283,16 +414,27 @@ if [[ $MCP_ONLY == 0 ]]; then
   arm stateless "http://127.0.0.1:$PSTATELESS_PORT/v1/responses" post.lua stateless.json "" pstateless
   arm mem_first "$PM" post.lua first.json "" pmem
   arm mem_cont10 "$PM" chain.lua cont.json mem-d10.txt pmem
+  # the levers' B sides, each next to the stateless arm (its A side) and measured in the same rounds
+  [[ $TRANSPORT_AB == 1 ]] && arm stateless_epoll "http://127.0.0.1:$PEPOLL_PORT/v1/responses" post.lua stateless.json "" pepoll
+  [[ -n $JAVA_B ]] && arm stateless_java_b "http://127.0.0.1:$PJAVAB_PORT/v1/responses" post.lua stateless.json "" pjavab
+  [[ -n $GC_B_OPTS ]] && arm stateless_gc_b "http://127.0.0.1:$PGCB_PORT/v1/responses" post.lua stateless.json "" pgcb
+  if [[ $TWO_CORES == 1 ]]; then # throughput only: c=1 latency does not use a second core
+    arm floor_2core "http://127.0.0.1:$FLOOR2_PORT/json/v1/chat/completions" post.lua chat.json "" floor2 0 tput
+    arm stateless_2core "http://127.0.0.1:$P2CORE_PORT/v1/responses" post.lua stateless.json "" p2core 0 tput
+  fi
 fi
 if [[ $HAVE_REDIS == 1 ]]; then
   arm redis_first "$PR" post.lua first.json "" predis 1
   arm redis_cont10 "$PR" chain.lua cont.json redis-d10.txt predis 1
+  # the check's place only shows at c=1, where the provider's time is not hidden behind other requests
+  [[ $CHAIN_CHECK_AB == 1 ]] &&
+    arm redis_cont10_before "http://127.0.0.1:$PREDISB_PORT/v1/responses" chain.lua cont.json redis-d10.txt predisb 1 lat
 fi
 
 proxy_pids() {
   case $1 in
     none) echo "" ;;
-    floor) tree_pids "$PID_floor" ;;
+    floor | floor2) local v="PID_$1"; tree_pids "${!v}" ;;
     *) local v="PID_$1"; echo "${!v}" ;;
   esac
 }
@@ -375,6 +517,63 @@ run_sse() { # round arm
   log "  $a: $j"
 }
 
+# ---------- streaming at scale (issue 19) ----------
+# SCALE_STREAMS streams open at once (scale-probe.mjs starts a new one as each ends), each SCALE_CHUNKS
+# content chunks SCALE_GAP_MS apart from the fake provider's /paced/ location; direct, through the nginx
+# floor, and through Parley (on both JVMs of the JVM A/B), in rotated order each round. Per arm and round:
+# content deltas received and the proxy's CPU ticks over the window (CPU per relayed chunk), the gaps between
+# each stream's successive deltas at the client, and memory per active stream: anonymous RSS (Parley's heap
+# is pre-touched, so that is what lives outside it) and, for Parley, the live heap after a full GC, read
+# with the streams open (after the window) minus the same read just before the streams opened.
+declare -A SCALE_URL SCALE_BODY SCALE_MARKER SCALE_PROXY
+SCALE_ARMS=()
+if [[ $SCALE == 1 ]]; then
+  scale_arm() { SCALE_URL[$1]=$2; SCALE_BODY[$1]=$3; SCALE_MARKER[$1]=$4; SCALE_PROXY[$1]=$5; SCALE_ARMS+=("$1"); }
+  scale_arm scale_direct "http://127.0.0.1:$FAKE_PORT/paced/v1/chat/completions" chat-stream.json '"content":"word' none
+  scale_arm scale_floor "http://127.0.0.1:$FLOOR_PORT/paced/v1/chat/completions" chat-stream.json '"content":"word' floor
+  scale_arm scale_parley "http://127.0.0.1:$PSCALE_PORT/v1/responses" stream.json 'response.output_text.delta' pscale
+  [[ -n $JAVA_B ]] && scale_arm scale_parley_java_b "http://127.0.0.1:$PSCALEB_PORT/v1/responses" stream.json \
+    'response.output_text.delta' pscaleb
+fi
+SCALE_LIFETIME_S=$(awk -v c="$SCALE_CHUNKS" -v g="$SCALE_GAP_MS" 'BEGIN { printf "%.0f", c * g / 1000 + 0.5 }')
+
+scale_pass() { # arm seconds round: one pass of scale-probe.mjs; round 0 is a warm-up (nothing recorded)
+  local a=$1 secs=$2 round=$3 who=${SCALE_PROXY[$1]} pids jcmd="" np i ready=$TMP/scale-ready.json
+  local rss0=null rss1=null heap0=null heap1=null
+  pids=$(proxy_pids "$who")
+  alive "$who" $pids || return 0
+  [[ -n ${JAVA_OF[$who]:-} ]] && jcmd=$(jcmd_of "${JAVA_OF[$who]}")
+  rm -f "$ready"
+  if ((round > 0)) && [[ -n $pids ]]; then
+    [[ -n $jcmd ]] && heap0=$(heap_live "$pids" "$jcmd")
+    rss0=$(rss_kb $pids)
+  fi
+  "${LOAD[@]}" node "$LIB/scale-probe.mjs" --url "${SCALE_URL[$a]}" --body "$TMP/${SCALE_BODY[$a]}" \
+    --streams "$SCALE_STREAMS" --chunks "$SCALE_CHUNKS" --gap-ms "$SCALE_GAP_MS" --seconds "$secs" \
+    --marker "${SCALE_MARKER[$a]}" --pids "$pids" --ready "$ready" >/dev/null 2>>"$LOGFILE" &
+  np=$!
+  for ((i = 0; i < (SCALE_LIFETIME_S + secs + 60) * 10; i++)); do
+    [[ -f $ready ]] && break
+    kill -0 $np 2>/dev/null || break
+    sleep 0.1
+  done
+  if ((round > 0)) && [[ -n $pids && -f $ready ]]; then # the streams are still open: the probe waits for TERM
+    rss1=$(rss_kb $pids)
+    [[ -n $jcmd ]] && heap1=$(heap_live "$pids" "$jcmd")
+  fi
+  kill -TERM $np 2>/dev/null || true; wait $np 2>/dev/null || true
+  [[ -s $ready ]] || { log "  $a: the probe gave no result (see bench.log)"; return 0; }
+  if ((round > 0)); then
+    printf '{"round":%s,"arm":"%s","kind":"scale","proxy":"%s","rss_before_kb":%s,"rss_after_kb":%s,"heap_live_before_b":%s,"heap_live_after_b":%s,"scale":%s}\n' \
+      "$round" "$a" "$who" "$rss0" "$rss1" "$heap0" "$heap1" "$(cat "$ready")" >>"$RAW"
+  fi
+  log "  $a$( ((round > 0)) || echo " warm-up"): $(node -e 'const j = JSON.parse(process.argv[1]), g = j.gap_us;
+    console.log(`${j.open_min}-${j.open_max} streams open, ${j.deltas_per_s.toFixed(0)} deltas/s, CPU ticks ${j.cpu_ticks}, ` +
+      `gap p50 ${(g.p50 / 1000).toFixed(1)} ms p99 ${(g.p99 / 1000).toFixed(1)} ms, completed ${j.completed}, short ${j.short}, errors ${j.errors}`)' "$(cat "$ready")")"
+  # a pass ends with its streams cut (the probe exits): let the proxy close them before the next one
+  sleep "$(q 1 0.2)"
+}
+
 rotate() { # round items... -> items rotated by round, so no arm always runs first
   local r=$1; shift
   local items=("$@") n=$# i
@@ -414,7 +613,7 @@ for a in "${ARMS[@]}"; do
     "${LOAD[@]}" node "$LIB/chains.mjs" --url "$PM" --chains "$CHAINS" --depths 10 --out "$TMP/mem"
   fi
   case ${PROXY[$a]} in
-    none | floor) [[ $QUICK == 1 ]] || run_wrk 0 "$a" warmup "$CONNECTIONS" 2 ;;
+    none | floor | floor2) [[ $QUICK == 1 ]] || run_wrk 0 "$a" warmup "$CONNECTIONS" 2 ;;
     *) alive "${PROXY[$a]}" $(proxy_pids "${PROXY[$a]}") && warm_until_steady "$a" "$WARMUP" ;;
   esac
   [[ $QUICK == 1 ]] || run_wrk 0 "$a" warmup 1 1
@@ -426,13 +625,20 @@ if [[ $HAVE_ECHO == 1 && $SSE_WARMUP -gt 0 ]]; then
   log "warm-up: streams through Parley at c=16 until steady (at most ${SSE_WARMUP}s)"
   sse_warm_until_steady "$SSE_WARMUP"
 fi
+if ((${#SCALE_ARMS[@]})) && [[ $SCALE_WARMUP -gt 0 ]]; then
+  log "warm-up: ${SCALE_WARMUP}s of $SCALE_STREAMS paced streams through each Parley of the streaming-at-scale arm"
+  for a in "${SCALE_ARMS[@]}"; do [[ $a != scale_parley* ]] || scale_pass "$a" "$SCALE_WARMUP" 0; done
+fi
 
 # ---------- interleaved rounds ----------
 for ((r = 1; r <= ROUNDS; r++)); do
   log "round $r/$ROUNDS"
-  for a in $(rotate "$r" "${ARMS[@]}"); do run_wrk "$r" "$a" tput "$CONNECTIONS" "$DURATION"; done
-  for a in $(rotate "$r" "${ARMS[@]}"); do run_wrk "$r" "$a" lat 1 "$LAT_DURATION"; done
+  for a in $(rotate "$r" "${ARMS[@]}"); do [[ " ${KINDS[$a]} " != *" tput "* ]] || run_wrk "$r" "$a" tput "$CONNECTIONS" "$DURATION"; done
+  for a in $(rotate "$r" "${ARMS[@]}"); do [[ " ${KINDS[$a]} " != *" lat "* ]] || run_wrk "$r" "$a" lat 1 "$LAT_DURATION"; done
   if ((${#SSE_ARMS[@]})); then for a in $(rotate "$r" "${SSE_ARMS[@]}"); do run_sse "$r" "$a"; done; fi
+  if ((${#SCALE_ARMS[@]} && r <= SCALE_ROUNDS)); then
+    for a in $(rotate "$r" "${SCALE_ARMS[@]}"); do scale_pass "$a" "$SCALE_SECONDS" "$r"; done
+  fi
 done
 
 # ---------- concurrency sweep: highest req/s with p99 under 10 ms ----------
@@ -524,9 +730,6 @@ fi
 [[ $MCP == 1 ]] && mcp_arm
 
 # ---------- resident memory per held idle stream ----------
-heap_live() { # java-pid: bytes of live objects (the class histogram runs a full GC first), or null
-  jcmd "$1" GC.class_histogram 2>/dev/null | awk '$1 == "Total" {print $3; found = 1} END {if (!found) print "null"}'
-}
 hold_streams() { # arm url body pids-function-arg java-pid-or-empty
   local a=$1 url=$2 body=$3 who=$4 jpid=${5:-} pids before after ready=$TMP/held-$1.json hp i
   pids=$(proxy_pids "$who")
@@ -541,13 +744,13 @@ hold_streams() { # arm url body pids-function-arg java-pid-or-empty
     kill $hp 2>/dev/null || true; wait $hp 2>/dev/null || true; rm -f "$TMP/pre.json"; sleep $(q 1 0.2)
   done
   local heap_before=null heap_after=null
-  if [[ -n $jpid ]]; then heap_before=$(heap_live "$jpid"); fi
+  if [[ -n $jpid ]]; then heap_before=$(heap_live "$jpid" "$(jcmd_of "${JAVA_OF[$who]}")"); fi
   before=$(rss_kb $pids)
   "${LOAD[@]}" node "$LIB/hold.mjs" --url "$url" --body "$TMP/$body" --streams "$HELD_STREAMS" --ready "$ready" &
   hp=$!
   for ((k = 0; k < 600; k++)); do [[ -f $ready ]] && break; sleep 0.1; done
   sleep $(q 1 0.2)
-  if [[ -n $jpid ]]; then heap_after=$(heap_live "$jpid"); fi
+  if [[ -n $jpid ]]; then heap_after=$(heap_live "$jpid" "$(jcmd_of "${JAVA_OF[$who]}")"); fi
   after=$(rss_kb $pids)
   kill $hp 2>/dev/null || true; wait $hp 2>/dev/null || true
   printf '{"round":0,"arm":"%s","kind":"held","streams":%s,"held":%s,"rss_before_kb":%s,"rss_after_kb":%s,"heap_live_before_b":%s,"heap_live_after_b":%s}\n' \
@@ -572,9 +775,17 @@ gc_pauses() { # per Parley process: young/full pause count, total and longest, f
       END { printf "%s: %d pauses, %.0f ms in total, longest %.1f ms; ", n, c, t, m }' "$f"
   done
 }
+jvms_tsv() { # every Parley JVM: name, java version, options, CPUs, event loops, extra settings, collector, transport
+  local name java opts cpus loops env
+  [[ -f $TMP/jvms.txt ]] || return 0
+  while IFS='|' read -r name java opts cpus loops env; do
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$java" "$opts" "$cpus" "$loops" "$env" \
+      "$(sed -n 's/.*Using \([A-Za-z0-9]*\).*/\1/p' "$TMP/$name-gc.log" 2>/dev/null | head -1)" "$(transport_of "$name")"
+  done <"$TMP/jvms.txt"
+}
 mkdir -p "$OUT"
-JAVA_VERSION=$(java -version 2>&1 | head -2 | tr '\n' ' ')
-GC=$(java $JAVA_OPTS -XX:+PrintFlagsFinal -version 2>/dev/null | awk '$2 ~ /^Use(Serial|Parallel|G1|Z|Shenandoah|Epsilon)GC$/ && $4 == "true" {print $2}' | head -1)
+JAVA_VERSION=$("$JAVA" -version 2>&1 | head -2 | tr '\n' ' ')
+GC=$GC_A
 node -e 'console.log(JSON.stringify(Object.fromEntries(process.argv.slice(1).map(kv => { const i = kv.indexOf("="); return [kv.slice(0, i), kv.slice(i + 1)]; }))))' \
   "date=$(date -u +%FT%TZ)" "cpu_model=$(lscpu | sed -n 's/^Model name: *//p' | head -1)" "cores=$(nproc)" \
   "java=$JAVA_VERSION" "java_opts=$JAVA_OPTS" "gc=$GC" "nginx=$(nginx -v 2>&1 | sed 's/.*: //')" \
@@ -587,6 +798,11 @@ node -e 'console.log(JSON.stringify(Object.fromEntries(process.argv.slice(1).map
   "mcp_sdk=$(node -p 'require(process.argv[1]).version' "$MCP_NODE_DIR/node_modules/@modelcontextprotocol/sdk/package.json" 2>/dev/null)" \
   "profiles=$(ls "$OUT/profile" 2>/dev/null | grep "\.html$" | tr "\n" " ")" "depth_requests=$DEPTH_REQUESTS" "depth_rounds=$DEPTH_ROUNDS" "chains=$CHAINS" "clk_tck=$CLK_TCK" \
   "redis_info_overhead=$REDIS_OVERHEAD" "loadavg_start=$LOADAVG_START" "loadavg_end=$(cut -d' ' -f1-3 /proc/loadavg)" \
+  "java_b=$([[ -n $JAVA_B ]] && "$JAVA_B" -version 2>&1 | head -2 | tr '\n' ' ')" "java_b_version=$([[ -n $JAVA_B ]] && java_version "$JAVA_B")" \
+  "java_a_version=$(java_version "$JAVA")" "java_b_opts=$JAVA_B_OPTS" "gc_opts=$GC_OPTS" "gc_b_opts=$GC_B_OPTS" \
+  "two_core_java_opts=$([[ $TWO_CORES == 1 ]] && echo "$TWO_CORE_JAVA_OPTS")" "two_core_placement=$([[ $TWO_CORES == 1 ]] && echo "$PLACEMENT_2CORE")" \
+  "scale_streams=$SCALE_STREAMS" "scale_chunks=$SCALE_CHUNKS" "scale_gap_ms=$SCALE_GAP_MS" "scale_seconds=$SCALE_SECONDS" \
+  "scale_rounds=$SCALE_ROUNDS" "scale_warmup_s=$SCALE_WARMUP" "jvms=$(jvms_tsv)" \
   "gc_pauses=$(gc_pauses)" "skipped=$(printf '%s\n' "${SKIPPED[@]+"${SKIPPED[@]}"}")" >"$TMP/meta.json"
 cp "$RAW" "$OUT/raw.jsonl"
 cp "$LOGFILE" "$OUT/bench.log"

@@ -11,6 +11,15 @@ const rows = readFileSync(a.raw, "utf8").split("\n").filter(Boolean).map(l => JS
 const tck = Number(meta.clk_tck || 100);
 const overhead = meta.redis_info_overhead && meta.redis_info_overhead !== "null" ? JSON.parse(meta.redis_info_overhead) : null;
 
+// Every Parley JVM of the run (run.sh's jvms_tsv): name -> java version, options, CPUs, event loops, settings, GC, transport
+const JVMS = Object.fromEntries((meta.jvms || "").split("\n").filter(Boolean).map(l => {
+  const [name, java, opts, cpus, loops, env, gc, transport] = l.split("\t");
+  return [name, { java, opts, cpus, loops: Number(loops), env, gc, transport }];
+}));
+const jvm = (name) => JVMS[name] || {};
+const gcName = (name) => (jvm(name).gc || "?").replace(/^Use/, "").replace(/GC$/, "");
+const javaA = meta.java_a_version || "A", javaB = meta.java_b_version || "B";
+
 const LABELS = {
   direct: "direct (client → fake provider)",
   floor: "floor (nginx proxy_pass)",
@@ -19,12 +28,29 @@ const LABELS = {
   mem_cont10: "parley memory, 10-turn continuation",
   redis_first: "parley Redis, first turn",
   redis_cont10: "parley Redis, 10-turn continuation",
+  // issue 19: the levers' B sides, and the two-core arm
+  stateless_epoll: "parley stateless, epoll",
+  stateless_java_b: `parley stateless, Java ${javaB}`,
+  stateless_gc_b: `parley stateless, ${gcName("pgcb")} GC`,
+  floor_2core: "floor, 2 workers on 2 CPUs",
+  stateless_2core: "parley stateless, 2 event loops on 2 CPUs",
+  redis_cont10_before: "parley Redis, 10-turn continuation, chain checked before the provider call",
   sse_direct: "stream direct",
   sse_floor: "stream via nginx floor",
   sse_parley: "stream via parley",
+  scale_direct: "direct (client → fake provider)",
+  scale_floor: "floor (nginx proxy_pass)",
+  scale_parley: `parley, Java ${javaA}`,
+  scale_parley_java_b: `parley, Java ${javaB}`,
 };
-const ARMS = Object.keys(LABELS).filter(k => !k.startsWith("sse_") && rows.some(r => r.arm === k));
+// The main table's arms; the others are in their levers' tables (and all of them in results.json's arms).
+const MAIN = ["direct", "floor", "stateless", "mem_first", "mem_cont10", "redis_first", "redis_cont10"];
+const WRK_ARMS = Object.keys(LABELS).filter(k => !k.startsWith("sse_") && !k.startsWith("scale_") && rows.some(r => r.arm === k));
+const ARMS = WRK_ARMS.filter(k => MAIN.includes(k));
 const SSE_ARMS = Object.keys(LABELS).filter(k => k.startsWith("sse_") && rows.some(r => r.arm === k));
+const SCALE_ARMS = Object.keys(LABELS).filter(k => k.startsWith("scale_") && rows.some(r => r.arm === k));
+// the floor each arm is held against: the one with the same CPUs
+const FLOOR_OF = (arm) => arm.endsWith("_2core") ? "floor_2core" : "floor";
 
 const spread = (values) => {
   const v = values.filter(x => x !== null && x !== undefined && Number.isFinite(x));
@@ -37,8 +63,8 @@ const c1 = (r) => r.wrk.recorded_us ?? r.wrk.latency_us;
 const byRound = (arm, kind) => new Map(rows.filter(r => r.arm === arm && r.kind === kind).map(r => [r.round, r]));
 
 // ---- throughput, CPU and Redis per request at fixed concurrency ----
-const results = { meta, arms: {}, streaming: {}, redis_depth: [], targets: [] };
-for (const arm of ARMS) {
+const results = { meta, arms: {}, streaming: {}, levers: {}, two_cores: null, streaming_at_scale: null, redis_depth: [], targets: [] };
+for (const arm of WRK_ARMS) {
   const tput = [...byRound(arm, "tput").values()];
   const lat = byRound(arm, "lat");
   const direct = byRound("direct", "lat");
@@ -74,10 +100,98 @@ for (const arm of ARMS) {
     redis_bytes_read_per_request: redisPer("bytes_out"),
   };
 }
-const floor = results.arms.floor;
-for (const arm of Object.values(results.arms)) {
+for (const [key, arm] of Object.entries(results.arms)) {
+  const floor = results.arms[FLOOR_OF(key)];
+  arm.floor = FLOOR_OF(key);
   arm.rps_ratio_to_floor = arm.rps && floor?.rps ? arm.rps.median / floor.rps.median : null;
   arm.cpu_ratio_to_floor = arm.cpu_us_per_request && floor?.cpu_us_per_request ? arm.cpu_us_per_request.median / floor.cpu_us_per_request.median : null;
+}
+
+// ---- levers (issue 19): each B side against its A side, measured in the same rounds ----
+// Paired per round: B/A of req/s and of CPU per request, B−A of the added c=1 latency; medians with spread.
+const paired = (a, b, kind, f) => {
+  const A = byRound(a, kind), B = byRound(b, kind);
+  return spread([...B.entries()].map(([round, r]) => A.has(round) ? f(A.get(round), r) : null));
+};
+const cpuPerReq = (r) => r.cpu_ticks === null ? null : r.cpu_ticks * (1e6 / tck) / r.wrk.requests;
+const addedC1 = (r, q) => { const d = byRound("direct", "lat").get(r.round); return d ? c1(r)[q] - c1(d)[q] : null; };
+const minus = (x, y) => x === null || y === null ? null : x - y;
+const LEVERS = [
+  { key: "transport", a: "stateless", b: "stateless_epoll",
+    title: `Transport: ${jvm("pstateless").transport || "?"} (PARLEY_TRANSPORT=auto) vs epoll, stateless arm` },
+  { key: "jvm", a: "stateless", b: "stateless_java_b",
+    title: `JVM: Java ${javaA} vs Java ${javaB}${meta.java_b_opts ? ` (${meta.java_b_opts})` : ""}, stateless arm` },
+  { key: "gc", a: "stateless", b: "stateless_gc_b",
+    title: `Collector: ${gcName("pstateless")} vs ${gcName("pgcb")} (\`${meta.gc_b_opts}\`), stateless arm` },
+  { key: "chain_check", a: "redis_cont10", b: "redis_cont10_before",
+    title: "Chain check: alongside the provider call (PARLEY_CHAIN_CHECK=concurrent, the default) vs before it, Redis 10-turn continuation" },
+];
+for (const l of LEVERS) {
+  if (!results.arms[l.a] || !results.arms[l.b]) continue;
+  results.levers[l.key] = {
+    title: l.title, a: l.a, b: l.b,
+    rps_b_over_a: paired(l.a, l.b, "tput", (A, B) => rps(B.wrk) / rps(A.wrk)),
+    cpu_per_request_b_over_a: paired(l.a, l.b, "tput", (A, B) => cpuPerReq(A) && cpuPerReq(B) !== null ? cpuPerReq(B) / cpuPerReq(A) : null),
+    added_c1_p50_b_minus_a_us: paired(l.a, l.b, "lat", (A, B) => minus(addedC1(B, "p50"), addedC1(A, "p50"))),
+    added_c1_p99_b_minus_a_us: paired(l.a, l.b, "lat", (A, B) => minus(addedC1(B, "p99"), addedC1(A, "p99"))),
+  };
+}
+if (results.arms.stateless_2core && results.arms.floor_2core) {
+  results.two_cores = {
+    note: meta.two_core_placement,
+    parley_2core_over_1core_rps: paired("stateless", "stateless_2core", "tput", (A, B) => rps(B.wrk) / rps(A.wrk)),
+    floor_2core_over_1core_rps: paired("floor", "floor_2core", "tput", (A, B) => rps(B.wrk) / rps(A.wrk)),
+    parley_over_floor_rps_2core: paired("floor_2core", "stateless_2core", "tput", (A, B) => rps(B.wrk) / rps(A.wrk)),
+    parley_over_floor_rps_1core: paired("floor", "stateless", "tput", (A, B) => rps(B.wrk) / rps(A.wrk)),
+  };
+}
+
+// ---- streaming at scale (issue 19) ----
+// Per round: CPU per relayed content chunk = proxy CPU ticks over the window / content deltas the client got
+// in it; chunks per CPU-second (what one core would relay if the proxy were the bottleneck); the proxy's CPU
+// use over the window; the client's gaps between a stream's successive deltas; memory per open stream.
+if (SCALE_ARMS.length) {
+  const per = SCALE_ARMS.map(arm => [arm, [...byRound(arm, "scale").values()]]);
+  const cpuUsPerChunk = (r) => r.scale.cpu_ticks === null || !r.scale.deltas ? null : r.scale.cpu_ticks * (1e6 / tck) / r.scale.deltas;
+  const memKb = (r) => {
+    if (r.rss_before_kb === null || r.rss_after_kb === null) return null;
+    const heapKb = r.heap_live_before_b != null && r.heap_live_after_b != null ? (r.heap_live_after_b - r.heap_live_before_b) / 1024 : 0;
+    return (r.rss_after_kb - r.rss_before_kb + heapKb) / r.scale.streams;
+  };
+  const floorRows = byRound("scale_floor", "scale");
+  results.streaming_at_scale = {
+    streams: Number(meta.scale_streams), chunks_per_stream: Number(meta.scale_chunks), gap_ms: Number(meta.scale_gap_ms),
+    window_s: Number(meta.scale_seconds), offered_chunks_per_s: Number(meta.scale_streams) * 1000 / Number(meta.scale_gap_ms),
+    arms: Object.fromEntries(per.map(([arm, rs]) => [arm, {
+      label: LABELS[arm], rounds: rs.length,
+      open_streams_min: rs.length ? Math.min(...rs.map(r => r.scale.open_min ?? Infinity)) : null,
+      chunks_per_s: spread(rs.map(r => r.scale.deltas_per_s)),
+      errors: rs.reduce((t, r) => t + r.scale.errors, 0), short_streams: rs.reduce((t, r) => t + r.scale.short, 0),
+      completed_streams: rs.reduce((t, r) => t + r.scale.completed, 0),
+      cpu_us_per_chunk: spread(rs.map(cpuUsPerChunk)),
+      cpu_ratio_to_floor: arm === "scale_floor" || arm === "scale_direct" ? null : spread(rs.map(r => {
+        const f = floorRows.get(r.round);
+        return f && cpuUsPerChunk(f) && cpuUsPerChunk(r) !== null ? cpuUsPerChunk(r) / cpuUsPerChunk(f) : null;
+      })),
+      chunks_per_cpu_second: spread(rs.map(r => { const c = cpuUsPerChunk(r); return c ? 1e6 / c : null; })),
+      proxy_cpu_share: spread(rs.map(r => r.scale.cpu_ticks === null ? null : r.scale.cpu_ticks / tck / r.scale.window_s)),
+      gap_us: Object.fromEntries(["p50", "p99", "p999", "max"].map(q => [q, spread(rs.map(r => r.scale.gap_us[q]))])),
+      kb_per_stream: spread(rs.map(memKb)),
+      heap_kb_per_stream: spread(rs.map(r => r.heap_live_before_b != null && r.heap_live_after_b != null
+        ? (r.heap_live_after_b - r.heap_live_before_b) / 1024 / r.scale.streams : null)),
+      rss_kb_per_stream: spread(rs.map(r => r.rss_before_kb === null || r.rss_after_kb === null ? null
+        : (r.rss_after_kb - r.rss_before_kb) / r.scale.streams)),
+    }])),
+  };
+  if (results.streaming_at_scale.arms.scale_parley_java_b && results.streaming_at_scale.arms.scale_parley) {
+    results.levers.jvm_streaming = {
+      title: `JVM: Java ${javaA} vs Java ${javaB}${meta.java_b_opts ? ` (${meta.java_b_opts})` : ""}, streaming at scale`,
+      a: "scale_parley", b: "scale_parley_java_b",
+      cpu_per_chunk_b_over_a: paired("scale_parley", "scale_parley_java_b", "scale", (A, B) =>
+        cpuUsPerChunk(A) && cpuUsPerChunk(B) !== null ? cpuUsPerChunk(B) / cpuUsPerChunk(A) : null),
+      gap_p99_b_minus_a_us: paired("scale_parley", "scale_parley_java_b", "scale", (A, B) => B.scale.gap_us.p99 - A.scale.gap_us.p99),
+    };
+  }
 }
 
 // ---- streaming ----
@@ -194,6 +308,8 @@ target("added latency p99 at c=1 (Redis 10-turn)", A.redis_cont10?.added_latency
 target("streaming added time to first byte p50", s.sse_parley?.added?.ttfb_p50_us?.median ?? null, 500, "le", "µs");
 target("streaming added inter-event gap p50", s.sse_parley?.added?.gap_p50_us?.median ?? null, 50, "le", "µs");
 target("resident memory per held idle stream", s.sse_parley?.held_streams?.kb_per_stream ?? null, 30, "le", "KB");
+target("streaming at scale: Parley CPU per relayed chunk / floor's", results.streaming_at_scale?.arms.scale_parley?.cpu_ratio_to_floor?.median ?? null,
+  3, "le", "×", `issue 19: ${meta.scale_streams} streams open, ${meta.scale_chunks} chunks ${meta.scale_gap_ms} ms apart`);
 target("Parley added latency per MCP tool round at c=1", results.mcp?.per_tool_round_us?.median ?? null, 1000, "le", "µs",
   "issue 15: beyond the MCP server's and the model's own time");
 const worstTrips = results.redis_depth.length ? Math.max(...results.redis_depth.map(d => d.round_trips_per_turn)) : null;
@@ -213,6 +329,8 @@ const f1 = (x) => x === null || x === undefined ? "—" : x.toFixed(1);
 const f2 = (x) => x === null || x === undefined ? "—" : x.toFixed(2);
 const sp = (v, fmt = f0) => v ? `${fmt(v.median)} (${fmt(v.min)}–${fmt(v.max)})` : "—";
 const ratio = (x) => x === null || x === undefined ? "—" : `${x.toFixed(2)}×`;
+const ms = (x) => x === null || x === undefined ? "—" : (x / 1000).toFixed(1);
+const pct = (x) => x === null || x === undefined ? "—" : `${(x * 100).toFixed(0)} %`;
 const md = [];
 md.push(`# Parley benchmark — ${meta.date}`, "");
 md.push(`- machine: ${meta.cpu_model}, ${meta.cores} cores; ${meta.java}; JVM options \`${meta.java_opts}\` (GC: ${meta.gc || "?"})`);
@@ -227,13 +345,15 @@ if (Object.keys(results.arms).length) {
 }
 if (meta.quick === "1") md.push("- **quick smoke run: durations of about a second, numbers are not meaningful**");
 md.push(`- load average (1/5/15 min) at start ${meta.loadavg_start}, at end ${meta.loadavg_end}: anything above the harness's own ~2 means other processes shared the cores and the numbers are noisy`);
+if (Object.keys(JVMS).length) md.push(`- Parley JVMs (one per arm family and lever side): ${Object.entries(JVMS).map(([n, j]) =>
+  `${n}: Java ${j.java}, ${(j.gc || "?").replace(/^Use/, "")}, ${j.transport || "?"}, CPU ${j.cpus}, ${j.loops} event loop${j.loops > 1 ? "s" : ""}${j.env ? `, ${j.env}` : ""}`).join("; ")}`);
 if (meta.gc_pauses) md.push(`- Parley GC pauses over the whole run (-Xlog:gc): ${meta.gc_pauses.trim()}`);
 md.push("");
 if (Object.keys(results.arms).length) {
   md.push("## Non-streaming", "");
   md.push("| arm | req/s at c=" + meta.connections + " | ratio to floor | max req/s with p99 < 10 ms | p50 / p99 / p99.9 / max at c=1 (µs) | added p50 / p99 / p99.9 (µs) | wrk's corrected p99 at c=1, added (µs) | proxy CPU µs/req | CPU ratio to floor | Redis cmds/req | Redis round trips/req | non-2xx |");
   md.push("|---|---|---|---|---|---|---|---|---|---|---|---|");
-  for (const [key, r] of Object.entries(results.arms)) {
+  for (const [key, r] of Object.entries(results.arms).filter(([k]) => MAIN.includes(k))) {
     const l = r.latency_c1_us, d = r.added_latency_c1_us;
     const best = r.max_rps_p99_under_10ms;
     md.push(`| ${r.label} | ${sp(r.rps)} | ${ratio(r.rps_ratio_to_floor)} | ${best ? (best.rps ? `${f0(best.rps)} (c=${best.connections})` : "none") : "—"} | ` +
@@ -242,6 +362,66 @@ if (Object.keys(results.arms).length) {
       `${r.redis_commands_per_request ? f2(r.redis_commands_per_request.median) : "—"} | ${r.redis_round_trips_per_request ? f2(r.redis_round_trips_per_request.median) : "—"} | ${r.non_2xx} |`);
   }
   md.push("");
+}
+const armRow = (key) => {
+  const r = results.arms[key], d = r.added_latency_c1_us;
+  return `| ${r.label} | ${r.rps?.n ? sp(r.rps) : "—"} | ${ratio(r.rps_ratio_to_floor)} | ${r.cpu_us_per_request ? sp(r.cpu_us_per_request, f1) : "—"} | ` +
+    `${ratio(r.cpu_ratio_to_floor)} | ${d?.p50?.n ? `${sp(d.p50)} / ${sp(d.p99)}` : "—"} | ${r.non_2xx} |`;
+};
+if (Object.keys(results.levers).length) {
+  md.push("## Levers (issue 19), each A/B'd in this run", "");
+  md.push("Each B side is a JVM of its own, the same as its A side but for that one setting, measured in the same interleaved rounds " +
+    "(arm order rotated each round). Figures are medians over rounds with (min–max); ratios to the floor are to the nginx floor of this run; " +
+    "**B vs A** is paired per round (B/A of req/s and CPU per request, B − A of added c=1 latency), then the median (min–max) over rounds. " +
+    "Compare these within this run only, never with another run's absolute numbers.", "");
+  for (const [key, l] of Object.entries(results.levers)) {
+    md.push(`### ${l.title}`, "");
+    if (key === "jvm_streaming") {
+      const sc = results.streaming_at_scale.arms;
+      md.push("| side | CPU µs per relayed chunk | ratio to floor | gap p99 (ms) | KB per open stream |", "|---|---|---|---|---|");
+      for (const side of [l.a, l.b]) {
+        const r = sc[side];
+        md.push(`| ${r.label} | ${sp(r.cpu_us_per_chunk, f2)} | ${r.cpu_ratio_to_floor ? sp(r.cpu_ratio_to_floor, f2) + "×" : "—"} | ${sp(r.gap_us.p99, ms)} | ${sp(r.kb_per_stream, f1)} |`);
+      }
+      md.push(`| **B vs A** | **${l.cpu_per_chunk_b_over_a ? sp(l.cpu_per_chunk_b_over_a, f2) + "×" : "—"}** | | **${l.gap_p99_b_minus_a_us ? sp(l.gap_p99_b_minus_a_us, ms) : "—"}** | |`, "");
+      continue;
+    }
+    md.push(`| side | req/s at c=${meta.connections} | ratio to floor | proxy CPU µs/req | CPU ratio to floor | added p50 / p99 at c=1 (µs) | non-2xx |`);
+    md.push("|---|---|---|---|---|---|---|");
+    md.push(armRow(l.a), armRow(l.b));
+    const b = (v, fmt, unit = "") => v ? `**${sp(v, fmt)}${unit}**` : "—";
+    md.push(`| **B vs A** (paired per round) | ${b(l.rps_b_over_a, f2, "×")} | | ${b(l.cpu_per_request_b_over_a, f2, "×")} | | ` +
+      `${l.added_c1_p50_b_minus_a_us ? `${b(l.added_c1_p50_b_minus_a_us)} / ${b(l.added_c1_p99_b_minus_a_us)}` : "—"} | |`, "");
+  }
+  const jb = jvm("pjavab"), jg = jvm("pgcb");
+  if (results.levers.jvm || results.levers.jvm_streaming) {
+    md.push(`JVM A/B: Java ${javaA} (\`${jvm("pstateless").opts || meta.java_opts}\`) vs Java ${javaB} (\`${jb.opts || "?"}\`; ${(meta.java_b || "").trim()}). ` +
+      "The container image (docker/Dockerfile) runs Java 21 (eclipse-temurin:21-jre), which this machine does not have: these are the two ends around it. " +
+      "Netty 4.2 leaves sun.misc.Unsafe off by default on Java 25+ (its buffers then go through VarHandles and ByteBuffers), so the Java 25 side is what an upgrade gets as is; " +
+      "BENCH_JAVA_B_OPTS=--sun-misc-unsafe-memory-access=allow measures it with Unsafe.", "");
+  }
+  if (results.levers.gc) {
+    md.push(`Collector A/B: the image sets no collector, so the JVM chooses: with fewer than 2 CPUs or less than 1,792 MB it takes Serial ` +
+      `(this harness's one-CPU JVMs, and the image under its Kubernetes limits of 2 CPUs and 1 GiB), else G1 (the image on a larger host, e.g. docker compose). ` +
+      `A: ${gcName("pstateless")} (\`${jvm("pstateless").opts || "?"}\`); B: ${gcName("pgcb")} (\`${jg.opts || "?"}\`).`, "");
+  }
+  if (results.levers.chain_check) {
+    md.push("Chain check A/B: with `concurrent` a cached chain's one Redis round trip (EVALSHA: nothing deleted or expired, TTLs renewed) runs while the provider is called; " +
+      "with `before` the provider call waits for it. It only shows in latency at c=1 (at c=64 the round trip is hidden behind other requests), so that is all this arm measures.", "");
+  }
+}
+if (results.two_cores) {
+  const t = results.two_cores;
+  md.push("## Two cores (issue 19)", "");
+  md.push(`${meta.two_core_placement}. ` +
+    "So these figures are what this 2-CPU machine allows, not what Parley does with two cores of its own: the load generator takes part of one of them. " +
+    "Ratios are to the floor with the same CPUs, in the same rounds.", "");
+  md.push(`| arm | req/s at c=${meta.connections} | ratio to floor (same CPUs) | proxy CPU µs/req | CPU ratio to floor | added p50 / p99 at c=1 (µs) | non-2xx |`);
+  md.push("|---|---|---|---|---|---|---|");
+  for (const k of ["floor", "stateless", "floor_2core", "stateless_2core"]) if (results.arms[k]) md.push(armRow(k));
+  md.push("");
+  md.push(`Paired per round: Parley 2 CPUs / 1 CPU req/s **${sp(t.parley_2core_over_1core_rps, f2)}×**; nginx 2 workers / 1 worker **${sp(t.floor_2core_over_1core_rps, f2)}×**; ` +
+    `Parley / floor on 2 CPUs **${sp(t.parley_over_floor_rps_2core, f2)}×**, on 1 CPU ${sp(t.parley_over_floor_rps_1core, f2)}×.`, "");
 }
 if (Object.keys(results.streaming).length) {
   md.push(`## Streaming (${meta.sse_chunks} chunks, ${meta.sse_gap_ms} ms apart; ${meta.sse_streams} streams per arm per round, one at a time; Parley warmed with streams until steady (at most ${meta.sse_warmup_s ?? "?"} s) first and ${meta.sse_rewarm_s ?? "?"} s again before each of its measurements)`, "");
@@ -254,6 +434,30 @@ if (Object.keys(results.streaming).length) {
       `${r.cpu_us_per_stream ? f0(r.cpu_us_per_stream.median) : "—"} | ${h ? `${f1(h.kb_per_stream)} (${h.heap_kb_per_stream != null ? `live heap ${f1(h.heap_kb_per_stream)} + outside the heap ${f1(h.outside_heap_kb_per_stream)}; ` : ""}${h.held}/${h.requested} held, anonymous RSS ${f0(h.rss_before_kb)} → ${f0(h.rss_after_kb)} KB)` : "—"} |`);
   }
   md.push("");
+}
+if (results.streaming_at_scale) {
+  const z = results.streaming_at_scale;
+  md.push(`## Streaming at scale (issue 19: ${f0(z.streams)} streams open at once, each ${z.chunks_per_stream} content chunks ${z.gap_ms} ms apart; ${f0(z.offered_chunks_per_s)} chunks/s offered)`, "");
+  md.push(`The fake provider (nginx, echo module) paces every stream: a chunk, then \`echo_sleep\` ${z.gap_ms} ms; the floor and Parley relay the same bytes at the same pace. ` +
+    "The client (scale-probe.mjs, one node process with a keep-alive http.Agent, on the load CPU) starts the streams spread over one stream's lifetime, so they are out of phase, " +
+    `and starts a new one whenever one ends, so ${f0(z.streams)} stay open; after that ramp it measures over ${z.window_s} s: content deltas received, ` +
+    "the proxy's CPU ticks (/proc/<pid>/stat utime+stime, all threads), and the gap between each stream's successive deltas as the client reads them. " +
+    "Memory per open stream: anonymous RSS with the streams open minus just before they opened, plus for Parley (its heap pre-touched, so RSS is what lives outside it) the live heap after a full GC, the same way; " +
+    "a pass that comes after another reuses what that one grew (pools, code), so the later rounds count less than the first. " +
+    `${meta.scale_rounds} round(s), arm order rotated; each Parley first streamed for ${meta.scale_warmup_s} s untimed. ` +
+    "If the direct row relays fewer chunks/s than offered, the load CPU (client + fake provider) is the limit, and the gaps show it as much as the proxy.", "");
+  md.push("| arm | chunks/s relayed | proxy CPU (share of a core) | **CPU µs per relayed chunk** | **ratio to floor** | chunks per CPU-second | gap p50 / p99 / p99.9 / max (ms) | KB per open stream (heap + outside) | streams open (min) | completed / short / errors |");
+  md.push("|---|---|---|---|---|---|---|---|---|---|");
+  for (const r of Object.values(z.arms)) {
+    const g = r.gap_us;
+    md.push(`| ${r.label} | ${sp(r.chunks_per_s)} | ${r.proxy_cpu_share ? sp(r.proxy_cpu_share, pct) : "—"} | ${r.cpu_us_per_chunk ? sp(r.cpu_us_per_chunk, f2) : "—"} | ` +
+      `${r.cpu_ratio_to_floor ? sp(r.cpu_ratio_to_floor, f2) + "×" : "—"} | ${r.chunks_per_cpu_second ? sp(r.chunks_per_cpu_second) : "—"} | ` +
+      `${ms(g.p50?.median)} / ${sp(g.p99, ms)} / ${ms(g.p999?.median)} / ${ms(g.max?.median)} | ` +
+      `${r.kb_per_stream ? `${sp(r.kb_per_stream, f1)}${r.heap_kb_per_stream ? ` (${f1(r.heap_kb_per_stream.median)} + ${f1(r.rss_kb_per_stream?.median)})` : ""}` : "—"} | ` +
+      `${r.open_streams_min ?? "—"} | ${r.completed_streams} / ${r.short_streams} / ${r.errors} |`);
+  }
+  md.push("", "Chunks per CPU-second = 1 / CPU per chunk: the chunks/s one core would relay at saturation, if the proxy's cost per chunk held there (streams' set-up included, one per " +
+    `${z.chunks_per_stream} chunks). Read it with the proxy's CPU share: at well under one core the proxy was not saturated.`, "");
 }
 if (results.redis_depth.length) {
   md.push(`## Redis per continued turn, by chain depth (${meta.depth_requests} sequential continuations per measurement on a warm context cache, ${meta.depth_rounds ?? 1} measurements per depth in rotated order, medians; INFO deltas; CPU from /proc)`, "");
@@ -283,7 +487,7 @@ if (results.mcp) {
     `${sp(m.cpu_us_per_mcp_turn)} | ${sp(m.cpu_us_per_plain_turn)} | **${sp(m.cpu_us_per_tool_round)}** | ${["mcp", "plain", "model", "tool"].map(k => m.failed[k]).join("/")} |`);
   md.push("");
 }
-md.push("## Targets (issues 6, 7 and 15)", "");
+md.push("## Targets (issues 6, 7, 15 and 19)", "");
 md.push("| target | measured | limit | met |");
 md.push("|---|---|---|---|");
 for (const t of results.targets) {
@@ -303,7 +507,8 @@ writeFileSync(`${a.out}/results.md`, md.join("\n"));
 
 // ---- chart data (gnuplot reads these; run.sh removes them afterwards) ----
 const short = { direct: "direct", floor: "floor", stateless: "stateless", mem_first: "mem 1st", mem_cont10: "mem 10-turn", redis_first: "redis 1st", redis_cont10: "redis 10-turn" };
-writeFileSync(`${a.out}/chart-tput.dat`, Object.entries(results.arms).map(([k, r]) =>
+const mainArms = Object.entries(results.arms).filter(([k]) => MAIN.includes(k));
+writeFileSync(`${a.out}/chart-tput.dat`, mainArms.map(([k, r]) =>
   `"${short[k]}" ${r.rps?.median ?? 0} ${r.rps?.min ?? 0} ${r.rps?.max ?? 0}`).join("\n") + "\n");
-writeFileSync(`${a.out}/chart-lat.dat`, Object.entries(results.arms).map(([k, r]) =>
+writeFileSync(`${a.out}/chart-lat.dat`, mainArms.map(([k, r]) =>
   `"${short[k]}" ${r.latency_c1_us.p50?.median ?? 0} ${r.latency_c1_us.p99?.median ?? 0} ${r.latency_c1_us.p999?.median ?? 0}`).join("\n") + "\n");
