@@ -153,12 +153,18 @@ if (results.arms.stateless_2core && results.arms.floor_2core) {
 if (SCALE_ARMS.length) {
   const per = SCALE_ARMS.map(arm => [arm, [...byRound(arm, "scale").values()]]);
   const cpuUsPerChunk = (r) => r.scale.cpu_ticks === null || !r.scale.deltas ? null : r.scale.cpu_ticks * (1e6 / tck) / r.scale.deltas;
-  const memKb = (r) => {
-    if (r.rss_before_kb === null || r.rss_after_kb === null) return null;
-    const heapKb = r.heap_live_before_b != null && r.heap_live_after_b != null ? (r.heap_live_after_b - r.heap_live_before_b) / 1024 : 0;
-    return (r.rss_after_kb - r.rss_before_kb + heapKb) / r.scale.streams;
-  };
   const floorRows = byRound("scale_floor", "scale");
+  // Memory per open stream: the live heap's growth (a JVM's, after a full GC) is measured afresh each pass,
+  // so its median; RSS is not: a pass reuses the pages an earlier one grew (malloc arenas, Netty pools), and
+  // read 17 KB a stream on nginx's first pass and 0.5 on its second. So RSS counts the pass that grew it most.
+  const memoryPerStream = (rs) => {
+    const heap = spread(rs.map(r => r.heap_live_before_b != null && r.heap_live_after_b != null
+      ? (r.heap_live_after_b - r.heap_live_before_b) / 1024 / r.scale.streams : null));
+    const rss = spread(rs.map(r => r.rss_before_kb === null || r.rss_after_kb === null ? null
+      : (r.rss_after_kb - r.rss_before_kb) / r.scale.streams));
+    return { heap_kb_per_stream: heap, rss_kb_per_stream: rss,
+      kb_per_stream: rss ? rss.max + (heap ? heap.median : 0) : null };
+  };
   results.streaming_at_scale = {
     streams: Number(meta.scale_streams), chunks_per_stream: Number(meta.scale_chunks), gap_ms: Number(meta.scale_gap_ms),
     window_s: Number(meta.scale_seconds), offered_chunks_per_s: Number(meta.scale_streams) * 1000 / Number(meta.scale_gap_ms),
@@ -176,11 +182,7 @@ if (SCALE_ARMS.length) {
       chunks_per_cpu_second: spread(rs.map(r => { const c = cpuUsPerChunk(r); return c ? 1e6 / c : null; })),
       proxy_cpu_share: spread(rs.map(r => r.scale.cpu_ticks === null ? null : r.scale.cpu_ticks / tck / r.scale.window_s)),
       gap_us: Object.fromEntries(["p50", "p99", "p999", "max"].map(q => [q, spread(rs.map(r => r.scale.gap_us[q]))])),
-      kb_per_stream: spread(rs.map(memKb)),
-      heap_kb_per_stream: spread(rs.map(r => r.heap_live_before_b != null && r.heap_live_after_b != null
-        ? (r.heap_live_after_b - r.heap_live_before_b) / 1024 / r.scale.streams : null)),
-      rss_kb_per_stream: spread(rs.map(r => r.rss_before_kb === null || r.rss_after_kb === null ? null
-        : (r.rss_after_kb - r.rss_before_kb) / r.scale.streams)),
+      ...memoryPerStream(rs),
     }])),
   };
   if (results.streaming_at_scale.arms.scale_parley_java_b && results.streaming_at_scale.arms.scale_parley) {
@@ -381,7 +383,7 @@ if (Object.keys(results.levers).length) {
       md.push("| side | CPU µs per relayed chunk | ratio to floor | gap p99 (ms) | KB per open stream |", "|---|---|---|---|---|");
       for (const side of [l.a, l.b]) {
         const r = sc[side];
-        md.push(`| ${r.label} | ${sp(r.cpu_us_per_chunk, f2)} | ${r.cpu_ratio_to_floor ? sp(r.cpu_ratio_to_floor, f2) + "×" : "—"} | ${sp(r.gap_us.p99, ms)} | ${sp(r.kb_per_stream, f1)} |`);
+        md.push(`| ${r.label} | ${sp(r.cpu_us_per_chunk, f2)} | ${r.cpu_ratio_to_floor ? sp(r.cpu_ratio_to_floor, f2) + "×" : "—"} | ${sp(r.gap_us.p99, ms)} | ${f1(r.kb_per_stream)} |`);
       }
       md.push(`| **B vs A** | **${l.cpu_per_chunk_b_over_a ? sp(l.cpu_per_chunk_b_over_a, f2) + "×" : "—"}** | | **${l.gap_p99_b_minus_a_us ? sp(l.gap_p99_b_minus_a_us, ms) : "—"}** | |`, "");
       continue;
@@ -407,7 +409,8 @@ if (Object.keys(results.levers).length) {
   }
   if (results.levers.chain_check) {
     md.push("Chain check A/B: with `concurrent` a cached chain's one Redis round trip (EVALSHA: nothing deleted or expired, TTLs renewed) runs while the provider is called; " +
-      "with `before` the provider call waits for it. It only shows in latency at c=1 (at c=64 the round trip is hidden behind other requests), so that is all this arm measures.", "");
+      "with `before` the provider call waits for it. It only shows in latency at c=1 (at c=64 the round trip is hidden behind other requests), so that is all this arm measures. " +
+      "Both JVMs continue the same prepared chains in the same Redis; the A side's JVM also serves the Redis first-turn arm, as it always has.", "");
   }
 }
 if (results.two_cores) {
@@ -442,18 +445,19 @@ if (results.streaming_at_scale) {
     "The client (scale-probe.mjs, one node process with a keep-alive http.Agent, on the load CPU) starts the streams spread over one stream's lifetime, so they are out of phase, " +
     `and starts a new one whenever one ends, so ${f0(z.streams)} stay open; after that ramp it measures over ${z.window_s} s: content deltas received, ` +
     "the proxy's CPU ticks (/proc/<pid>/stat utime+stime, all threads), and the gap between each stream's successive deltas as the client reads them. " +
-    "Memory per open stream: anonymous RSS with the streams open minus just before they opened, plus for Parley (its heap pre-touched, so RSS is what lives outside it) the live heap after a full GC, the same way; " +
-    "a pass that comes after another reuses what that one grew (pools, code), so the later rounds count less than the first. " +
+    "Memory per open stream: for Parley, the live heap after a full GC with the streams open minus just before they opened (median over rounds), plus, for both proxies, " +
+    "anonymous RSS the same way (Parley's heap is pre-touched, so that is what lives outside it); a pass reuses the pages an earlier one grew (malloc arenas, buffer pools), " +
+    "so RSS counts the round that grew it most. " +
     `${meta.scale_rounds} round(s), arm order rotated; each Parley first streamed for ${meta.scale_warmup_s} s untimed. ` +
     "If the direct row relays fewer chunks/s than offered, the load CPU (client + fake provider) is the limit, and the gaps show it as much as the proxy.", "");
-  md.push("| arm | chunks/s relayed | proxy CPU (share of a core) | **CPU µs per relayed chunk** | **ratio to floor** | chunks per CPU-second | gap p50 / p99 / p99.9 / max (ms) | KB per open stream (heap + outside) | streams open (min) | completed / short / errors |");
+  md.push("| arm | chunks/s relayed | proxy CPU (share of a core) | **CPU µs per relayed chunk** | **ratio to floor** | chunks per CPU-second | gap p50 / p99 / p99.9 / max (ms) | KB per open stream (live heap + anonymous RSS) | streams open (min) | completed / short / errors |");
   md.push("|---|---|---|---|---|---|---|---|---|---|");
   for (const r of Object.values(z.arms)) {
     const g = r.gap_us;
     md.push(`| ${r.label} | ${sp(r.chunks_per_s)} | ${r.proxy_cpu_share ? sp(r.proxy_cpu_share, pct) : "—"} | ${r.cpu_us_per_chunk ? sp(r.cpu_us_per_chunk, f2) : "—"} | ` +
       `${r.cpu_ratio_to_floor ? sp(r.cpu_ratio_to_floor, f2) + "×" : "—"} | ${r.chunks_per_cpu_second ? sp(r.chunks_per_cpu_second) : "—"} | ` +
       `${ms(g.p50?.median)} / ${sp(g.p99, ms)} / ${ms(g.p999?.median)} / ${ms(g.max?.median)} | ` +
-      `${r.kb_per_stream ? `${sp(r.kb_per_stream, f1)}${r.heap_kb_per_stream ? ` (${f1(r.heap_kb_per_stream.median)} + ${f1(r.rss_kb_per_stream?.median)})` : ""}` : "—"} | ` +
+      `${r.kb_per_stream !== null ? `${f1(r.kb_per_stream)} (${r.heap_kb_per_stream ? `heap ${sp(r.heap_kb_per_stream, f1)} + ` : ""}RSS ${f1(r.rss_kb_per_stream.max)}, over rounds ${f1(r.rss_kb_per_stream.min)}–${f1(r.rss_kb_per_stream.max)})` : "—"} | ` +
       `${r.open_streams_min ?? "—"} | ${r.completed_streams} / ${r.short_streams} / ${r.errors} |`);
   }
   md.push("", "Chunks per CPU-second = 1 / CPU per chunk: the chunks/s one core would relay at saturation, if the proxy's cost per chunk held there (streams' set-up included, one per " +
