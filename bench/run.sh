@@ -570,8 +570,7 @@ scale_pass() { # arm seconds round: one pass of scale-probe.mjs; round 0 is a wa
   log "  $a$( ((round > 0)) || echo " warm-up"): $(node -e 'const j = JSON.parse(process.argv[1]), g = j.gap_us;
     console.log(`${j.open_min}-${j.open_max} streams open, ${j.deltas_per_s.toFixed(0)} deltas/s, CPU ticks ${j.cpu_ticks}, ` +
       `gap p50 ${(g.p50 / 1000).toFixed(1)} ms p99 ${(g.p99 / 1000).toFixed(1)} ms, completed ${j.completed}, short ${j.short}, errors ${j.errors}`)' "$(cat "$ready")")"
-  # a pass ends with its streams cut (the probe exits): let the proxy close them before the next one
-  sleep "$(q 1 0.2)"
+  sleep "$(q 1 0.2)" # the last streams' connections close
 }
 
 rotate() { # round items... -> items rotated by round, so no arm always runs first

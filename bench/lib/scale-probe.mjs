@@ -5,7 +5,7 @@
 // window of --seconds: content deltas received, the gap between successive deltas of each stream (stamped
 // when the read holding the event arrived), and the CPU ticks of --pids (utime+stime of every thread, as
 // run.sh's cpu_ticks). At the window's end it writes its JSON to --ready and keeps the N streams going
-// until SIGTERM (run.sh reads the proxy's memory meanwhile), then exits.
+// until SIGTERM (run.sh reads the proxy's memory meanwhile), then lets them finish and exits.
 //   node scale-probe.mjs --url URL --body FILE --streams 1000 --chunks 200 --gap-ms 20 --seconds 6 \
 //     --marker '"content":"word' --pids "123 124" --ready FILE
 import http from "node:http";
@@ -114,9 +114,17 @@ const result = {
 writeFileSync(a.ready, JSON.stringify(result));
 console.log("BENCHJSON " + JSON.stringify(result));
 
-// Keep the streams going until run.sh has read the memory figures; then exit, which cuts the open ones (the
-// proxy cancels them, as it would a client that goes away: run.sh leaves it a moment before the next pass).
-const stop = () => process.exit(0);
+// Keep the streams going until run.sh has read the memory figures; then start no new one and let the open
+// ones finish. Not cut: a stream cut while Parley was still preparing its turn stayed open in Parley for
+// good (parley_active_streams never fell back; hundreds of 1,000 on io_uring), and the next passes would
+// have measured a Parley holding them.
+const stop = async () => {
+  running = false;
+  const deadline = now() + (2 * lifetimeMs + 10000) * 1000;
+  while (open > 0 && now() < deadline) await sleep(20);
+  if (open > 0) console.error(`scale-probe: ${open} streams still open ${2 * lifetimeMs + 10000} ms after the last start; cut`);
+  process.exit(0);
+};
 process.on("SIGTERM", stop);
 process.on("SIGINT", stop);
 setTimeout(stop, 120000); // never outlive the harness by much
