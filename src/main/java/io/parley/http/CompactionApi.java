@@ -42,6 +42,9 @@ final class CompactionApi {
     // A client that leaves stops the summary call too.
     Cancellation cancel = new Cancellation();
     ctx.response().closeHandler(v -> cancel.cancel());
+    if (ctx.response().closed()) {
+      cancel.cancel();
+    }
     return engine.prepareWithItems(Authenticator.tenant(ctx), ctx.get(Authenticator.PROVIDER_KEY), request)
         .map(Prepared::model)
         .compose(model -> compact(model, Authenticator.tenant(ctx), ctx.get(Authenticator.PROVIDER_KEY),

@@ -86,11 +86,17 @@ final class ResponsesApi implements IdempotentCreate.Replayable {
     exchange.response(run.response());
     attempt.records(run.result().compose(ResponsesApi::replayable));
     ctx.response().closeHandler(v -> run.cancel(Ending.CLIENT_GONE));
+    // A close handler set after the connection closed is never called (Vert.x 5.1): a client that left while
+    // the turn was being prepared would otherwise hold its stream slot and provider call to the end.
+    if (ctx.response().closed()) {
+      run.cancel(Ending.CLIENT_GONE);
+    }
     run.result().onSuccess(result -> exchange.response(result.response()));
     return run.opened().compose(v -> {
       ctx.response().putHeader(CACHE_HEADER, run.placement().header());
       if (delivery == Delivery.STREAM) {
-        return run.events().pipeTo(new SseSink(ctx.response()));
+        // A write that fails because the client is gone ends the run too, whether or not a close was seen.
+        return run.events().pipeTo(new SseSink(ctx.response())).onFailure(err -> run.cancel(Ending.CLIENT_GONE));
       }
       JsonFold fold = new JsonFold();
       return run.events().pipeTo(fold).compose(done -> json(ctx, fold.response()));

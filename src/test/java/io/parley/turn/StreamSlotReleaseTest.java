@@ -149,6 +149,22 @@ class StreamSlotReleaseTest extends HoldingProviderHarness {
     nextStreamIsServed("a client that left before the provider's head");
   }
 
+  /**
+   * Clients that leave the moment their request is sent, many times over: a close that lands before the turn's
+   * close handler is set (while the turn is prepared) must still end the turn, or its slot stays taken for
+   * as long as the provider holds its head (30 s here). A race: it caught the leak in the streaming-at-scale
+   * benchmark (27 of 1,000 streams on epoll) before {@code ResponsesApi.reply} checked for a closed response.
+   */
+  @Test
+  void clientsThatLeaveAtOnceGiveTheirSlotsBack() throws Exception {
+    provider.plan(HoldingProvider.holdHead(Duration.ofSeconds(30), HoldingProvider.answer("too late")));
+    for (int i = 0; i < 30; i++) {
+      ClientConnection.post(gateway.port(), "/v1/responses", stream("gone at once " + i)).closeNow();
+    }
+    Thread.sleep(200);
+    nextStreamIsServed("clients that left the moment they had sent");
+  }
+
   @Test
   void aFinishedStreamGivesTheSlotBack() throws Exception {
     Sse.Stream first = Sse.post(gateway, stream("first"));
