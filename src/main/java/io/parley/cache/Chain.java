@@ -1,6 +1,7 @@
 package io.parley.cache;
 
 import io.parley.protocol.ChatPrefix;
+import io.parley.protocol.Compaction;
 import io.parley.state.StoredResponse;
 import io.vertx.core.json.JsonArray;
 
@@ -97,14 +98,17 @@ public final class Chain {
     return built;
   }
 
-  /** Every turn's input items, then its output items, oldest first. */
+  /**
+   * Every turn's input items, then its output items, oldest first; from the latest {@code compaction} item a
+   * turn made on, when there is one (its summary and kept items standing for everything before it).
+   */
   public static List<JsonArray> items(List<StoredResponse> turns) {
     List<JsonArray> items = new ArrayList<>(turns.size() * 2);
     for (StoredResponse turn : turns) {
       items.add(turn.input());
       items.add(turn.output());
     }
-    return items;
+    return Compaction.fromLatest(items);
   }
 
   /** The ancestor list a turn continuing this chain stores. */

@@ -8,17 +8,15 @@ import io.parley.protocol.ModelRequest;
 import io.parley.protocol.RequestParser;
 import io.parley.protocol.ResponseObject;
 import io.parley.upstream.Forwarded;
-import io.parley.upstream.Upstream;
 import io.parley.upstream.Cancellation;
-import io.parley.protocol.ProviderProtocol;
 import io.parley.turn.Prepared;
+import io.parley.turn.Summary;
 import io.parley.turn.TurnEngine;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
-import java.util.List;
 
 /**
  * {@code POST /v1/responses/compact}: returns a compacted input window ({@code response.compaction}) for
@@ -60,12 +58,7 @@ final class CompactionApi {
       return Future.succeededFuture(result(window, null));
     }
     JsonArray older = new JsonArray(window.getList().subList(0, keepFrom));
-    CreateRequest summary = RequestParser.parse(Compaction.summaryRequest(model.request().model(), older));
-    ModelRequest call = ModelRequest.of(summary, List.of(), providerKey);
-    ProviderProtocol protocol = engine.protocol();
-    return engine.upstream().post(new Upstream.Call(protocol.path(), protocol.body(call, false), call.routingKey(),
-            providerKey, forwarded, cancel))
-        .map(answer -> protocol.output(answer.value(), call))
+    return Summary.of(engine.upstream(), engine.protocol(), model.request().model(), older, providerKey, forwarded, cancel)
         .map(output -> result(Compaction.compacted(engine.compactionSeal().seal(tenant, ResponseObject.outputText(output.output())),
             window, keepFrom), output));
   }

@@ -53,6 +53,17 @@ public record CreateRequest(
     return raw.getBoolean("background", false);
   }
 
+  /**
+   * The token count past which this turn's context is compacted before the model is called
+   * ({@code context_management}): {@code null} when not asked, 0 when asked without a threshold.
+   */
+  public Integer compactThreshold() {
+    if (!(raw.getValue("context_management") instanceof JsonArray entries) || entries.isEmpty()) {
+      return null;
+    }
+    return entries.getJsonObject(0).getValue("compact_threshold") instanceof Number n ? (int) Math.min(Integer.MAX_VALUE, n.longValue()) : 0;
+  }
+
   /** Whether {@code include} asks for this extra output data. */
   public boolean includes(String what) {
     return raw.getValue("include") instanceof JsonArray include && include.contains(what);

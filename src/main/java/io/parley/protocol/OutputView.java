@@ -38,6 +38,9 @@ public record OutputView(List<String> include) {
 
   /** The item as the client sees it: itself, or a copy without what it did not ask for. */
   public JsonObject item(JsonObject item) {
+    if (Compaction.isOpened(item)) {
+      return Compaction.forClient(item);
+    }
     ServerCalls.Kind kind = ServerCalls.kind(item.getValue("type"));
     return kind == null ? item : kind.present(item, this);
   }

@@ -49,10 +49,7 @@ final class RequestFields {
         body.remove(field);
       }
     }
-    if (body.getValue("context_management") != null) {
-      throw ApiError.invalidValue("context_management", "Automatic compaction is not available: compact with"
-          + " POST /v1/responses/compact.");
-    }
+    contextManagement(body.getValue("context_management"));
     if (body.getValue("moderation") != null) {
       throw ApiError.invalidValue("moderation", "Parley runs no moderation models: leave 'moderation' out.");
     }
@@ -78,6 +75,43 @@ final class RequestFields {
           throw ApiError.invalidValue("reasoning." + key, "A Chat Completions provider takes only 'reasoning.effort'"
               + " (and 'summary', answered with the model's own reasoning text): '" + key + "' cannot be honoured.");
         }
+      }
+    }
+  }
+
+  /**
+   * {@code context_management}: one {@code compaction} entry, its {@code compact_threshold} (tokens, at least
+   * 1,000 as OpenAI's) optional. Parley compacts (with a Responses-API provider, the provider does).
+   */
+  private static void contextManagement(Object value) {
+    if (value == null) {
+      return;
+    }
+    if (!(value instanceof JsonArray entries) || entries.isEmpty()) {
+      throw ApiError.invalidType("context_management", "a non-empty array", value);
+    }
+    for (int i = 0; i < entries.size(); i++) {
+      String param = "context_management[" + i + "]";
+      if (!(entries.getValue(i) instanceof JsonObject entry)) {
+        throw ApiError.invalidType(param, "an object", entries.getValue(i));
+      }
+      for (String field : entry.fieldNames()) {
+        if (!"type".equals(field) && !"compact_threshold".equals(field)) {
+          throw ApiError.badRequest("unknown_parameter", param + "." + field, "Unknown parameter: '" + param + "." + field + "'.");
+        }
+      }
+      if (!"compaction".equals(entry.getValue("type"))) {
+        throw ApiError.invalidValue(param + ".type", "The only context management entry type is 'compaction'.");
+      }
+      if (i > 0) {
+        throw ApiError.invalidValue(param, "Give one 'compaction' entry.");
+      }
+      Object threshold = entry.getValue("compact_threshold");
+      if (threshold != null && !(threshold instanceof Integer || threshold instanceof Long)) {
+        throw ApiError.invalidType(param + ".compact_threshold", "an integer", threshold);
+      }
+      if (threshold instanceof Number n && n.longValue() < 1000) {
+        throw ApiError.invalidValue(param + ".compact_threshold", "compact_threshold must be at least 1000 tokens.");
       }
     }
   }

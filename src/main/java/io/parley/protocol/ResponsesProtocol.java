@@ -14,7 +14,7 @@ public final class ResponsesProtocol {
   private static final List<String> PASSED = List.of("tool_choice", "temperature", "top_p", "presence_penalty",
       "frequency_penalty", "max_output_tokens", "max_tool_calls", "parallel_tool_calls", "text", "reasoning",
       "top_logprobs", "include", "user", "prompt_cache_key", "safety_identifier", "truncation", "service_tier",
-      "prompt_cache_options", "prompt_cache_retention");
+      "prompt_cache_options", "prompt_cache_retention", "context_management");
 
   private ResponsesProtocol() {
   }

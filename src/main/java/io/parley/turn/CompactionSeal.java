@@ -49,15 +49,28 @@ public final class CompactionSeal {
     return new CompactionSeal(Map.of("local", key));
   }
 
-  /** The {@code compaction} item carrying {@code summary} for {@code tenant}. */
+  /** The {@code compaction} item carrying {@code summary} for {@code tenant}, keeping no item before it. */
   public JsonObject seal(String tenant, String summary) {
+    return seal(tenant, summary, 0);
+  }
+
+  /**
+   * The {@code compaction} item carrying {@code summary} for {@code tenant}, as a client sees it.
+   *
+   * @param kept how many items just before the item stay verbatim after it is opened
+   */
+  public JsonObject seal(String tenant, String summary, int kept) {
     try {
       byte[] nonce = new byte[NONCE_BYTES];
       RANDOM.nextBytes(nonce);
       Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
       cipher.init(Cipher.ENCRYPT_MODE, keys.get(sealingId), new GCMParameterSpec(TAG_BITS, nonce));
       cipher.updateAAD(tenant.getBytes(StandardCharsets.UTF_8));
-      byte[] sealed = cipher.doFinal(new JsonObject().put("summary", summary).toBuffer().getBytes());
+      JsonObject content = new JsonObject().put("summary", summary);
+      if (kept > 0) {
+        content.put("kept", kept);
+      }
+      byte[] sealed = cipher.doFinal(content.toBuffer().getBytes());
       byte[] all = new byte[nonce.length + sealed.length];
       System.arraycopy(nonce, 0, all, 0, nonce.length);
       System.arraycopy(sealed, 0, all, nonce.length, sealed.length);
@@ -69,22 +82,23 @@ public final class CompactionSeal {
   }
 
   /**
-   * The developer message a {@code compaction} item stands for, keeping the item's id.
+   * The {@code compaction} item opened ({@link Compaction#opened}): what it seals read, its id kept (or made).
    *
    * @param param where the item is in the request, for the 400 of a tampered or foreign one
    */
   public JsonObject open(String tenant, JsonObject item, String param) {
-    String content = item.getString("encrypted_content");
-    String summary = summary(tenant, content);
-    if (summary == null) {
+    JsonObject content = content(tenant, item.getString("encrypted_content"));
+    if (content == null || !(content.getValue("summary") instanceof String summary)) {
       throw ApiError.invalidValue(param + ".encrypted_content", "The compaction item's encrypted_content was not"
           + " made by this gateway for this project, or was altered.");
     }
-    String id = item.getString("id");
-    return Compaction.summaryMessage(id != null ? id : Ids.newItemId("cmp"), summary);
+    JsonObject sealed = new JsonObject().put("type", "compaction")
+        .put("id", item.getValue("id") instanceof String id ? id : Ids.newItemId("cmp"))
+        .put("encrypted_content", item.getString("encrypted_content"));
+    return Compaction.opened(sealed, summary, content.getValue("kept") instanceof Number n ? n.intValue() : 0);
   }
 
-  private String summary(String tenant, String content) {
+  private JsonObject content(String tenant, String content) {
     if (content == null || !content.startsWith(PREFIX)) {
       return null;
     }
@@ -102,7 +116,7 @@ public final class CompactionSeal {
       cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, all, 0, NONCE_BYTES));
       cipher.updateAAD(tenant.getBytes(StandardCharsets.UTF_8));
       byte[] plain = cipher.doFinal(all, NONCE_BYTES, all.length - NONCE_BYTES);
-      return new JsonObject(new String(plain, StandardCharsets.UTF_8)).getString("summary");
+      return new JsonObject(new String(plain, StandardCharsets.UTF_8));
     } catch (GeneralSecurityException | IllegalArgumentException | io.vertx.core.json.DecodeException e) {
       return null;
     }

@@ -7,6 +7,9 @@ import io.parley.protocol.Truncation;
 import io.parley.tokens.TokenCounter;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+
+import java.util.List;
 
 /**
  * Checks a turn against its model's context window, truncating if asked (a 400 when {@code truncation} is
@@ -41,6 +44,27 @@ final class ContextFit {
             + TokenCounter.countChatRequest(ChatRequestBuilder.uncounted(turn.sentRequest(), prefix)), false)
         .compose(tokens -> tokens <= Truncation.budget(turn.request(), window) ? Future.succeededFuture(turn)
             : history.withTurns(turn).compose(loaded -> fitItems(loaded, window)));
+  }
+
+  /**
+   * The tokens the turn sends as it stands (history and input, instructions and tools), counted off the event
+   * loop: from its chain's counted prefix when it has one, else over its items (read from the store if need be).
+   */
+  Future<Integer> tokens(Turn turn) {
+    if (turn.fittedHistory() == null && turn.conversationItems().isEmpty()) {
+      ChatPrefix prefix = turn.chain().prefix();
+      if (!prefix.isEmpty() && prefix.encoding() != null
+          && TokenCounter.encodingFor(turn.request().model()).getName().equals(prefix.encoding())) {
+        return vertx.executeBlocking(() -> prefix.serializedTokens(TokenCounter.messages(turn.request().model()))
+            + TokenCounter.countChatRequest(ChatRequestBuilder.uncounted(turn.sentRequest(), prefix)), false);
+      }
+      if (!turn.chain().hasTurns()) {
+        return history.withTurns(turn).compose(this::tokens);
+      }
+    }
+    List<JsonArray> sent = turn.fittedHistory() != null ? turn.fittedHistory() : turn.history();
+    return vertx.executeBlocking(() -> TokenCounter.countChatRequest(ChatRequestBuilder.build(turn.sentRequest(), sent, false)),
+        false);
   }
 
   private Future<Turn> fitItems(Turn turn, int window) {

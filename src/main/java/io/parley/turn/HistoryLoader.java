@@ -3,6 +3,7 @@ package io.parley.turn;
 import io.parley.cache.Chain;
 import io.parley.cache.ContextCache;
 import io.parley.protocol.ApiError;
+import io.parley.protocol.Compaction;
 import io.parley.protocol.CreateRequest;
 import io.parley.protocol.Ids;
 import io.parley.state.ConversationStore;
@@ -10,6 +11,9 @@ import io.parley.state.MissingTurnException;
 import io.parley.state.ResponseStore;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.util.List;
 
 /**
  * Loads what a turn continues: its {@code previous_response_id} chain or its conversation's items, for its
@@ -24,6 +28,7 @@ final class HistoryLoader {
   private final boolean prefixOnly;
   private final FileInputs files;
   private final boolean checkAlongside;
+  private final CompactionSeal seal;
 
   /**
    * @param prefixOnly     whether provider calls are built from a chain's serialized prefix alone (then that is all the cache keeps)
@@ -32,7 +37,8 @@ final class HistoryLoader {
    *                       else every turn checks first, as background turns always do
    */
   HistoryLoader(ResponseStore store, ConversationStore conversations, ContextCache cache, boolean prefixOnly,
-      FileInputs files, boolean checkAlongside) {
+      FileInputs files, boolean checkAlongside, CompactionSeal seal) {
+    this.seal = seal;
     this.files = files;
     this.checkAlongside = checkAlongside;
     this.store = store;
@@ -45,6 +51,7 @@ final class HistoryLoader {
   Future<Turn> load(String tenant, String providerKey, CreateRequest request, boolean cached) {
     if (request.conversationId() != null) {
       return conversationItems(tenant, request.conversationId())
+          .map(items -> fromLatestCompaction(tenant, items))
           .compose(items -> files.items(tenant, request.model(), items))
           .map(items -> Turn.start(tenant, providerKey, request, Chain.EMPTY, items));
     }
@@ -94,6 +101,34 @@ final class HistoryLoader {
 
   void forget(String tenant, String id) {
     cache.invalidate(tenant, id);
+  }
+
+  /**
+   * A conversation's items from its latest {@code compaction} item on: the ones its turns made are stored
+   * opened; one a client added ({@code /v1/responses/compact}'s) is opened here, and left out if it does not open.
+   */
+  private JsonArray fromLatestCompaction(String tenant, JsonArray items) {
+    JsonArray opened = null;
+    for (int i = 0; i < items.size(); i++) {
+      if (items.getValue(i) instanceof JsonObject item && "compaction".equals(item.getValue("type"))) {
+        if (opened == null) {
+          opened = new JsonArray(new java.util.ArrayList<>(items.getList())); // the store's own list stays as it is
+        }
+        if (!Compaction.isOpened(item)) {
+          try {
+            opened.set(i, seal.open(tenant, item, "conversation"));
+          } catch (ApiError e) {
+            // Not this gateway's for this tenant: stands for nothing (as the model never reads it).
+          }
+        }
+      }
+    }
+    if (opened == null) {
+      return items;
+    }
+    JsonArray from = new JsonArray();
+    Compaction.fromLatest(List.of(opened)).forEach(from::addAll);
+    return from;
   }
 
   private Future<JsonArray> conversationItems(String tenant, String conversationId) {

@@ -1,6 +1,7 @@
 package io.parley.turn;
 
 import io.parley.protocol.ApiError;
+import io.parley.protocol.Compaction;
 import io.parley.state.ResponseStore;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -11,7 +12,8 @@ import java.util.List;
 
 /**
  * Replaces each {@code item_reference} of a turn's input by the stored item it names, for the same tenant,
- * and each {@code compaction} item by the summary it seals.
+ * and opens each {@code compaction} item: the latest one replaces the input up to it by the summary it seals
+ * (and the items it keeps before it).
  */
 final class ItemReferences {
 
@@ -26,11 +28,13 @@ final class ItemReferences {
   /** Resolves in place; a reference to no stored item is a 400 naming it. */
   Future<Void> resolve(String tenant, JsonArray input) {
     List<Future<?>> lookups = null;
+    boolean compacted = false;
     for (int i = 0; i < input.size(); i++) {
       JsonObject item = input.getJsonObject(i);
       if ("compaction".equals(item.getString("type"))) {
         try {
           input.set(i, seal.open(tenant, item, "input[" + i + "]"));
+          compacted = true;
         } catch (ApiError e) {
           return Future.failedFuture(e);
         }
@@ -49,6 +53,13 @@ final class ItemReferences {
         }));
       }
     }
-    return lookups == null ? Future.succeededFuture() : Future.all(lookups).mapEmpty();
+    Future<Void> found = lookups == null ? Future.succeededFuture() : Future.all(lookups).mapEmpty();
+    return !compacted ? found : found.map(v -> {
+      // After the references are in place: they keep their positions until then.
+      JsonArray from = new JsonArray();
+      Compaction.fromLatest(List.of(input)).forEach(from::addAll);
+      input.clear().addAll(from);
+      return null;
+    });
   }
 }

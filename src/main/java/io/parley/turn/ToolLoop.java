@@ -73,14 +73,17 @@ final class ToolLoop {
 
   /** A provider call of this turn: the turn's input, then everything it output so far (nothing: the first call as prepared). */
   ModelRequest call(JsonArray outputSoFar, int callsMade) {
-    if (outputSoFar.isEmpty()) {
-      return first;
-    }
-    JsonArray input = first.request().input().copy();
+    JsonArray input = null;
     for (Object item : outputSoFar) {
-      input.add(item);
+      // A compaction item leading the output stands for what the call already sends in its place.
+      if (!"compaction".equals(((JsonObject) item).getString("type"))) {
+        if (input == null) {
+          input = first.request().input().copy();
+        }
+        input.add(item);
+      }
     }
-    return first.withInput(input, callsMade);
+    return input == null ? first : first.withInput(input, callsMade);
   }
 
   static List<JsonObject> list(JsonArray items, int from) {

@@ -1,6 +1,7 @@
 package io.parley.turn;
 
 import io.parley.cache.Chain;
+import io.parley.protocol.Compaction;
 import io.parley.protocol.CreateRequest;
 import io.parley.protocol.FileParts;
 import io.parley.protocol.Ids;
@@ -25,10 +26,12 @@ import java.util.List;
  *                      while the provider is called, and the run opens only once it passed
  * @param sentInput     this turn's input as the provider is sent it: the request's input (which is what is stored)
  *                      with the stored files it names in place (the same array when it names none)
+ * @param compacting    when its context crossed its {@code context_management} threshold: what is summarized and
+ *                      what is kept (and, once summarized, the {@code compaction} item), else {@code null}
  */
 public record Turn(String tenant, String providerKey, CreateRequest request, Chain chain,
     JsonArray conversationItems, String id, long createdAt, List<JsonArray> fittedHistory, int droppedItems,
-    Future<Void> chainCheck, JsonArray sentInput) {
+    Future<Void> chainCheck, JsonArray sentInput, Compacting compacting) {
 
   /** A turn continuing a {@code previous_response_id} chain (or starting one). */
   public static Turn start(String tenant, String providerKey, CreateRequest request, Chain chain) {
@@ -39,18 +42,19 @@ public record Turn(String tenant, String providerKey, CreateRequest request, Cha
   static Turn start(String tenant, String providerKey, CreateRequest request, Chain chain,
       JsonArray conversationItems) {
     return new Turn(tenant, providerKey, request, chain, conversationItems, Ids.newResponseId(request.previousResponseId()),
-        System.currentTimeMillis() / 1000, null, 0, Future.succeededFuture(), request.input());
+        System.currentTimeMillis() / 1000, null, 0, Future.succeededFuture(), request.input(), null);
   }
 
   /** The same turn, sending only {@code history} (what fits the context window). */
   Turn fitted(List<JsonArray> history, int dropped) {
-    return new Turn(tenant, providerKey, request, chain, conversationItems, id, createdAt, history, dropped, chainCheck, sentInput);
+    return new Turn(tenant, providerKey, request, chain, conversationItems, id, createdAt, history, dropped, chainCheck,
+        sentInput, compacting);
   }
 
   /** The same turn sending {@code sent} as its input (its files in place). */
   Turn withSentInput(JsonArray sent) {
     return new Turn(tenant, providerKey, request, chain, conversationItems, id, createdAt, fittedHistory, droppedItems,
-        chainCheck, sent);
+        chainCheck, sent, compacting);
   }
 
   /** The ids of the stored files this turn's input names. */
@@ -75,13 +79,36 @@ public record Turn(String tenant, String providerKey, CreateRequest request, Cha
   /** The same turn with its chain's turns loaded (when it was continued from the cache's prefix alone). */
   Turn withChain(Chain loaded) {
     return new Turn(tenant, providerKey, request, loaded, conversationItems, id, createdAt, fittedHistory, droppedItems,
-        chainCheck, sentInput);
+        chainCheck, sentInput, compacting);
   }
 
   /** The same turn, whose cached chain is being checked against the store by {@code check}. */
   Turn checkedBy(Future<Void> check) {
     return new Turn(tenant, providerKey, request, chain, conversationItems, id, createdAt, fittedHistory, droppedItems,
-        check, sentInput);
+        check, sentInput, compacting);
+  }
+
+  /** The same turn, to be compacted as {@code plan} says before its first provider call. */
+  Turn compacting(Compacting plan) {
+    return new Turn(tenant, providerKey, request, chain, conversationItems, id, createdAt, fittedHistory, droppedItems,
+        chainCheck, sentInput, plan);
+  }
+
+  /**
+   * The same turn compacted by {@code item} (opened): it sends the item's summary message and the kept items
+   * in place of its history and input.
+   */
+  Turn compacted(JsonObject item) {
+    List<JsonArray> sent = new ArrayList<>(1 + compacting.keptHistory().size());
+    sent.add(new JsonArray().add(Compaction.summaryMessage(item)));
+    sent.addAll(compacting.keptHistory());
+    return new Turn(tenant, providerKey, request, chain, conversationItems, id, createdAt, sent, droppedItems,
+        chainCheck, compacting.keptInput(), compacting.with(item));
+  }
+
+  /** The {@code compaction} item this turn made (opened), or {@code null}. */
+  JsonObject compaction() {
+    return compacting == null ? null : compacting.item();
   }
 
   /** The response object as the turn starts, {@code in_progress}: a new object on each call. */

@@ -2,6 +2,7 @@ package io.parley.turn;
 
 import io.parley.cache.Chain;
 import io.parley.protocol.ChatPrefix;
+import io.parley.protocol.Compaction;
 import io.parley.protocol.ContextWindows;
 import io.parley.state.ConversationStore;
 import io.parley.state.RecentResponse;
@@ -110,6 +111,9 @@ final class TurnCommit {
    */
   private Future<Extended> extend(Turn turn, JsonObject response) {
     Chain chain = turn.chain();
+    if (turn.compaction() != null) {
+      return compacted(turn, response);
+    }
     if (!chain.hasPrefix()) {
       StoredResponse stored = turn.toStored(response, null);
       return Future.succeededFuture(new Extended(stored, chain.then(turn.asSent(stored), null, turn.files(),
@@ -122,6 +126,21 @@ final class TurnCommit {
       return Future.succeededFuture(extended(turn, response, chain.prefix().extend(items, null)));
     }
     return vertx.executeBlocking(() -> extended(turn, response, chain.prefix().extend(items, TokenCounter.messages(model))),
+        false);
+  }
+
+  /**
+   * A compacted turn starts its chain's prefix again: the summary, the kept items, then its output, as
+   * {@link Chain#items} reads the stored chain from its latest compaction on (so both give the same bytes).
+   */
+  private Future<Extended> compacted(Turn turn, JsonObject response) {
+    String model = turn.request().model();
+    List<JsonArray> items = Compaction.fromLatest(List.of(turn.compacting().keptItems(),
+        response.getJsonArray("output", new JsonArray())));
+    if (windows.windowFor(model) <= 0) {
+      return Future.succeededFuture(extended(turn, response, ChatPrefix.EMPTY.extend(items, null)));
+    }
+    return vertx.executeBlocking(() -> extended(turn, response, ChatPrefix.EMPTY.extend(items, TokenCounter.messages(model))),
         false);
   }
 

@@ -45,7 +45,7 @@ public final class TurnEngine {
   /** What a run uses, owned by the engine. {@code inFlight} is this event loop's running turns. */
   record Parts(Vertx vertx, Upstream upstream, ProviderProtocol protocol, TurnCommit commit, StreamSlots slots,
       RunLog runs, Duration lease, Metrics metrics, Set<TurnRun> inFlight, McpListing mcp, HostedTools hosted,
-      ToolCalling calls) {
+      ToolCalling calls, CompactionSeal seal) {
   }
 
   private final Parts parts;
@@ -53,6 +53,7 @@ public final class TurnEngine {
   private final FileInputs files;
   private final HistoryLoader history;
   private final ContextFit fit;
+  private final AutoCompaction compaction;
   private final ResponseStore store;
   private final CompactionSeal seal;
   private final Prompts prompts;
@@ -83,13 +84,14 @@ public final class TurnEngine {
     this.files = new FileInputs(vertx, fileStore, filesConfig.inputModes(),
         new UrlFetcher(vertx, fetchPrivateNetworks, filesConfig.maxBytes(), fileStore.stagingDir()), filesConfig.ttl());
     this.history = new HistoryLoader(store, conversations, cache, protocol.buildsFromChatPrefix(), files,
-        chainCheckConcurrent);
+        chainCheckConcurrent, seal);
     this.fit = new ContextFit(windows, vertx, history);
+    this.compaction = new AutoCompaction(fit, history, windows, protocol.hostedTools());
     TurnCommit commit = new TurnCommit(store, recent, conversations, windows, vertx, history, tokenMeter, storeRetryBudget,
         files);
     this.parts = new Parts(vertx, upstream, protocol, commit, slots, runs, lease, metrics, new LinkedHashSet<>(),
         new McpListing(mcpClient, mcp.servers(), new McpCalling(mcpClient, mcp)), new HostedTools(hosted),
-        new ToolCalling(mcp));
+        new ToolCalling(mcp), seal);
   }
 
   public ProviderProtocol protocol() {
@@ -116,7 +118,8 @@ public final class TurnEngine {
 
   /**
    * A turn ready to run: references resolved, its history loaded (from the cache when it can be), fitted,
-   * checked, and the tools of its MCP servers listed (or found in the chain).
+   * its compaction planned when its context crossed its {@code context_management} threshold, checked, and
+   * the tools of its MCP servers listed (or found in the chain).
    */
   public Future<Prepared> prepare(String tenant, String providerKey, CreateRequest request) {
     return storeReady(request)
@@ -124,6 +127,7 @@ public final class TurnEngine {
         .compose(v -> history.load(tenant, providerKey, request, true))
         .compose(files::attach)
         .compose(fit::fit)
+        .compose(compaction::plan)
         .compose(this::withTools);
   }
 
@@ -187,6 +191,7 @@ public final class TurnEngine {
     return storeReady(request)
         .compose(v -> references.resolve(tenant, request.input()))
         .compose(v -> files.attach(Turn.start(tenant, providerKey, request, held)))
+        .compose(compaction::plan)
         .compose(this::withTools);
   }
 

@@ -2,6 +2,7 @@ package io.parley.turn;
 
 import io.parley.cache.Chain;
 import io.parley.protocol.ApiError;
+import io.parley.protocol.Compaction;
 import io.parley.protocol.ModelOutput;
 import io.parley.protocol.ModelRequest;
 import io.parley.protocol.OutputView;
@@ -36,8 +37,9 @@ import java.util.List;
 public final class TurnRun {
 
   private final TurnEngine.Parts parts;
-  private final Turn turn;
-  private final ModelRequest model;
+  /** The turn as prepared; replaced once by the same turn compacted, before its first provider call. */
+  private Turn turn;
+  private ModelRequest model;
   private final RunOptions options;
   private final Cancellation cancellation = new Cancellation();
   private final Promise<Void> opened = Promise.promise();
@@ -50,9 +52,11 @@ public final class TurnRun {
   private boolean holdsSlot;
   private boolean firstOutput;
   private BackgroundHold hold;
-  private final ToolLoop loop;
+  private ToolLoop loop;
   private final JsonArray output = new JsonArray();
   private JsonObject usage;
+  /** The compaction's summary call's usage, added to the streamed response's. */
+  private JsonObject compactionUsage;
   private int callsMade;
   private int roundStart;
   private ChunkStream chunks;
@@ -138,15 +142,51 @@ public final class TurnRun {
         .onFailure(queued::tryFail);
   }
 
-  /** Runs the calls the client approved (if any), then makes the turn's first provider call. */
+  /** Compacts the turn if planned, runs the calls the client approved (if any), then makes its first provider call. */
   private void call() {
     if (settled) {
       return;
+    }
+    if (turn.compacting() != null && turn.compaction() == null) {
+      compact();
+      return;
+    }
+    if (turn.compaction() != null) {
+      output.add(turn.compaction());
     }
     List<JsonObject> opening = loop.opening();
     opening.forEach(output::add);
     runCalls(ToolLoop.pending(opening), item -> { }, finished -> replace(output, finished))
         .onSuccess(v -> round(loop.call(output, 0), true));
+  }
+
+  /**
+   * The turn's context crossed its {@code context_management} threshold: the model summarizes the older part
+   * (a call cancelled with the turn), the {@code compaction} item sealing it leads the output, and the turn
+   * sends the summary and the kept items from then on. The summary's tokens count in the response's usage.
+   */
+  private void compact() {
+    Compacting plan = turn.compacting();
+    Summary.of(parts.upstream(), parts.protocol(), turn.request().model(), plan.older(), turn.providerKey(),
+        options.forwarded(), cancellation).onComplete(ar -> {
+          if (settled) {
+            return;
+          }
+          if (ar.failed()) {
+            failBeforeOpen(ar.cause());
+            return;
+          }
+          ModelOutput summary = ar.result();
+          JsonObject sealed = parts.seal().seal(turn.tenant(), ResponseObject.outputText(summary.output()), plan.kept());
+          turn = turn.compacted(Compaction.opened(sealed, ResponseObject.outputText(summary.output()), plan.kept()));
+          TurnTools tools = loop.tools();
+          model = tools.isEmpty() ? turn.modelRequest()
+              : turn.modelRequest().withTools(tools.replaced(), tools.functions(), tools.targets());
+          loop = new ToolLoop(tools, model, parts.calls().settings());
+          usage = summary.usage();
+          compactionUsage = summary.usage();
+          call();
+        });
   }
 
   /** One provider call of the turn; the first opens the run, later ones continue its stream. */
@@ -281,6 +321,11 @@ public final class TurnRun {
     events.push(translation.start());
     for (Object o : output) {
       JsonObject item = (JsonObject) o;
+      if ("compaction".equals(item.getString("type"))) {
+        events.push(translation.added(item, List.of()));
+        events.push(translation.done(item, null));
+        continue;
+      }
       boolean listing = "mcp_list_tools".equals(item.getString("type"));
       events.push(translation.added(listing ? item.copy().put("tools", new JsonArray()) : inProgress(item),
           List.of(listing ? "response.mcp_list_tools.in_progress" : ServerCalls.runningEvent(item))));
@@ -366,6 +411,9 @@ public final class TurnRun {
     }
     settled = true;
     JsonObject finished = translation.response();
+    if (compactionUsage != null) {
+      finished.put("usage", Usage.sum(compactionUsage, finished.getJsonObject("usage")));
+    }
     parts.commit().finished(turn, finished, options.keepChain(), facts()).onComplete(ar -> {
       if (ar.succeeded()) {
         events.push(List.of(translation.terminalEvent()));

@@ -73,8 +73,9 @@ class FieldWalkTest {
         .put("parameters", new JsonObject().put("type", "object")));
     Map<String, Verdict> v = new LinkedHashMap<>();
     v.put("background", Verdict.passed(false, p -> true));
-    v.put("context_management", Verdict.refused(new JsonArray().add(new JsonObject().put("type", "compaction")
-        .put("compact_threshold", 2000)), "context_management"));
+    // Honoured by Parley (AutoCompactionTest): below its threshold the turn runs as always.
+    v.put("context_management", Verdict.passed(new JsonArray().add(new JsonObject().put("type", "compaction")
+        .put("compact_threshold", 2000)), p -> !p.containsKey("context_management")));
     String conversation = gateway.post("/v1/conversations", new JsonObject()).json().getString("id");
     v.put("conversation", Verdict.passed(conversation, p -> true));
     v.put("include", Verdict.passed(new JsonArray().add("message.output_text.logprobs"), p -> p.getBoolean("logprobs", false)));

@@ -65,6 +65,15 @@ class ResponsesUpstreamTest extends ResponsesApiHarness {
   }
 
   @Test
+  void contextManagementIsTheProvidersToHonour() {
+    answer("fine");
+    JsonArray compaction = new JsonArray().add(new JsonObject().put("type", "compaction").put("compact_threshold", 1000));
+    create(new JsonObject().put("model", "gpt-x").put("input", "walk ".repeat(1500)).put("context_management", compaction));
+    assertThat(provider.requests()).hasSize(1);
+    assertThat(provider.last().getJsonArray("context_management")).isEqualTo(compaction);
+  }
+
+  @Test
   void hostedToolsPassThroughUntouched() {
     answer("searched");
     JsonObject webSearch = new JsonObject().put("type", "web_search").put("search_context_size", "low");
