@@ -81,6 +81,11 @@ public final class CompactionSeal {
     }
   }
 
+  /** Whether the item claims to be sealed by a Parley (else it is a provider's own). */
+  static boolean isSealedHere(JsonObject item) {
+    return item.getValue("encrypted_content") instanceof String content && content.startsWith(PREFIX);
+  }
+
   /**
    * The {@code compaction} item opened ({@link Compaction#opened}): what it seals read, its id kept (or made).
    *

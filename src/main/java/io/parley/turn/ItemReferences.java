@@ -19,10 +19,13 @@ final class ItemReferences {
 
   private final ResponseStore store;
   private final CompactionSeal seal;
+  private final boolean providerCompacts;
 
-  ItemReferences(ResponseStore store, CompactionSeal seal) {
+  /** @param providerCompacts whether the provider makes compaction items of its own (a Responses-API one): those pass to it as they are */
+  ItemReferences(ResponseStore store, CompactionSeal seal, boolean providerCompacts) {
     this.store = store;
     this.seal = seal;
+    this.providerCompacts = providerCompacts;
   }
 
   /** Resolves in place; a reference to no stored item is a 400 naming it. */
@@ -31,7 +34,7 @@ final class ItemReferences {
     boolean compacted = false;
     for (int i = 0; i < input.size(); i++) {
       JsonObject item = input.getJsonObject(i);
-      if ("compaction".equals(item.getString("type"))) {
+      if ("compaction".equals(item.getString("type")) && !(providerCompacts && !CompactionSeal.isSealedHere(item))) {
         try {
           input.set(i, seal.open(tenant, item, "input[" + i + "]"));
           compacted = true;

@@ -79,7 +79,7 @@ public final class TurnEngine {
       boolean fetchPrivateNetworks) {
     this.prompts = prompts;
     this.store = store;
-    this.references = new ItemReferences(store, seal);
+    this.references = new ItemReferences(store, seal, protocol.hostedTools());
     this.seal = seal;
     this.files = new FileInputs(vertx, fileStore, filesConfig.inputModes(),
         new UrlFetcher(vertx, fetchPrivateNetworks, filesConfig.maxBytes(), fileStore.stagingDir()), filesConfig.ttl());

@@ -216,6 +216,32 @@ class AutoCompactionTest extends ResponsesApiHarness {
   }
 
   @Test
+  void aClientThatLeavesDuringTheSummaryCancelsItAndTheModelIsNeverCalled() throws Exception {
+    JsonObject t1 = create(body(LONG, null));
+    provider.reset();
+    provider.behave((body, response) -> {
+      if (!body.encode().contains("Summarize the conversation")) {
+        RecordingUpstream.text("answer", body, response);
+      } // the summary never comes
+    });
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", gateway.port())) {
+      StreamFlowControlTest.send(socket, body("two", t1.getString("id")).put("context_management", COMPACT_AT_1000));
+      long deadline = System.currentTimeMillis() + 5000;
+      while (provider.requests().isEmpty() && System.currentTimeMillis() < deadline) {
+        Thread.sleep(10);
+      }
+      assertThat(provider.requests()).hasSize(1);
+    }
+    long deadline = System.currentTimeMillis() + 5000;
+    while (provider.closedEarly() == 0 && System.currentTimeMillis() < deadline) {
+      Thread.sleep(20);
+    }
+    assertThat(provider.closedEarly()).as("the summary call was reset when the client left").isEqualTo(1);
+    Thread.sleep(200);
+    assertThat(provider.requests()).as("no model call after the client left").hasSize(1);
+  }
+
+  @Test
   void aMalformedContextManagementIsA400NamingIt() {
     Object[][] cases = {
         {"compaction", "context_management", "invalid_type"},

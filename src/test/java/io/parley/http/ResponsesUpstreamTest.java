@@ -71,6 +71,14 @@ class ResponsesUpstreamTest extends ResponsesApiHarness {
     create(new JsonObject().put("model", "gpt-x").put("input", "walk ".repeat(1500)).put("context_management", compaction));
     assertThat(provider.requests()).hasSize(1);
     assertThat(provider.last().getJsonArray("context_management")).isEqualTo(compaction);
+
+    // The provider's own compaction items, passed back as input, go back to it as they are.
+    JsonObject providers = new JsonObject().put("type", "compaction").put("id", "cmp_1").put("encrypted_content", "gAAAA-theirs");
+    create(new JsonObject().put("model", "gpt-x").put("input", new JsonArray().add(providers)
+        .add(new JsonObject().put("role", "user").put("content", "go on"))));
+    JsonObject sent = provider.last().getJsonArray("input").getJsonObject(0);
+    assertThat(sent.getString("type")).isEqualTo("compaction");
+    assertThat(sent.getString("encrypted_content")).isEqualTo("gAAAA-theirs");
   }
 
   @Test

@@ -113,6 +113,30 @@ class WebSocketTest extends ResponsesApiHarness {
   }
 
   @Test
+  void aStoreFalseChainOnTheSocketCompactsPastItsThreshold() throws Exception {
+    provider.behave((body, response) -> io.parley.testing.RecordingUpstream.text(
+        body.encode().contains("Summarize the conversation") ? "SUMMARY of the walks" : "answer", body, response));
+    Socket socket = connect(gateway);
+    socket.send(create("walk ".repeat(1500), null, false));
+    String first = responseId(socket.turn());
+    socket.send(create("two", first, false).put("context_management", new JsonArray()
+        .add(new JsonObject().put("type", "compaction").put("compact_threshold", 1000))));
+    List<JsonObject> compacted = socket.turn();
+    assertThat(last(compacted)).isEqualTo("response.completed");
+    JsonObject item = compacted.get(compacted.size() - 1).getJsonObject("response").getJsonArray("output").getJsonObject(0);
+    assertThat(item.getString("type")).isEqualTo("compaction");
+    assertThat(item.fieldNames()).containsExactlyInAnyOrder("type", "id", "encrypted_content");
+
+    socket.send(create("three", responseId(compacted), false));
+    assertThat(last(socket.turn())).isEqualTo("response.completed");
+    JsonArray sent = provider.lastMessages();
+    assertThat(sent.getJsonObject(0).getString("content")).endsWith("SUMMARY of the walks");
+    assertThat(sent).hasSize(4);
+    assertThat(sent.getJsonObject(1)).isEqualTo(user("two"));
+    assertThat(sent.getJsonObject(3)).isEqualTo(user("three"));
+  }
+
+  @Test
   void unknownOrEvictedStoreFalseIdsAreNotFoundInTheSpecsEnvelope() throws Exception {
     Socket socket = connect(gateway);
     socket.send(create("x", "resp_" + "0".repeat(48), false));
