@@ -5,6 +5,7 @@ import io.parley.protocol.CreateRequest;
 import io.parley.protocol.Ids;
 import io.parley.protocol.ModelOutput;
 import io.parley.protocol.ModelRequest;
+import io.parley.protocol.OutputView;
 import io.parley.protocol.RequestParser;
 import io.parley.protocol.ResponseObject;
 import io.parley.upstream.Forwarded;
@@ -47,6 +48,8 @@ final class CompactionApi {
         .map(Prepared::model)
         .compose(model -> compact(model, Authenticator.tenant(ctx), ctx.get(Authenticator.PROVIDER_KEY),
             Exchange.of(ctx).forwarded, cancel))
+        // Kept calls of tools Parley ran show what the request's include asks for, as in any output.
+        .map(result -> result.put("output", OutputView.of(request).items(result.getJsonArray("output"))))
         .compose(result -> ctx.response().putHeader("content-type", "application/json").end(result.toBuffer()));
   }
 

@@ -305,6 +305,21 @@ class HostedToolsTest {
   }
 
   @Test
+  void compactingKeepsTheSearchButShowsOnlyWhatIncludeAsksFor() {
+    String id = gateway.post("/v1/responses", request("vert.x?", webSearch())).json().getString("id");
+    JsonObject compact = new JsonObject().put("model", "m").put("previous_response_id", id);
+    JsonObject call = gateway.post("/v1/responses/compact", compact).json().getJsonArray("output").stream()
+        .map(JsonObject.class::cast).filter(i -> "web_search_call".equals(i.getString("type"))).findFirst().orElseThrow();
+    assertThat(call.containsKey("results")).isFalse();
+    assertThat(call.getJsonObject("action").containsKey("sources")).isFalse();
+
+    JsonObject asked = gateway.post("/v1/responses/compact", compact.copy()
+        .put("include", new JsonArray().add("web_search_call.action.sources"))).json().getJsonArray("output").stream()
+        .map(JsonObject.class::cast).filter(i -> "web_search_call".equals(i.getString("type"))).findFirst().orElseThrow();
+    assertThat(asked.getJsonObject("action").getJsonArray("sources")).hasSize(5);
+  }
+
+  @Test
   void conversationItemsShowWhatIncludeAsksForOnly() {
     String conversation = gateway.post("/v1/conversations", new JsonObject()).json().getString("id");
     gateway.post("/v1/responses", request("vert.x?", webSearch()).put("conversation", conversation));
