@@ -130,8 +130,7 @@ public final class Parley {
     if (redis == null) {
       return Future.succeededFuture(CompactionSeal.ephemeral());
     }
-    byte[] mine = new byte[32];
-    new java.security.SecureRandom().nextBytes(mine);
+    byte[] mine = CompactionSeal.newKey();
     return redis.send(Request.cmd(Command.SET).arg(SHARED_COMPACTION_KEY).arg(Base64.getEncoder().encodeToString(mine)).arg("NX"))
         .compose(v -> redis.send(Request.cmd(Command.GET).arg(SHARED_COMPACTION_KEY)))
         .map(shared -> new CompactionSeal(Map.of("redis", Base64.getDecoder().decode(shared.toString()))))

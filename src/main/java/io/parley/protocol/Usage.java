@@ -32,7 +32,7 @@ public final class Usage {
   }
 
   /** A token count as a provider reported it: absent, {@code null} (vLLM sends null details) or not a number reads as {@code fallback}. */
-  static long count(JsonObject json, String key, long fallback) {
+  public static long count(JsonObject json, String key, long fallback) {
     return json.getValue(key) instanceof Number n ? n.longValue() : fallback;
   }
 }

@@ -44,9 +44,14 @@ public final class CompactionSeal {
 
   /** One random key, for a single process that has none configured. */
   public static CompactionSeal ephemeral() {
+    return new CompactionSeal(Map.of("local", newKey()));
+  }
+
+  /** A fresh random 256-bit key. */
+  public static byte[] newKey() {
     byte[] key = new byte[32];
     RANDOM.nextBytes(key);
-    return new CompactionSeal(Map.of("local", key));
+    return key;
   }
 
   /** The {@code compaction} item carrying {@code summary} for {@code tenant}, keeping no item before it. */

@@ -3,6 +3,7 @@ package io.parley.turn;
 import io.parley.cache.Chain;
 import io.parley.protocol.ChatPrefix;
 import io.parley.protocol.Compaction;
+import io.parley.protocol.Usage;
 import io.parley.protocol.ContextWindows;
 import io.parley.state.ConversationStore;
 import io.parley.state.RecentResponse;
@@ -65,7 +66,7 @@ final class TurnCommit {
    */
   Future<Chain> finished(Turn turn, JsonObject response, boolean keepChain, RunFacts run) {
     if (response.getValue("usage") instanceof JsonObject usage) {
-      tokenMeter.accept(turn.tenant(), usage.getValue("total_tokens") instanceof Number n ? n.longValue() : 0L);
+      tokenMeter.accept(turn.tenant(), Usage.count(usage, "total_tokens", 0));
     }
     Future<Chain> stored = turn.request().store()
         ? extend(turn, response).compose(done -> StoreRetry.write(vertx, retryBudget, () -> store.put(turn.tenant(), done.stored()))
