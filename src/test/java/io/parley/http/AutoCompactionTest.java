@@ -205,6 +205,27 @@ class AutoCompactionTest extends ResponsesApiHarness {
   }
 
   @Test
+  void aBackgroundTurnCompactsInTheBackground() throws Exception {
+    summarizingProvider();
+    JsonObject t1 = create(body(LONG, null));
+    JsonObject queued = create(body("two", t1.getString("id")).put("background", true)
+        .put("context_management", COMPACT_AT_1000));
+    assertThat(queued.getString("status")).isIn("queued", "in_progress");
+    JsonObject done = null;
+    long deadline = System.currentTimeMillis() + 10_000;
+    while (System.currentTimeMillis() < deadline) {
+      done = gateway.get("/v1/responses/" + queued.getString("id")).json();
+      if ("completed".equals(done.getString("status"))) {
+        break;
+      }
+      Thread.sleep(20);
+    }
+    assertThat(done.getString("status")).isEqualTo("completed");
+    assertCompactionItem(done.getJsonArray("output").getJsonObject(0));
+    assertThat(provider.lastMessages().getJsonObject(0).getString("content")).endsWith(SUMMARY);
+  }
+
+  @Test
   void aFailedSummaryFailsTheTurnBeforeTheModelIsAskedAnything() {
     JsonObject t1 = create(body(LONG, null));
     provider.reset();
