@@ -61,7 +61,15 @@ final class ProviderClient {
   Future<JsonObject> post(String path, Buffer body, String key, Forwarded forwarded, Cancellation cancel) {
     UpstreamCall metered = new UpstreamCall(metrics, replica);
     return send(path, body, "application/json", key, forwarded, cancel)
-        .compose(call -> call.response().body())
+        .compose(call -> {
+          // A cancel while the body is read resets the request; once the body is in, the connection is kept.
+          cancel.onCancel(() -> {
+            if (!call.response().end().isComplete()) {
+              call.request().reset(0, new CancelledCallException());
+            }
+          });
+          return call.response().body();
+        })
         .map(ProviderClient::jsonObject)
         .onSuccess(json -> metered.succeeded())
         .onFailure(err -> ended(metered, err, cancel));
@@ -109,8 +117,18 @@ final class ProviderClient {
     return client.request(options)
         .compose(request -> {
           // Registered before the request is sent: a cancel while connecting or waiting for the head resets it.
-          cancel.onCancel(() -> request.reset(0, new CancelledCallException()));
-          return request.send(body).map(response -> new Call(request, response));
+          // From the head on, the caller's own hook decides (a stream, or the body being read), so a turn that
+          // ends after its answer arrived whole leaves the connection in the pool.
+          boolean[] headed = {false};
+          cancel.onCancel(() -> {
+            if (!headed[0]) {
+              request.reset(0, new CancelledCallException());
+            }
+          });
+          return request.send(body).map(response -> {
+            headed[0] = true;
+            return new Call(request, response);
+          });
         })
         .compose(call -> call.response().statusCode() / 100 == 2
             ? Future.succeededFuture(call)

@@ -20,6 +20,8 @@ import java.util.concurrent.TimeoutException;
 final class SseChunkStream implements ChunkStream {
 
   private static final int MAX_LINE_BYTES = 16 * 1024 * 1024;
+  /** How long the rest of a body after {@code [DONE]} may take before its connection is given up. */
+  private static final long DRAIN_MS = 5_000;
 
   private final Vertx vertx;
   private final HttpClientRequest request;
@@ -33,6 +35,9 @@ final class SseChunkStream implements ChunkStream {
   private Handler<Throwable> exceptionHandler;
   private Handler<Void> endHandler;
   private boolean ended;
+  /** Whether the HTTP response itself has ended (its connection then goes back to the pool). */
+  private boolean bodyEnded;
+  private long drainTimer = -1;
   private final UpstreamCall metered;
 
   SseChunkStream(Vertx vertx, HttpClientRequest request, HttpClientResponse response, long idleTimeoutMs,
@@ -47,7 +52,13 @@ final class SseChunkStream implements ChunkStream {
     // is caught here. Time spent paused by our own backpressure is not the provider's silence.
     this.watchdog = vertx.setPeriodic(Math.max(10, idleTimeoutMs / 4), id -> checkIdle());
     lines.handler(this::onLine);
-    lines.endHandler(v -> end());
+    lines.endHandler(v -> {
+      bodyEnded = true;
+      if (drainTimer != -1) {
+        vertx.cancelTimer(drainTimer);
+      }
+      end();
+    });
     lines.exceptionHandler(this::fail);
   }
 
@@ -114,8 +125,30 @@ final class SseChunkStream implements ChunkStream {
     ended = true;
     vertx.cancelTimer(watchdog);
     metered.succeeded();
+    drainRest();
     if (endHandler != null) {
       endHandler.handle(null);
+    }
+  }
+
+  /**
+   * After {@code [DONE]} the rest of the body (the chunked encoding's last chunk, usually in the same read) is
+   * read and dropped, so the keep-alive connection goes back to the pool rather than being reset with the
+   * turn: a reset costs the next stream a new connection (and a TLS handshake). A body that does not end
+   * soon after loses its connection.
+   */
+  private void drainRest() {
+    if (bodyEnded) {
+      return;
+    }
+    paused = false;
+    lines.resume();
+    if (!bodyEnded) {
+      drainTimer = vertx.setTimer(DRAIN_MS, id -> {
+        if (!bodyEnded) {
+          request.reset();
+        }
+      });
     }
   }
 
@@ -165,6 +198,9 @@ final class SseChunkStream implements ChunkStream {
 
   @Override
   public ChunkStream pause() {
+    if (ended) {
+      return this; // what is left of the body is being drained
+    }
     paused = true;
     lines.pause();
     return this;

@@ -1,6 +1,7 @@
 package io.parley.http;
 
 import io.parley.testing.Chunks;
+import io.parley.testing.Sse;
 import io.parley.testing.Gateway;
 import io.parley.testing.RecordingUpstream;
 import io.vertx.core.Vertx;
@@ -118,6 +119,39 @@ class StreamFlowControlTest {
     }
     assertThat(tail).contains("data: [DONE]");
     return total;
+  }
+
+  @Test
+  void finishedTurnsLeaveTheirProviderConnectionInThePool() {
+    provider.replyText("pooled");
+    JsonObject body = new JsonObject().put("model", "m").put("input", "hi").put("store", false);
+    assertThat(Sse.post(gateway, body.copy().put("stream", true)).status()).isEqualTo(200);
+    int opened = provider.connections();
+    for (int i = 0; i < 5; i++) {
+      Sse.Stream stream = Sse.post(gateway, body.copy().put("stream", true));
+      assertThat(stream.last().type()).isEqualTo("response.completed");
+      assertThat(gateway.post("/v1/responses", body).status()).isEqualTo(200);
+    }
+    // A stream that ended at [DONE] used to reset its request with the turn, closing the connection: each
+    // stream then paid for a new one (and, to a remote provider, a TLS handshake).
+    assertThat(provider.connections()).as("connections opened to the provider").isEqualTo(opened);
+    assertThat(provider.closedEarly()).isZero();
+  }
+
+  @Test
+  void aProviderThatNeverEndsItsBodyAfterDoneLosesTheConnectionNotTheTurn() throws Exception {
+    provider.behave((body, response) -> {
+      Chunks.sse(response);
+      Chunks.write(response, Chunks.delta("done soon"));
+      response.write("data: [DONE]\n\n"); // and the body never ends
+    });
+    Sse.Stream stream = Sse.post(gateway, new JsonObject().put("model", "m").put("input", "hi").put("stream", true));
+    assertThat(stream.last().type()).isEqualTo("response.completed");
+    long deadline = System.currentTimeMillis() + 10_000;
+    while (provider.closedEarly() == 0 && System.currentTimeMillis() < deadline) {
+      Thread.sleep(50);
+    }
+    assertThat(provider.closedEarly()).as("the connection is given up once the rest of the body is overdue").isEqualTo(1);
   }
 
   @Test

@@ -27,12 +27,14 @@ public final class RecordingUpstream implements AutoCloseable {
   private final HttpServer server;
   private final List<Recorded> requests = new CopyOnWriteArrayList<>();
   private final AtomicInteger closedEarly = new AtomicInteger();
+  private final AtomicInteger connections = new AtomicInteger();
   private volatile BiConsumer<JsonObject, HttpServerResponse> behaviour = RecordingUpstream::answer;
   private volatile int modelsStatus = 200;
 
   public RecordingUpstream(Vertx vertx) {
     this.vertx = vertx;
-    this.server = vertx.createHttpServer().requestHandler(this::handle);
+    this.server = vertx.createHttpServer().requestHandler(this::handle)
+        .connectionHandler(connection -> connections.incrementAndGet());
     server.listen(0, "127.0.0.1").await();
   }
 
@@ -42,6 +44,11 @@ public final class RecordingUpstream implements AutoCloseable {
 
   public Vertx vertx() {
     return vertx;
+  }
+
+  /** How many connections were opened to this provider so far. */
+  public int connections() {
+    return connections.get();
   }
 
   public List<Recorded> requests() {
