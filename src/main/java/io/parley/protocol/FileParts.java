@@ -76,6 +76,46 @@ public final class FileParts {
     return found;
   }
 
+  /**
+   * A document given inline ({@code file_data}, a data URL or bare base64) by an {@code input_file} part that
+   * names no file.
+   *
+   * @param contentType the data URL's media type, or {@code null}
+   * @param base64      the data itself
+   */
+  public record InlineFile(JsonObject part, String data, String filename, String contentType, String base64, String param) {
+  }
+
+  /** The inline documents of {@code items}' parts (not images: a model reads those itself). */
+  public static List<InlineFile> inlineFiles(JsonArray items) {
+    List<InlineFile> found = new ArrayList<>();
+    for (int i = 0; i < items.size(); i++) {
+      if (items.getJsonObject(i).getValue("content") instanceof JsonArray parts) {
+        for (int j = 0; j < parts.size(); j++) {
+          if (parts.getValue(j) instanceof JsonObject part && "input_file".equals(part.getValue("type"))
+              && part.getValue("file_id") == null && part.getValue("file_data") instanceof String data) {
+            String type = null;
+            String base64 = data;
+            if (data.startsWith("data:")) {
+              int comma = data.indexOf(',');
+              String head = comma < 0 ? "" : data.substring(5, comma);
+              if (!head.endsWith(";base64")) {
+                continue; // not base64: left as it is
+              }
+              type = head.substring(0, head.length() - 7);
+              base64 = data.substring(comma + 1);
+            }
+            if (type == null || !type.startsWith("image/")) {
+              found.add(new InlineFile(part, data, part.getString("filename"), type == null || type.isEmpty() ? null : type,
+                  base64, "input[" + i + "].content[" + j + "].file_data"));
+            }
+          }
+        }
+      }
+    }
+    return found;
+  }
+
   private static boolean isHttp(Object url) {
     return url instanceof String s && (s.regionMatches(true, 0, "http://", 0, 7) || s.regionMatches(true, 0, "https://", 0, 8));
   }

@@ -65,7 +65,48 @@ final class FileInputs {
    * id: the URL is fetched once, and later turns send the stored file.
    */
   Future<Turn> attach(Turn turn) {
-    return fetchUrls(turn.tenant(), turn.request().input()).compose(v -> resolve(turn));
+    return fetchUrls(turn.tenant(), turn.request().input())
+        .compose(v -> storeInline(turn.tenant(), turn.request().model(), turn.request().input()))
+        .compose(v -> resolve(turn));
+  }
+
+  /**
+   * For a model sent documents as text, an inline document ({@code file_data}) is stored as a file and its part
+   * given that file's id too (it keeps its data): its text is then extracted once and cached with the file, as
+   * for uploaded ones, and later turns of the chain send that text. Images and other models are left as they are.
+   */
+  private Future<Void> storeInline(String tenant, String model, JsonArray input) {
+    if (!modes.text(model)) {
+      return Future.succeededFuture();
+    }
+    List<Future<?>> stored = null;
+    Map<String, Future<String>> seen = new HashMap<>();
+    for (FileParts.InlineFile inline : FileParts.inlineFiles(input)) {
+      if (stored == null) {
+        stored = new ArrayList<>();
+      }
+      stored.add(seen.computeIfAbsent(inline.data(), data -> storeInline(tenant, inline))
+          .onSuccess(fileId -> inline.part().put("file_id", fileId)));
+    }
+    return stored == null ? Future.succeededFuture() : Future.all(stored).mapEmpty();
+  }
+
+  private Future<String> storeInline(String tenant, FileParts.InlineFile inline) {
+    String path = java.nio.file.Path.of(store.stagingDir(), java.util.UUID.randomUUID() + ".inline").toString();
+    return vertx.executeBlocking(() -> Base64.getMimeDecoder().decode(inline.base64()), false)
+        .compose(bytes -> {
+          String filename = inline.filename() != null ? inline.filename() : "file";
+          String type = inline.contentType() != null ? inline.contentType()
+              : io.parley.files.ContentTypes.sniff(java.util.Arrays.copyOf(bytes, Math.min(bytes.length,
+                  io.parley.files.ContentTypes.HEAD)), filename);
+          StoredFile file = StoredFile.create(filename, "user_data", type, bytes.length, ttl);
+          return vertx.fileSystem().mkdirs(store.stagingDir())
+              .compose(v -> vertx.fileSystem().writeFile(path, Buffer.buffer(bytes)))
+              .compose(v -> store.create(tenant, file, path))
+              .map(file.id());
+        })
+        .recover(err -> Future.failedFuture(err instanceof IllegalArgumentException
+            ? ApiError.invalidValue(inline.param(), "'" + inline.param() + "' is not valid base64.") : err));
   }
 
   private Future<Void> fetchUrls(String tenant, JsonArray input) {

@@ -305,6 +305,30 @@ abstract class FilesContract extends ResponsesApiHarness {
   }
 
   @Test
+  void anInlineDocumentReachesATextModelAsItsTextOnEveryTurn() throws Exception {
+    byte[] pdf = io.parley.testing.Documents.pdf("Inline revenue rose 7%");
+    JsonObject part = new JsonObject().put("type", "input_file").put("filename", "inline.pdf")
+        .put("file_data", "data:application/pdf;base64," + java.util.Base64.getEncoder().encodeToString(pdf));
+    JsonObject first = readerTurn(gateway, "reader-1", text("summarize").add(part), null);
+    JsonObject sent = provider.lastMessages().getJsonObject(0).getJsonArray("content").getJsonObject(1);
+    assertThat(sent.getString("type")).isEqualTo("text");
+    assertThat(sent.getString("text")).startsWith("[file: inline.pdf]\n").contains("Inline revenue rose 7%");
+
+    readerTurn(sharedState() ? replica : gateway, "reader-1", text("more"), first.getString("id"));
+    assertThat(provider.lastMessages().getJsonObject(0).getJsonArray("content").getJsonObject(1)).isEqualTo(sent);
+
+    // A model that reads files gets the file itself, as sent.
+    turn(gateway, text("and you?").add(part.copy()), null);
+    JsonObject file = provider.lastMessages().getJsonObject(0).getJsonArray("content").getJsonObject(1);
+    assertThat(file.getString("type")).isEqualTo("file");
+    assertThat(file.getJsonObject("file").getString("file_data")).isEqualTo(part.getString("file_data"));
+
+    assertError(gateway.as(ACME).post("/v1/responses", new JsonObject().put("model", "reader-1").put("input", new JsonArray()
+        .add(new JsonObject().put("role", "user").put("content", text("read").add(part.copy().put("file_data", "%%not base64%%")))))),
+        400, "input[0].content[1].file_data", "invalid_value");
+  }
+
+  @Test
   void aDocumentsTextLongerThanTheContextWindowIsA400() {
     try (Gateway small = startGateway(Map.of("PARLEY_CONTEXT_WINDOWS", "reader-small=200"))) {
       String id = uploaded(small, ACME, "long.md", "word ".repeat(2000).getBytes(), "user_data").getString("id");
