@@ -12,12 +12,12 @@ import java.util.Locale;
  * Netty 4.2.15 clients that drop under load left streams open on it: see docs/configuration.md). A named
  * transport must load or start-up stops saying why.
  */
-final class Transports {
+public final class Transports {
 
   private Transports() {
   }
 
-  static Transport choose(String setting) {
+  public static Transport choose(String setting) {
     String wanted = setting.toLowerCase(Locale.ROOT);
     if (wanted.equals("auto")) {
       for (Transport candidate : List.of(Transport.EPOLL)) {
@@ -41,7 +41,7 @@ final class Transports {
     return named;
   }
 
-  static String name(Transport transport) {
+  public static String name(Transport transport) {
     return transport == Transport.IO_URING ? "io_uring" : transport == Transport.EPOLL ? "epoll"
         : transport == Transport.NIO ? "nio" : transport.name().toLowerCase(Locale.ROOT);
   }
