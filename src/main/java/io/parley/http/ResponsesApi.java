@@ -86,8 +86,6 @@ final class ResponsesApi implements IdempotentCreate.Replayable {
     exchange.response(run.response());
     attempt.records(run.result().compose(ResponsesApi::replayable));
     ctx.response().closeHandler(v -> run.cancel(Ending.CLIENT_GONE));
-    // A connection reset reaches the response as an exception (io_uring reports the reset on its read).
-    ctx.response().exceptionHandler(err -> run.cancel(Ending.CLIENT_GONE));
     // A close handler set after the connection closed is never called (Vert.x 5.1): a client that left while
     // the turn was being prepared would otherwise hold its stream slot and provider call to the end.
     if (ctx.response().closed()) {
