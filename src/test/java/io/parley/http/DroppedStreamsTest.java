@@ -25,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * machine loads. On io_uring the reset reaches the stream's next write before the connection's close does (the
  * write fails with a ClosedChannelException while the response still counts as open). A failed pipe used to
  * end the response, and Vert.x calls the close handler of a response in progress only, so nothing ended the
- * turn: with neither the cancel on a failed write nor the guards beside it, all 100 streams stay open here on
+ * turn: with neither the cancel on a failed write nor the response left unended, all 100 streams stay open here on
  * io_uring (none on epoll, where the close comes first).
  */
 class DroppedStreamsTest {

@@ -39,9 +39,8 @@ public final class Gateway implements AutoCloseable {
   }
 
   /**
-   * @param settings {@code PARLEY_*} overrides, e.g. {@code PARLEY_UPSTREAM_URL}; with {@code PARLEY_TRANSPORT} the
-   *     event loops run on that transport, as {@code Main} does, else on epoll where it loads (Vert.x's native
-   *     preference)
+   * @param settings {@code PARLEY_*} overrides, e.g. {@code PARLEY_UPSTREAM_URL}; the event loops run on the
+   *     transport {@code PARLEY_TRANSPORT} names, {@code auto} unless given, as {@code Main} does
    */
   public static Gateway start(Map<String, String> settings) {
     Map<String, String> env = new HashMap<>();
@@ -50,9 +49,8 @@ public final class Gateway implements AutoCloseable {
     env.put("PARLEY_EVENT_LOOPS", "2");
     env.putAll(settings);
     VertxOptions options = new VertxOptions().setEventLoopPoolSize(2);
-    Vertx vertx = env.containsKey("PARLEY_TRANSPORT")
-        ? Vertx.builder().with(options).withTransport(Transports.choose(env.get("PARLEY_TRANSPORT"))).build()
-        : Vertx.vertx(options.setPreferNativeTransport(true));
+    Vertx vertx = Vertx.builder().with(options)
+        .withTransport(Transports.choose(env.getOrDefault("PARLEY_TRANSPORT", "auto"))).build();
     Parley parley = Parley.start(vertx, ConfigLoader.fromMap(env)).await();
     return new Gateway(vertx, parley, null);
   }
