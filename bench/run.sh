@@ -80,8 +80,8 @@ TWO_CORES=${BENCH_TWO_CORES:-1}                  # 0 skips the two-core arm: sta
                                                  # both on CPUs 0 and 1, next to the one-core figures
 TWO_CORE_JAVA_OPTS=${BENCH_TWO_CORE_JAVA_OPTS:-} # its JVM options; empty: BENCH_JAVA_OPTS with 2 CPUs and the
                                                  # one-core arms' collector (else 2 CPUs would also switch it)
-TRANSPORT_AB=${BENCH_TRANSPORT_AB:-1}            # 0 skips the stateless arm on PARLEY_TRANSPORT=io_uring next to
-                                                 # epoll (what auto picks)
+TRANSPORT_AB=${BENCH_TRANSPORT_AB:-1}            # 0 skips the stateless arm on PARLEY_TRANSPORT=epoll next to
+                                                 # io_uring (what auto picks where it loads)
 CHAIN_CHECK_AB=${BENCH_CHAIN_CHECK_AB:-1}        # 0 skips the Redis 10-turn arm at c=1 on PARLEY_CHAIN_CHECK=before
                                                  # next to concurrent (the default)
 JAVA=${BENCH_JAVA:-java}                         # the JVM of every Parley (the A side of the JVM A/B)
@@ -312,7 +312,7 @@ parley() { # name port upstream [redis] [extra JVM options...]; upstream: a path
 if [[ $MCP_ONLY == 0 ]]; then
   parley pstateless "$PSTATELESS_PORT" json
   parley pmem "$PMEM_PORT" json
-  [[ $TRANSPORT_AB == 1 ]] && EXTRA_ENV="PARLEY_TRANSPORT=io_uring" parley pepoll "$PEPOLL_PORT" json
+  [[ $TRANSPORT_AB == 1 ]] && EXTRA_ENV="PARLEY_TRANSPORT=epoll" parley pepoll "$PEPOLL_PORT" json
   [[ -n $JAVA_B ]] && P_JAVA=$JAVA_B P_OPTS="$JAVA_OPTS $GC_OPTS $JAVA_B_OPTS" parley pjavab "$PJAVAB_PORT" json
   [[ -n $GC_B_OPTS ]] && P_OPTS="$JAVA_OPTS $GC_B_OPTS" parley pgcb "$PGCB_PORT" json
   [[ $TWO_CORES == 1 ]] && P_CPU=$BOTH_CPUS P_LOOPS=2 P_OPTS=$TWO_CORE_JAVA_OPTS parley p2core "$P2CORE_PORT" json
@@ -361,8 +361,8 @@ transport_of() { # name: the transport its start-up line names (logged just afte
   done
   echo "${t:-unknown}"
 }
-if [[ $TRANSPORT_AB == 1 && $(transport_of pepoll) != io_uring ]]; then
-  skip "transport A/B (io_uring does not load here)"
+if [[ $TRANSPORT_AB == 1 && $(transport_of pstateless) != io_uring ]]; then
+  skip "transport A/B (io_uring does not load here: PARLEY_TRANSPORT=auto chose $(transport_of pstateless))"
   TRANSPORT_AB=0
 fi
 if [[ $MCP == 1 ]]; then

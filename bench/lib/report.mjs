@@ -29,7 +29,7 @@ const LABELS = {
   redis_first: "parley Redis, first turn",
   redis_cont10: "parley Redis, 10-turn continuation",
   // issue 19: the levers' B sides, and the two-core arm
-  stateless_epoll: "parley stateless, io_uring",
+  stateless_epoll: "parley stateless, epoll",
   stateless_java_b: `parley stateless, Java ${javaB}`,
   stateless_gc_b: `parley stateless, ${gcName("pgcb")} GC`,
   floor_2core: "floor, 2 workers on 2 CPUs",
@@ -118,7 +118,7 @@ const addedC1 = (r, q) => { const d = byRound("direct", "lat").get(r.round); ret
 const minus = (x, y) => x === null || y === null ? null : x - y;
 const LEVERS = [
   { key: "transport", a: "stateless", b: "stateless_epoll",
-    title: `Transport: ${jvm("pstateless").transport || "?"} (PARLEY_TRANSPORT=auto) vs io_uring, stateless arm` },
+    title: `Transport: ${jvm("pstateless").transport || "?"} (PARLEY_TRANSPORT=auto) vs epoll, stateless arm` },
   { key: "jvm", a: "stateless", b: "stateless_java_b",
     title: `JVM: Java ${javaA} vs Java ${javaB}${meta.java_b_opts ? ` (${meta.java_b_opts})` : ""}, stateless arm` },
   { key: "gc", a: "stateless", b: "stateless_gc_b",

@@ -115,9 +115,9 @@ writeFileSync(a.ready, JSON.stringify(result));
 console.log("BENCHJSON " + JSON.stringify(result));
 
 // Keep the streams going until run.sh has read the memory figures; then start no new one and let the open
-// ones finish. Not cut: a stream cut while Parley was still preparing its turn stayed open in Parley for
-// good (parley_active_streams never fell back; hundreds of 1,000 on io_uring), and the next passes would
-// have measured a Parley holding them.
+// ones finish. Not cut: before issue 19's fix, streams cut at once stayed open in Parley for good
+// (parley_active_streams never fell back; hundreds of 1,000 on io_uring), and the next passes would have
+// measured a Parley holding them; bench/dropped-streams.sh now checks that cut on its own.
 const stop = async () => {
   running = false;
   const deadline = now() + (2 * lifetimeMs + 10000) * 1000;

@@ -7,20 +7,19 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The network transport under Vert.x, from {@code transport}: {@code auto} takes epoll where it loads, else
- * NIO; io_uring only when named (it needs a kernel and container runtime that allow it, and on Vert.x 5.1 /
- * Netty 4.2.15 clients that drop under load left streams open on it: see docs/configuration.md). A named
- * transport must load or start-up stops saying why.
+ * The network transport under Vert.x, from {@code transport}: {@code auto} takes the first that loads of
+ * io_uring, epoll and NIO (io_uring needs a kernel and container runtime that allow it; many seccomp profiles
+ * forbid it, and then it does not load); a named one must load or start-up stops saying why.
  */
-final class Transports {
+public final class Transports {
 
   private Transports() {
   }
 
-  static Transport choose(String setting) {
+  public static Transport choose(String setting) {
     String wanted = setting.toLowerCase(Locale.ROOT);
     if (wanted.equals("auto")) {
-      for (Transport candidate : List.of(Transport.EPOLL)) {
+      for (Transport candidate : List.of(Transport.IO_URING, Transport.EPOLL)) {
         if (candidate.available()) {
           return candidate;
         }
@@ -41,7 +40,7 @@ final class Transports {
     return named;
   }
 
-  static String name(Transport transport) {
+  public static String name(Transport transport) {
     return transport == Transport.IO_URING ? "io_uring" : transport == Transport.EPOLL ? "epoll"
         : transport == Transport.NIO ? "nio" : transport.name().toLowerCase(Locale.ROOT);
   }

@@ -9,14 +9,15 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** {@code PARLEY_TRANSPORT}: auto takes epoll, else NIO; io_uring only when named; a named one must load. */
+/** {@code PARLEY_TRANSPORT}: auto takes io_uring, else epoll, else NIO; a named one must load. */
 class TransportsTest {
 
   @Test
   void autoTakesTheBestTransportThatLoadsAndVertxRunsOnIt() {
     Transport chosen = Transports.choose("auto");
     assertThat(chosen.available()).isTrue();
-    assertThat(chosen).isSameAs(Transport.EPOLL.available() ? Transport.EPOLL : Transport.NIO);
+    assertThat(chosen).isSameAs(Transport.IO_URING.available() ? Transport.IO_URING
+        : Transport.EPOLL.available() ? Transport.EPOLL : Transport.NIO);
     System.out.println("transport auto -> " + Transports.name(chosen)
         + (Transport.IO_URING.available() ? "" : " (io_uring unavailable: " + Transport.IO_URING.unavailabilityCause() + ")"));
     Vertx vertx = Vertx.builder().with(new VertxOptions().setEventLoopPoolSize(1)).withTransport(chosen).build();

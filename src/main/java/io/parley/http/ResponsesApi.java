@@ -95,12 +95,22 @@ final class ResponsesApi implements IdempotentCreate.Replayable {
     return run.opened().compose(v -> {
       ctx.response().putHeader(CACHE_HEADER, run.placement().header());
       if (delivery == Delivery.STREAM) {
-        // A write that fails because the client is gone ends the run too, whether or not a close was seen.
-        return run.events().pipeTo(new SseSink(ctx.response())).onFailure(err -> run.cancel(Ending.CLIENT_GONE));
+        return sse(ctx, run);
       }
       JsonFold fold = new JsonFold();
       return run.events().pipeTo(fold).compose(done -> json(ctx, fold.response()));
     });
+  }
+
+  /**
+   * The run's events as SSE. A write that fails because the client is gone ends the run, whether or not a
+   * close was seen, and leaves the response as it is instead of ending it: on io_uring the reset reaches the
+   * writes before the connection's close does, and Vert.x calls the close handler of a response in progress
+   * only, so a response ended here would never hear of the close (issue 19: streams stayed open for good).
+   */
+  private static Future<Void> sse(RoutingContext ctx, TurnRun run) {
+    return run.events().pipe().endOnFailure(false).to(new SseSink(ctx.response()))
+        .onFailure(err -> run.cancel(Ending.CLIENT_GONE));
   }
 
   /**

@@ -89,6 +89,19 @@ public final class ClientConnection implements AutoCloseable {
     return at;
   }
 
+  /**
+   * Drops the connection with a reset (RST), as the kernel does for a client that is killed or exits with
+   * answer bytes still unread.
+   */
+  public void reset() {
+    try {
+      socket.setSoLinger(true, 0);
+    } catch (IOException ignored) {
+      // Already closed: close() below is a no-op then.
+    }
+    close();
+  }
+
   @Override
   public void close() {
     try {

@@ -1,6 +1,7 @@
 package io.parley.testing;
 
 import io.parley.Parley;
+import io.parley.Transports;
 import io.parley.config.ConfigLoader;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -37,14 +38,19 @@ public final class Gateway implements AutoCloseable {
     return new Gateway(vertx, parley, key);
   }
 
-  /** @param settings {@code PARLEY_*} overrides, e.g. {@code PARLEY_UPSTREAM_URL} */
+  /**
+   * @param settings {@code PARLEY_*} overrides, e.g. {@code PARLEY_UPSTREAM_URL}; the event loops run on the
+   *     transport {@code PARLEY_TRANSPORT} names, {@code auto} unless given, as {@code Main} does
+   */
   public static Gateway start(Map<String, String> settings) {
     Map<String, String> env = new HashMap<>();
     env.put("PARLEY_HOST", "127.0.0.1");
     env.put("PARLEY_PORT", "0");
     env.put("PARLEY_EVENT_LOOPS", "2");
     env.putAll(settings);
-    Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setPreferNativeTransport(true));
+    VertxOptions options = new VertxOptions().setEventLoopPoolSize(2);
+    Vertx vertx = Vertx.builder().with(options)
+        .withTransport(Transports.choose(env.getOrDefault("PARLEY_TRANSPORT", "auto"))).build();
     Parley parley = Parley.start(vertx, ConfigLoader.fromMap(env)).await();
     return new Gateway(vertx, parley, null);
   }

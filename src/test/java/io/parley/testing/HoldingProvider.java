@@ -228,6 +228,28 @@ public final class HoldingProvider implements AutoCloseable {
     };
   }
 
+  /**
+   * An LLM's pace: the head, then one delta every {@code gap} while the connection is open, and the end of the
+   * stream after {@code deltas} of them. A gateway whose client left must stop reading it (or it never ends).
+   */
+  public static Plan paced(int deltas, Duration gap) {
+    return call -> {
+      call.head(0);
+      tick(call, 1, deltas, gap);
+    };
+  }
+
+  private static void tick(Call call, int n, int deltas, Duration gap) {
+    call.after(gap, () -> {
+      if (n > deltas) {
+        call.finishStream("done");
+        return;
+      }
+      Chunks.write(call.response(), Chunks.delta("tick " + n + " "));
+      tick(call, n + 1, deltas, gap);
+    });
+  }
+
   /** Answers with an error status and an OpenAI-style error body. */
   public static Plan status(int status) {
     return call -> call.response().setStatusCode(status).putHeader("content-type", "application/json")
