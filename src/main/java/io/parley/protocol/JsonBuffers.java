@@ -8,6 +8,7 @@ import io.vertx.core.json.jackson.JacksonCodec;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.util.Arrays;
 
 /**
  * Writes a JSON value as UTF-8 straight into a Vert.x buffer with Jackson's streaming generator. Vert.x's own
@@ -38,7 +39,15 @@ public final class JsonBuffers {
     return write(new BufferOutput(null), value).buffer();
   }
 
-  private static BufferOutput write(BufferOutput output, Object value) {
+  /**
+   * {@code value} as a byte array of exactly its size (what a store keeps, or a Redis command takes without
+   * copying it): one copy out of the generator's block when the value fits one.
+   */
+  public static byte[] bytes(Object value) {
+    return write(new ArrayOutput(), value).bytes();
+  }
+
+  private static <T extends OutputStream> T write(T output, Object value) {
     try (JsonGenerator generator = JSON.createGenerator(output)) {
       JacksonCodec.encodeJson(value, generator);
     } catch (IOException e) {
@@ -75,6 +84,30 @@ public final class JsonBuffers {
         buffer = Buffer.buffer(length);
       }
       buffer.appendBytes(bytes, offset, length);
+    }
+  }
+
+  /** Collects the generator's blocks into one array: the first block as it is, later ones (rare) appended. */
+  private static final class ArrayOutput extends OutputStream {
+
+    private byte[] bytes = new byte[0];
+
+    byte[] bytes() {
+      return bytes;
+    }
+
+    @Override
+    public void write(int b) {
+      write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void write(byte[] block, int offset, int length) {
+      int at = bytes.length;
+      bytes = at == 0 ? Arrays.copyOfRange(block, offset, offset + length) : Arrays.copyOf(bytes, at + length);
+      if (at > 0) {
+        System.arraycopy(block, offset, bytes, at, length);
+      }
     }
   }
 }
