@@ -1,11 +1,14 @@
 package io.parley.redis;
 
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.ScheduledFuture;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.internal.ContextInternal;
 
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
@@ -19,7 +22,9 @@ import java.util.function.Function;
  * (there is one timeout), and one periodic sweep fails those past their deadline: at most a tick (a tenth of
  * the timeout, 50 ms at most) late. A command answered after its deadline but before the sweep fails all the
  * same, so every command slower than the timeout fails, as with a timer each. The sweep stops when its event
- * loop has nothing in flight. Callers off an event loop of this Vert.x (start-up, tests) get a timer each.
+ * loop has nothing in flight. It is a task on the Netty event loop itself, not a Vert.x timer, because a Vert.x
+ * timer belongs to the verticle it was set from and goes with it when that is undeployed, while the commands
+ * it watches may belong to others. Callers off an event loop of this Vert.x (start-up, tests) get a timer each.
  */
 final class CommandDeadlines {
 
@@ -29,7 +34,7 @@ final class CommandDeadlines {
   private final long timeoutMillis;
   private final long timeoutNanos;
   private final long tickMillis;
-  private final ThreadLocal<Sweep> sweeps = ThreadLocal.withInitial(Sweep::new);
+  private final ThreadLocal<Sweep> sweeps = new ThreadLocal<>();
 
   CommandDeadlines(Vertx vertx, long timeoutMillis) {
     this.vertx = vertx;
@@ -48,7 +53,12 @@ final class CommandDeadlines {
       return sent.timeout(timeoutMillis, TimeUnit.MILLISECONDS).recover(err -> Future.failedFuture(failure.apply(err)));
     }
     Pending<T> pending = new Pending<>(System.nanoTime() + timeoutNanos, context, failure);
-    sweeps.get().add(pending);
+    Sweep sweep = sweeps.get();
+    if (sweep == null) {
+      sweep = new Sweep(((ContextInternal) context).nettyEventLoop());
+      sweeps.set(sweep);
+    }
+    sweep.add(pending);
     sent.onComplete(pending);
     return pending.promise.future();
   }
@@ -61,12 +71,17 @@ final class CommandDeadlines {
   private final class Sweep {
 
     private final ArrayDeque<Pending<?>> inFlight = new ArrayDeque<>();
-    private long timer = -1;
+    private final EventLoop loop;
+    private ScheduledFuture<?> ticks;
+
+    Sweep(EventLoop loop) {
+      this.loop = loop;
+    }
 
     void add(Pending<?> pending) {
       inFlight.addLast(pending);
-      if (timer < 0) {
-        timer = vertx.setPeriodic(tickMillis, id -> sweep());
+      if (ticks == null) {
+        ticks = loop.scheduleAtFixedRate(this::sweep, tickMillis, tickMillis, TimeUnit.MILLISECONDS);
       }
     }
 
@@ -76,12 +91,16 @@ final class CommandDeadlines {
       while ((oldest = inFlight.peekFirst()) != null && (oldest.answered() || now - oldest.deadline >= 0)) {
         inFlight.pollFirst();
         if (!oldest.answered()) {
-          oldest.expire();
+          try {
+            oldest.expire();
+          } catch (RuntimeException closing) {
+            // Vert.x is closing and runs nothing more; a throw would stop this task for good.
+          }
         }
       }
       if (inFlight.isEmpty()) {
-        vertx.cancelTimer(timer);
-        timer = -1;
+        ticks.cancel(false);
+        ticks = null;
       }
     }
   }

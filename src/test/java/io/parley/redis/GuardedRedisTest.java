@@ -149,4 +149,27 @@ class GuardedRedisTest {
     vertx.setTimer(millis, id -> answer.complete(null));
     return answer.future();
   }
+
+  /** The sweep outlives the verticle whose command started it (a Vert.x timer would go with that verticle). */
+  @Test
+  void aCommandStillFailsAfterTheVerticleThatSentItIsUndeployed() throws Exception {
+    Vertx oneLoop = Vertx.vertx(new io.vertx.core.VertxOptions().setEventLoopPoolSize(1));
+    try {
+      GuardedRedis redis = new GuardedRedis(oneLoop, answering(() -> Promise.<Response>promise().future()),
+          Duration.ofMillis(100));
+      CompletableFuture<Throwable> failed = new CompletableFuture<>();
+      String id = oneLoop.deployVerticle(new io.vertx.core.VerticleBase() {
+        @Override
+        public Future<?> start() {
+          redis.send(Request.cmd(Command.GET).arg("k")).onComplete(ar -> failed.complete(ar.cause()));
+          return Future.succeededFuture();
+        }
+      }).await();
+      oneLoop.undeploy(id).await();
+      assertThat(failed.get(5, TimeUnit.SECONDS)).isInstanceOf(StoreUnavailableException.class)
+          .hasMessageContaining("no answer within 100 ms");
+    } finally {
+      oneLoop.close().await();
+    }
+  }
 }
