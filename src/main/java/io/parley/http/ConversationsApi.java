@@ -35,7 +35,7 @@ final class ConversationsApi implements IdempotentCreate.Replayable {
         .put("created_at", System.currentTimeMillis() / 1000)
         .put("metadata", metadata != null ? metadata : new JsonObject());
     Future<Void> created = conversations.create(Authenticator.tenant(ctx), conversation, items);
-    attempt.records(created.map(v -> Recorded.of(conversation)));
+    attempt.records(() -> created.map(v -> Recorded.of(conversation)));
     return created.compose(v -> json(ctx, conversation));
   }
 

@@ -10,6 +10,8 @@ import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
 
+import java.util.function.Supplier;
+
 /**
  * A create endpoint ({@code POST /v1/responses}, {@code POST /v1/conversations}) behind the
  * {@code Idempotency-Key} header, as one step wrapped around it: without the header the create runs as it
@@ -37,10 +39,11 @@ final class IdempotentCreate {
     Attempt UNKEYED = outcome -> { };
 
     /**
-     * Called at most once, before the answer is written: {@code outcome} completes with what a retry is
-     * answered from, or fails if the attempt made nothing a retry could be answered from.
+     * Called at most once, before the answer is written: {@code outcome} gives a future that completes with
+     * what a retry is answered from, or fails if the attempt made nothing a retry could be answered from. It
+     * is only called under a key, so an unkeyed create never encodes an answer that nothing will replay.
      */
-    void records(Future<Recorded> outcome);
+    void records(Supplier<Future<Recorded>> outcome);
   }
 
   private final KeyClaims claims;
@@ -84,9 +87,9 @@ final class IdempotentCreate {
     private boolean recorded;
 
     @Override
-    public void records(Future<Recorded> result) {
+    public void records(Supplier<Future<Recorded>> result) {
       recorded = true;
-      result.onComplete(outcome);
+      result.get().onComplete(outcome);
     }
 
     /** Once the answer is done, a create that recorded nothing (a 4xx before its turn ran) has failed. */

@@ -1,6 +1,7 @@
 package io.parley.http;
 
 import io.parley.metrics.Metrics;
+import io.parley.protocol.Ids;
 import io.parley.upstream.Forwarded;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
@@ -10,7 +11,6 @@ import org.slf4j.event.Level;
 import org.slf4j.spi.LoggingEventBuilder;
 
 import java.util.Set;
-import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
@@ -51,7 +51,7 @@ final class RequestObserver {
   private Exchange begin(HttpServerRequest request) {
     String given = request.getHeader("x-request-id");
     String id = given != null && SANE_ID.matcher(given).matches() ? given
-        : "req_" + UUID.randomUUID().toString().replace("-", "");
+        : Ids.newRequestId();
     request.response().putHeader("x-request-id", id);
     String method = request.method() == null ? "UNKNOWN" : request.method().name();
     return new Exchange(id, method, Forwarded.from(request.headers(), id));

@@ -69,7 +69,7 @@ final class ResponsesApi implements IdempotentCreate.Replayable {
     exchange.response(turn.turn().inProgress());
     Future<JsonObject> queued = engine.runInBackground(turn,
         RunOptions.of(Delivery.BACKGROUND, exchange.forwarded, exchange.startNanos));
-    attempt.records(queued.map(Recorded::response));
+    attempt.records(() -> queued.map(Recorded::response));
     return queued
         .compose(response -> turn.turn().request().stream()
             ? background.follow(ctx, turn.turn().tenant(), turn.turn().id(), -1)
@@ -84,7 +84,7 @@ final class ResponsesApi implements IdempotentCreate.Replayable {
       IdempotentCreate.Attempt attempt) {
     TurnRun run = engine.run(turn, RunOptions.of(delivery, exchange.forwarded, exchange.startNanos));
     exchange.response(run.response());
-    attempt.records(run.result().compose(ResponsesApi::replayable));
+    attempt.records(() -> run.result().compose(ResponsesApi::replayable));
     ctx.response().closeHandler(v -> run.cancel(Ending.CLIENT_GONE));
     // A close handler set after the connection closed is never called (Vert.x 5.1): a client that left while
     // the turn was being prepared would otherwise hold its stream slot and provider call to the end.

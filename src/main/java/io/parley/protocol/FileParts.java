@@ -17,6 +17,8 @@ public final class FileParts {
 
   /** The header of a document sent as its text: {@code [file: name.pdf]} then a newline. */
   static final String TEXT_HEADER = "[file: %s]\n";
+  /** The fields of an item that hold parts: a message's {@code content}, a tool output's {@code output}. */
+  private static final List<String> PART_LISTS = List.of("content", "output");
 
   /**
    * A stored file as a model is sent it.
@@ -54,19 +56,21 @@ public final class FileParts {
 
   /** The parts of {@code items} that name an http(s) URL and no file yet. */
   public static List<UrlReference> urls(JsonArray items, String param) {
-    List<UrlReference> found = new ArrayList<>();
+    List<UrlReference> found = List.of();
     for (int i = 0; i < items.size(); i++) {
       JsonObject item = items.getJsonObject(i);
-      for (String key : List.of("content", "output")) {
+      for (String key : PART_LISTS) {
         if (item.getValue(key) instanceof JsonArray parts) {
           for (int j = 0; j < parts.size(); j++) {
             if (parts.getValue(j) instanceof JsonObject part && part.getValue("file_id") == null) {
-              String at = param + "[" + i + "]." + key + "[" + j + "]";
               String type = part.getString("type");
-              if ("input_file".equals(type) && part.getValue("file_data") == null && isHttp(part.getValue("file_url"))) {
-                found.add(new UrlReference(part, part.getString("file_url"), at + ".file_url"));
-              } else if ("input_image".equals(type) && isHttp(part.getValue("image_url"))) {
-                found.add(new UrlReference(part, part.getString("image_url"), at + ".image_url"));
+              String field = "input_file".equals(type) && part.getValue("file_data") == null ? "file_url"
+                  : "input_image".equals(type) ? "image_url" : null;
+              if (field != null && isHttp(part.getValue(field))) {
+                // Named only when found: this walk runs on every request, and almost none has a URL.
+                found = found.isEmpty() ? new ArrayList<>() : found;
+                found.add(new UrlReference(part, part.getString(field),
+                    param + "[" + i + "]." + key + "[" + j + "]." + field));
               }
             }
           }
@@ -122,14 +126,13 @@ public final class FileParts {
 
   /** The file parts of {@code items}, in order; {@code param} is the items' own name ({@code input}). */
   public static List<Reference> references(JsonArray items, String param) {
-    List<Reference> found = new ArrayList<>();
+    List<Reference> found = new ArrayList<>(0);
     for (int i = 0; i < items.size(); i++) {
       JsonObject item = items.getJsonObject(i);
-      String at = param + "[" + i + "]";
       if (item.getValue("content") instanceof JsonArray parts) {
-        collect(parts, at + ".content", found);
+        collect(parts, param, i, "content", found);
       } else if (item.getValue("output") instanceof JsonArray parts) {
-        collect(parts, at + ".output", found);
+        collect(parts, param, i, "output", found);
       }
     }
     return found;
@@ -151,10 +154,12 @@ public final class FileParts {
     return found;
   }
 
-  private static void collect(JsonArray parts, String param, List<Reference> found) {
+  /** The parts of {@code param[i].key} that name a file; the param is spelled out only for those. */
+  private static void collect(JsonArray parts, String param, int i, String key, List<Reference> found) {
     for (int j = 0; j < parts.size(); j++) {
       if (parts.getValue(j) instanceof JsonObject part && part.getValue("file_id") instanceof String id) {
-        found.add(new Reference(id, param + "[" + j + "].file_id", "input_image".equals(part.getString("type"))));
+        found.add(new Reference(id, param + "[" + i + "]." + key + "[" + j + "].file_id",
+            "input_image".equals(part.getString("type"))));
       }
     }
   }

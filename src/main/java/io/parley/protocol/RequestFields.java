@@ -27,6 +27,8 @@ final class RequestFields {
       "web_search_call.action.sources", "web_search_call.results", "code_interpreter_call.outputs");
 
   private static final Set<String> SERVICE_TIERS = Set.of("auto", "default");
+  /** Fields whose empty string means absent. */
+  private static final String[] EMPTY_MEANS_ABSENT = {"instructions", "user", "prompt_cache_key", "safety_identifier"};
   private static final Set<String> REASONING_KEYS = Set.of("effort", "summary");
 
   private RequestFields() {
@@ -44,7 +46,7 @@ final class RequestFields {
         throw ApiError.badRequest("unknown_parameter", field, "Unknown parameter: '" + field + "'.");
       }
     }
-    for (String field : new String[] {"instructions", "user", "prompt_cache_key", "safety_identifier"}) {
+    for (String field : EMPTY_MEANS_ABSENT) {
       if ("".equals(body.getValue(field))) {
         body.remove(field);
       }

@@ -16,6 +16,7 @@ public final class RequestParser {
   private static final int MAX_METADATA_KEY = 64;
   private static final int MAX_METADATA_VALUE = 512;
   private static final Set<String> FORMAT_TYPES = Set.of("text", "json_object", "json_schema");
+  private static final Set<String> TRUNCATIONS = Set.of("auto", "disabled");
 
   private RequestParser() {
   }
@@ -84,7 +85,7 @@ public final class RequestParser {
     integer(body, "top_logprobs", 0);
     number(body, "top_logprobs", 0, 20);
     stringArray(body, "include");
-    enumValue(body, "truncation", Set.of("auto", "disabled"));
+    enumValue(body, "truncation", TRUNCATIONS);
     if (body.getValue("reasoning") != null && !(body.getValue("reasoning") instanceof JsonObject)) {
       throw ApiError.invalidType("reasoning", "an object", body.getValue("reasoning"));
     }

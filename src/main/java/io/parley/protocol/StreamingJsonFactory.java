@@ -20,7 +20,7 @@ public final class StreamingJsonFactory implements JsonFactory {
   private static final JsonCodec CODEC = new JacksonCodec() {
     @Override
     public Buffer toBuffer(Object object, boolean pretty) {
-      return pretty ? super.toBuffer(object, true) : JsonBuffers.append(Buffer.buffer(512), object);
+      return pretty ? super.toBuffer(object, true) : JsonBuffers.encode(object);
     }
   };
 

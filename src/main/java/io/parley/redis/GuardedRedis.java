@@ -29,11 +29,13 @@ public final class GuardedRedis implements Redis {
   private final Redis redis;
   private final StoreHealth health;
   private final long timeoutMillis;
+  private final CommandDeadlines deadlines;
 
   public GuardedRedis(Vertx vertx, Redis redis, Duration timeout) {
     this.redis = redis;
     this.health = new StoreHealth(vertx);
     this.timeoutMillis = timeout.toMillis();
+    this.deadlines = new CommandDeadlines(vertx, timeoutMillis);
   }
 
   /** The breaker's state: {@code false} while Redis is known to be unreachable. */
@@ -73,18 +75,19 @@ public final class GuardedRedis implements Redis {
   }
 
   private <T> Future<T> guard(Future<T> sent) {
-    return sent.timeout(timeoutMillis, TimeUnit.MILLISECONDS).recover(this::classify);
+    return deadlines.guard(sent, this::classify);
   }
 
-  private <T> Future<T> classify(Throwable failure) {
+  /** What the caller is told of a failed command; an unreachable or too slow Redis also opens the breaker. */
+  private Throwable classify(Throwable failure) {
     if (failure instanceof ErrorType reply && !unavailableReply(reply)) {
-      return Future.failedFuture(failure);
+      return failure;
     }
     String why = failure instanceof ErrorType reply ? "Redis answered " + kind(reply)
         : failure instanceof java.util.concurrent.TimeoutException ? "no answer within " + timeoutMillis + " ms"
         : "cannot connect: " + failure.getClass().getSimpleName();
     health.failed(why, () -> redis.send(Request.cmd(Command.PING)).timeout(timeoutMillis, TimeUnit.MILLISECONDS));
-    return Future.failedFuture(unavailable(why));
+    return unavailable(why);
   }
 
   /**

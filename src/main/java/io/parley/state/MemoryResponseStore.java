@@ -93,7 +93,7 @@ public final class MemoryResponseStore implements ResponseStore {
 
   @Override
   public Future<Void> put(String tenant, StoredResponse response) {
-    Entry entry = new Entry(tenant, response.id(), response.encode().getBytes(), response.itemIds());
+    Entry entry = new Entry(tenant, response.id(), response.encodeBytes(), response.itemIds());
     synchronized (entries) {
       entry.expiresAt = clock.getAsLong() + ttlMillis;
       bytes += entry.weight();

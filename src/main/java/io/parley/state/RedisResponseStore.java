@@ -50,7 +50,7 @@ public final class RedisResponseStore implements ResponseStore {
       items.add(Request.cmd(Command.SET).arg(itemKey(tenant, itemId)).arg(response.id())
           .arg("PX").arg(ttlMillis));
     }
-    Request turn = Request.cmd(Command.SET).arg(key(tenant, response.id())).arg(response.encode())
+    Request turn = Request.cmd(Command.SET).arg(key(tenant, response.id())).arg(response.encodeBytes())
         .arg("PX").arg(ttlMillis);
     return write(items, turn);
   }

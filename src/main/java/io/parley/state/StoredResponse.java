@@ -1,5 +1,6 @@
 package io.parley.state;
 
+import io.parley.protocol.JsonBuffers;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -72,6 +73,15 @@ public record StoredResponse(String id, String parentId, List<String> ancestors,
   }
 
   public Buffer encode() {
+    return json().toBuffer();
+  }
+
+  /** As {@link #encode}, as an array of exactly its size: what the stores keep and send without a further copy. */
+  public byte[] encodeBytes() {
+    return JsonBuffers.bytes(json());
+  }
+
+  private JsonObject json() {
     JsonObject json = new JsonObject()
         .put("id", id)
         .put("parent", parentId)
@@ -81,7 +91,7 @@ public record StoredResponse(String id, String parentId, List<String> ancestors,
     if (tokens != null) {
       json.put("tokens", new JsonObject().put("encoding", tokens.encoding()).put("history", tokens.history()));
     }
-    return json.toBuffer();
+    return json;
   }
 
   public static StoredResponse decode(Buffer buffer) {

@@ -28,4 +28,18 @@ class StreamingJsonFactoryTest {
     assertThat(new JsonObject(streaming)).isEqualTo(value);
     assertThat((Object) new DatabindCodec().fromString(streaming, JsonObject.class)).isEqualTo(value);
   }
+
+  /** Sized buffers and exact arrays hold the same bytes as the data-binding codec, one block or several. */
+  @Test
+  void buffersAndArraysOfAnySizeHoldTheSameBytes() {
+    for (int size : new int[] {0, 10, 7_999, 8_000, 20_000}) {
+      JsonObject value = new JsonObject().put("text", "x".repeat(size)).put("n", size);
+      byte[] expected = new DatabindCodec().toBuffer(value, false).getBytes();
+      assertThat(JsonBuffers.encode(value).getBytes()).as("encode, %d", size).isEqualTo(expected);
+      assertThat(JsonBuffers.bytes(value)).as("bytes, %d", size).isEqualTo(expected);
+      assertThat(JsonBuffers.append(io.vertx.core.buffer.Buffer.buffer("[").appendString(""), value).getBytes())
+          .as("append, %d", size).isEqualTo(("[" + new String(expected, java.nio.charset.StandardCharsets.UTF_8))
+              .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+  }
 }
