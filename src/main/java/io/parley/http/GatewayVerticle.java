@@ -16,6 +16,8 @@ import io.parley.turn.McpSettings;
 import io.parley.turn.StreamSlots;
 import io.parley.turn.CompactionSeal;
 import io.parley.turn.TurnEngine;
+import io.parley.turn.TurnServices;
+import io.parley.turn.TurnSettings;
 import io.parley.upstream.Upstream;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -100,11 +102,9 @@ public final class GatewayVerticle extends VerticleBase {
         // without this each connection holds a 1,024-slot MPSC queue (~4.6 KB), most of a held stream's heap.
         .setStrictThreadMode(true);
     RateLimitHandler limits = new RateLimitHandler(config, backends.limiter(), metrics);
-    engine = new TurnEngine(vertx, backends.responses(), backends.recent(), backends.conversations(), backends.runs(), cache,
-        config.chainCheckConcurrent(), config.contextWindows(), upstream, ProviderProtocol.of(config.upstreamKind(), config.mcp().passthrough(),
-        hosted.kinds()), slots, metrics, limits::recordTokens, config.backgroundLease(), mcp, McpSettings.of(config.mcp()),
-        config.resilience().storeRetryBudget(), seal, config.prompts(), hosted, backends.files(), config.files(),
-        config.mcp().allowPrivateNetworks());
+    engine = new TurnEngine(vertx, backends, new TurnServices(cache, mcp, hosted, seal), TurnSettings.of(config), upstream,
+        ProviderProtocol.of(config.upstreamKind(), config.mcp().passthrough(), hosted.kinds()), slots, metrics,
+        limits::recordTokens);
     BackgroundApi background = new BackgroundApi(backends.responses(), backends.runs());
     ResponsesApi responses = new ResponsesApi(backends.responses(), backends.recent(), engine, background);
     RequestObserver observer = new RequestObserver(metrics);

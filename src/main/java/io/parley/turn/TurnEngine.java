@@ -1,21 +1,16 @@
 package io.parley.turn;
 
+import io.parley.backend.Backends;
 import io.parley.background.RunLog;
 import io.parley.cache.Chain;
-import io.parley.cache.ContextCache;
-import io.parley.hosted.HostedBackends;
 import io.parley.config.FilesConfig;
 import io.parley.files.FileStore;
 import io.parley.files.UrlFetcher;
-import io.parley.mcp.McpClient;
 import io.parley.metrics.Metrics;
 import io.parley.protocol.ApiError;
-import io.parley.protocol.ContextWindows;
 import io.parley.protocol.CreateRequest;
 import io.parley.protocol.Prompts;
 import io.parley.protocol.ProviderProtocol;
-import io.parley.state.ConversationStore;
-import io.parley.state.RecentResponses;
 import io.parley.state.ResponseStore;
 import io.parley.upstream.Upstream;
 import io.vertx.core.Future;
@@ -59,39 +54,31 @@ public final class TurnEngine {
   private final Prompts prompts;
 
   /**
-   * @param recent     the recent-responses index every stored turn is written to (for the operator console)
-   * @param cache      the context cache, shared by every event loop; only the engine reads and fills it
-   * @param chainCheckConcurrent whether a cached chain is checked against the store while the provider is called
-   *                   (else before the call)
+   * @param stores     where turns, conversations, background runs, files and the console's recent index are kept
+   * @param shared     what every event loop's engine shares (context cache, MCP client, hosted tools, compaction seal)
    * @param tokenMeter told each finished response's total tokens, per tenant (for token rate limits)
-   * @param storeRetryBudget how long a finished turn's write is retried while the store is unavailable
-   * @param hosted     the backends of hosted tools ({@code web_search}, {@code code_interpreter}), shared by every event loop
-   * @param fileStore  where the files that inputs name ({@code file_id}) are read from
-   * @param filesConfig the Files settings: which models are sent documents as text, the size limit and TTL of
-   *                   files downloaded from URLs
-   * @param fetchPrivateNetworks whether file and image URLs may resolve to private addresses (as MCP URLs)
    */
-  public TurnEngine(Vertx vertx, ResponseStore store, RecentResponses recent, ConversationStore conversations, RunLog runs,
-      ContextCache cache, boolean chainCheckConcurrent,
-      ContextWindows windows, Upstream upstream, ProviderProtocol protocol, StreamSlots slots, Metrics metrics,
-      BiConsumer<String, Long> tokenMeter, Duration lease, McpClient mcpClient, McpSettings mcp, Duration storeRetryBudget,
-      CompactionSeal seal, Prompts prompts, HostedBackends hosted, FileStore fileStore, FilesConfig filesConfig,
-      boolean fetchPrivateNetworks) {
-    this.prompts = prompts;
-    this.store = store;
+  public TurnEngine(Vertx vertx, Backends stores, TurnServices shared, TurnSettings settings, Upstream upstream,
+      ProviderProtocol protocol, StreamSlots slots, Metrics metrics, BiConsumer<String, Long> tokenMeter) {
+    FileStore fileStore = stores.files();
+    FilesConfig filesConfig = settings.files();
+    this.prompts = settings.prompts();
+    this.store = stores.responses();
+    this.seal = shared.seal();
     this.references = new ItemReferences(store, seal, protocol.hostedTools());
-    this.seal = seal;
     this.files = new FileInputs(vertx, fileStore, filesConfig.inputModes(),
-        new UrlFetcher(vertx, fetchPrivateNetworks, filesConfig.maxBytes(), fileStore.stagingDir()), filesConfig.ttl());
-    this.history = new HistoryLoader(store, conversations, cache, protocol.buildsFromChatPrefix(), files,
-        chainCheckConcurrent, seal);
-    this.fit = new ContextFit(windows, vertx, history);
-    this.compaction = new AutoCompaction(fit, history, windows, protocol.hostedTools());
-    TurnCommit commit = new TurnCommit(store, recent, conversations, windows, vertx, history, tokenMeter, storeRetryBudget,
-        files);
-    this.parts = new Parts(vertx, upstream, protocol, commit, slots, runs, lease, metrics, new LinkedHashSet<>(),
-        new McpListing(mcpClient, mcp.servers(), new McpCalling(mcpClient, mcp)), new HostedTools(hosted),
-        new ToolCalling(mcp), seal);
+        new UrlFetcher(vertx, settings.fetchPrivateNetworks(), filesConfig.maxBytes(), fileStore.stagingDir()),
+        filesConfig.ttl());
+    this.history = new HistoryLoader(store, stores.conversations(), shared.cache(), protocol.buildsFromChatPrefix(), files,
+        settings.chainCheckConcurrent(), seal);
+    this.fit = new ContextFit(settings.windows(), vertx, history);
+    this.compaction = new AutoCompaction(fit, history, settings.windows(), protocol.hostedTools());
+    TurnCommit commit = new TurnCommit(store, stores.recent(), stores.conversations(), settings.windows(), vertx, history,
+        tokenMeter, settings.storeRetryBudget(), files);
+    McpSettings mcp = settings.mcp();
+    this.parts = new Parts(vertx, upstream, protocol, commit, slots, stores.runs(), settings.lease(), metrics,
+        new LinkedHashSet<>(), new McpListing(shared.mcp(), mcp.servers(), new McpCalling(shared.mcp(), mcp)),
+        new HostedTools(shared.hosted()), new ToolCalling(mcp), seal);
   }
 
   public ProviderProtocol protocol() {
