@@ -86,6 +86,64 @@ class DroppedStreamsTest {
     }
   }
 
+  /**
+   * Clients that stop reading (their stream backs up until Parley pauses the provider) and are then killed give
+   * back their streams too: the paused stream's queued write fails or its close arrives, either way the turn ends.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("transports")
+  void streamsThatStoppedReadingAndThenDroppedAreGivenBack(String transport) throws Exception {
+    Vertx providerVertx = Vertx.vertx();
+    HoldingProvider provider = new HoldingProvider(providerVertx);
+    provider.plan(call -> {
+      call.head(0);
+      flood(call, 0);
+    });
+    try (Gateway gateway = Gateway.start(Map.of("PARLEY_UPSTREAM_URL", provider.baseUrl(),
+        "PARLEY_TRANSPORT", transport))) {
+      JsonObject stream = new JsonObject().put("model", "m").put("input", "talk faster than I read").put("stream", true);
+      List<ClientConnection> clients = new ArrayList<>();
+      for (int i = 0; i < 10; i++) {
+        clients.add(ClientConnection.post(gateway.port(), "/v1/responses", stream));
+      }
+      for (ClientConnection client : clients) {
+        client.readUntil("response.output_text.delta", Duration.ofSeconds(10));
+      }
+      Thread.sleep(3000); // nobody reads: the sockets fill and the streams pause
+      assertThat(activeStreams(gateway)).as("streams open while their clients do not read").isEqualTo(10);
+      assertThat(provider.calls()).as("Parley stopped reading the provider (backpressure reached it)")
+          .anyMatch(call -> call.response().writeQueueFull());
+
+      clients.forEach(ClientConnection::reset);
+
+      long deadline = System.nanoTime() + GIVEN_BACK.toNanos();
+      while (activeStreams(gateway) > 0 && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
+      assertThat(activeStreams(gateway)).as("parley_active_streams after paused clients reset on %s", transport).isZero();
+      for (HoldingProvider.Call call : provider.calls()) {
+        assertThat(call.aborted()).as("every provider call is reset once its client left")
+            .succeedsWithin(GIVEN_BACK);
+      }
+    } finally {
+      provider.close();
+      providerVertx.close().await();
+    }
+  }
+
+  /** 8 KB deltas every millisecond, for as long as the stream takes them (its own write queue stops it). */
+  private static void flood(HoldingProvider.Call call, int n) {
+    call.after(Duration.ofMillis(1), () -> {
+      if (call.response().closed() || n > 100_000) {
+        return;
+      }
+      if (!call.response().writeQueueFull()) {
+        io.parley.testing.Chunks.write(call.response(), io.parley.testing.Chunks.delta("x".repeat(8192)));
+      }
+      flood(call, n + 1);
+    });
+  }
+
   private static final Pattern ACTIVE = Pattern.compile("(?m)^parley_active_streams(?:\\{[^}]*})? ([0-9.eE+-]+)$");
 
   private static int activeStreams(Gateway gateway) {
