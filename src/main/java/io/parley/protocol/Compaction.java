@@ -79,6 +79,17 @@ public final class Compaction {
     return window;
   }
 
+  /** {@link #fromLatest(List)} of one list of items: the same array when it holds no opened compaction item. */
+  public static JsonArray fromLatest(JsonArray items) {
+    List<JsonArray> from = fromLatest(List.of(items));
+    if (from.size() == 1 && from.get(0) == items) {
+      return items;
+    }
+    JsonArray all = new JsonArray();
+    from.forEach(all::addAll);
+    return all;
+  }
+
   private static List<JsonArray> cut(List<JsonArray> window, int b, int i, JsonObject item) {
     int wanted = item.getValue(KEPT) instanceof Number n ? Math.max(0, n.intValue()) : 0;
     List<Object> kept = new ArrayList<>();

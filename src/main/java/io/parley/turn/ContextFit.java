@@ -34,14 +34,11 @@ final class ContextFit {
     if (window <= 0) {
       return Future.succeededFuture(turn);
     }
-    ChatPrefix prefix = turn.conversationItems().isEmpty() ? turn.chain().prefix() : null;
-    boolean counted = prefix != null && (prefix.isEmpty()
-        || TokenCounter.encodingFor(turn.request().model()).getName().equals(prefix.encoding()));
-    if (!counted) {
+    ChatPrefix prefix = countedPrefix(turn);
+    if (prefix == null) {
       return history.withTurns(turn).compose(loaded -> fitItems(loaded, window));
     }
-    return vertx.executeBlocking(() -> prefix.serializedTokens(TokenCounter.messages(turn.request().model()))
-            + TokenCounter.countChatRequest(ChatRequestBuilder.uncounted(turn.sentRequest(), prefix)), false)
+    return prefixTokens(turn, prefix)
         .compose(tokens -> tokens <= Truncation.budget(turn.request(), window) ? Future.succeededFuture(turn)
             : history.withTurns(turn).compose(loaded -> fitItems(loaded, window)));
   }
@@ -51,20 +48,32 @@ final class ContextFit {
    * loop: from its chain's counted prefix when it has one, else over its items (read from the store if need be).
    */
   Future<Integer> tokens(Turn turn) {
-    if (turn.fittedHistory() == null && turn.conversationItems().isEmpty()) {
-      ChatPrefix prefix = turn.chain().prefix();
-      if (!prefix.isEmpty() && prefix.encoding() != null
-          && TokenCounter.encodingFor(turn.request().model()).getName().equals(prefix.encoding())) {
-        return vertx.executeBlocking(() -> prefix.serializedTokens(TokenCounter.messages(turn.request().model()))
-            + TokenCounter.countChatRequest(ChatRequestBuilder.uncounted(turn.sentRequest(), prefix)), false);
-      }
-      if (!turn.chain().hasTurns()) {
-        return history.withTurns(turn).compose(this::tokens);
-      }
+    ChatPrefix prefix = countedPrefix(turn);
+    if (prefix != null) {
+      return prefixTokens(turn, prefix);
+    }
+    if (turn.fittedHistory() == null && turn.conversationItems().isEmpty() && !turn.chain().hasTurns()) {
+      return history.withTurns(turn).compose(this::tokens);
     }
     List<JsonArray> sent = turn.fittedHistory() != null ? turn.fittedHistory() : turn.history();
     return vertx.executeBlocking(() -> TokenCounter.countChatRequest(ChatRequestBuilder.build(turn.sentRequest(), sent, false)),
         false);
+  }
+
+  /** The turn's whole chain as its prefix, when that carries its history's token count (or is empty); else {@code null}. */
+  private static ChatPrefix countedPrefix(Turn turn) {
+    if (turn.fittedHistory() != null || !turn.conversationItems().isEmpty()) {
+      return null;
+    }
+    ChatPrefix prefix = turn.chain().prefix();
+    return prefix.isEmpty() || TokenCounter.encodingFor(turn.request().model()).getName().equals(prefix.encoding())
+        ? prefix : null;
+  }
+
+  /** The prefix's counted tokens plus those of what the turn adds after it, counted off the event loop. */
+  private Future<Integer> prefixTokens(Turn turn, ChatPrefix prefix) {
+    return vertx.executeBlocking(() -> prefix.serializedTokens(TokenCounter.messages(turn.request().model()))
+        + TokenCounter.countChatRequest(ChatRequestBuilder.uncounted(turn.sentRequest(), prefix)), false);
   }
 
   private Future<Turn> fitItems(Turn turn, int window) {

@@ -99,11 +99,9 @@ final class FileInputs {
           String type = inline.contentType() != null ? inline.contentType()
               : io.parley.files.ContentTypes.sniff(java.util.Arrays.copyOf(bytes, Math.min(bytes.length,
                   io.parley.files.ContentTypes.HEAD)), filename);
-          StoredFile file = StoredFile.create(filename, "user_data", type, bytes.length, ttl);
           return vertx.fileSystem().mkdirs(store.stagingDir())
               .compose(v -> vertx.fileSystem().writeFile(path, Buffer.buffer(bytes)))
-              .compose(v -> store.create(tenant, file, path))
-              .map(file.id());
+              .compose(v -> stored(tenant, filename, type, bytes.length, path));
         })
         .recover(err -> Future.failedFuture(err instanceof IllegalArgumentException
             ? ApiError.invalidValue(inline.param(), "'" + inline.param() + "' is not valid base64.") : err));
@@ -127,10 +125,14 @@ final class FileInputs {
   }
 
   private Future<String> fetchAndStore(String tenant, String url) {
-    return fetcher.fetch(url).compose(fetched -> {
-      StoredFile file = StoredFile.create(fetched.filename(), "user_data", fetched.contentType(), fetched.bytes(), ttl);
-      return store.create(tenant, file, fetched.path()).map(file.id());
-    });
+    return fetcher.fetch(url)
+        .compose(fetched -> stored(tenant, fetched.filename(), fetched.contentType(), fetched.bytes(), fetched.path()));
+  }
+
+  /** The id of a {@code user_data} file made from the content staged at {@code path}, kept for the files TTL. */
+  private Future<String> stored(String tenant, String filename, String contentType, long bytes, String path) {
+    StoredFile file = StoredFile.create(filename, "user_data", contentType, bytes, ttl);
+    return store.create(tenant, file, path).map(file.id());
   }
 
   private Future<Turn> resolve(Turn turn) {

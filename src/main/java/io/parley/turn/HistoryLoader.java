@@ -13,8 +13,6 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
-import java.util.List;
-
 /**
  * Loads what a turn continues: its {@code previous_response_id} chain or its conversation's items, for its
  * tenant. The context cache's one owner: a chain held in memory is checked with one round trip instead of
@@ -123,12 +121,7 @@ final class HistoryLoader {
         }
       }
     }
-    if (opened == null) {
-      return items;
-    }
-    JsonArray from = new JsonArray();
-    Compaction.fromLatest(List.of(opened)).forEach(from::addAll);
-    return from;
+    return opened == null ? items : Compaction.fromLatest(opened);
   }
 
   private Future<JsonArray> conversationItems(String tenant, String conversationId) {

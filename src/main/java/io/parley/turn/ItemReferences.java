@@ -34,7 +34,7 @@ final class ItemReferences {
     boolean compacted = false;
     for (int i = 0; i < input.size(); i++) {
       JsonObject item = input.getJsonObject(i);
-      if ("compaction".equals(item.getString("type")) && !(providerCompacts && !CompactionSeal.isSealedHere(item))) {
+      if ("compaction".equals(item.getString("type")) && (!providerCompacts || CompactionSeal.isSealedHere(item))) {
         try {
           input.set(i, seal.open(tenant, item, "input[" + i + "]"));
           compacted = true;
@@ -59,9 +59,10 @@ final class ItemReferences {
     Future<Void> found = lookups == null ? Future.succeededFuture() : Future.all(lookups).mapEmpty();
     return !compacted ? found : found.map(v -> {
       // After the references are in place: they keep their positions until then.
-      JsonArray from = new JsonArray();
-      Compaction.fromLatest(List.of(input)).forEach(from::addAll);
-      input.clear().addAll(from);
+      JsonArray from = Compaction.fromLatest(input);
+      if (from != input) {
+        input.clear().addAll(from);
+      }
       return null;
     });
   }

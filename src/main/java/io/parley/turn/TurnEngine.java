@@ -150,7 +150,7 @@ public final class TurnEngine {
   }
 
   private static Prepared withTools(Turn turn, Prepared plain, TurnTools tools) {
-    return new Prepared(turn, plain.model().withTools(tools.replaced(), tools.functions(), tools.targets()), tools);
+    return new Prepared(turn, tools.offeredTo(plain.model()), tools);
   }
 
   /** As {@link #prepare}, with the history's items loaded even when the cache holds the chain (compaction reads them). */

@@ -55,7 +55,7 @@ public final class TurnRun {
   private ToolLoop loop;
   private final JsonArray output = new JsonArray();
   private JsonObject usage;
-  /** The compaction's summary call's usage, added to the streamed response's. */
+  /** The compaction's summary call's usage, added to the response's (JSON or streamed) when it finishes. */
   private JsonObject compactionUsage;
   private int callsMade;
   private int roundStart;
@@ -176,15 +176,12 @@ public final class TurnRun {
             failBeforeOpen(ar.cause());
             return;
           }
-          ModelOutput summary = ar.result();
-          JsonObject sealed = parts.seal().seal(turn.tenant(), ResponseObject.outputText(summary.output()), plan.kept());
-          turn = turn.compacted(Compaction.opened(sealed, ResponseObject.outputText(summary.output()), plan.kept()));
-          TurnTools tools = loop.tools();
-          model = tools.isEmpty() ? turn.modelRequest()
-              : turn.modelRequest().withTools(tools.replaced(), tools.functions(), tools.targets());
-          loop = new ToolLoop(tools, model, parts.calls().settings());
-          usage = summary.usage();
-          compactionUsage = summary.usage();
+          String summary = ResponseObject.outputText(ar.result().output());
+          JsonObject sealed = parts.seal().seal(turn.tenant(), summary, plan.kept());
+          turn = turn.compacted(Compaction.opened(sealed, summary, plan.kept()));
+          model = loop.tools().offeredTo(turn.modelRequest());
+          loop = new ToolLoop(loop.tools(), model, parts.calls().settings());
+          compactionUsage = ar.result().usage();
           call();
         });
   }
@@ -297,7 +294,8 @@ public final class TurnRun {
     if (settled) {
       return;
     }
-    ResponseObject.finish(response, new ModelOutput(output, usage, finishReason), System.currentTimeMillis() / 1000);
+    ResponseObject.finish(response, new ModelOutput(output, Usage.sum(compactionUsage, usage), finishReason),
+        System.currentTimeMillis() / 1000);
     settled = true;
     parts.commit().finished(turn, response, options.keepChain(), facts()).onComplete(ar -> {
       if (ar.failed()) {

@@ -1,5 +1,6 @@
 package io.parley.turn;
 
+import io.parley.protocol.ModelRequest;
 import io.parley.protocol.ServerTool;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -53,6 +54,11 @@ record TurnTools(McpToolset mcp, List<ServerSideTools> hosted) {
     Map<String, ServerTool> targets = new LinkedHashMap<>();
     all().forEach(tools -> targets.putAll(tools.targets()));
     return targets;
+  }
+
+  /** {@code model} as the model is to see these tools: their functions in place of the tools they replace. */
+  ModelRequest offeredTo(ModelRequest model) {
+    return isEmpty() ? model : model.withTools(replaced(), functions(), targets());
   }
 
   /** The tools that run this pending call, or {@code null}. */
